@@ -1,0 +1,55 @@
+"""What a write changed: the small value every facade write returns, which the
+GUI turns into one signal and each view uses to decide what to refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Changes:
+    papers: frozenset[int] = frozenset()  # ids whose row changed
+    fields: frozenset[str] = frozenset()  # which paper fields changed
+    membership: bool = False  # papers were added or removed: listings re-query
+    collections: frozenset[str] = frozenset()  # "tags", "lists", "searches"
+
+    def __bool__(self) -> bool:
+        return bool(self.papers or self.membership or self.collections)
+
+    def merge(self, other: "Changes") -> "Changes":
+        return Changes(
+            papers=self.papers | other.papers,
+            fields=self.fields | other.fields,
+            membership=self.membership or other.membership,
+            collections=self.collections | other.collections,
+        )
+
+
+NO_CHANGES = Changes()
+
+
+@dataclass
+class Progress:
+    """Reported by long work: `done` of `total` steps, and what is happening."""
+
+    done: int
+    total: int
+    message: str = ""
+
+
+class Cancelled(Exception):
+    """Long work was cancelled by the user; nothing was written."""
+
+
+@dataclass
+class CancelToken:
+    """Checked by long work between steps."""
+
+    cancelled: bool = field(default=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise Cancelled()

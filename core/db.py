@@ -1,0 +1,157 @@
+"""Opening a library database: connection settings, migrations and backups."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+
+from core.migrations import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+BACKUPS_KEPT = 5
+
+
+class LibraryError(RuntimeError):
+    """A library cannot be opened or written; the message says what to do."""
+
+
+def configure_connection(conn: sqlite3.Connection) -> None:
+    """Settings every connection gets: WAL, foreign keys, a busy timeout."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (trigger bodies stay whole)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+def backup_dir(path: Path) -> Path:
+    """Where the backups of the library at `path` live."""
+    return path.parent / "backups"
+
+
+def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
+    """Copy the library with SQLite's backup API (consistent even while open)
+    and keep the `keep` most recent backups for this reason."""
+    folder = backup_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{path.stem}-{reason}-{stamp}.sqlite"
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    old = sorted(folder.glob(f"{path.stem}-{reason}-*.sqlite"))
+    for stale in old[:-keep]:
+        stale.unlink(missing_ok=True)
+    return target
+
+
+def migrate(path: Path) -> int:
+    """Bring the schema to SCHEMA_VERSION, one transaction per migration, with a
+    backup of an existing library before each. Returns the version it found."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        configure_connection(conn)
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{path} was written by a newer Lectern (schema {found}, this one knows {SCHEMA_VERSION}): "
+                "update Lectern to open it."
+            )
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            if version > 1:
+                backup(path, f"before-v{version}")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in split_statements(MIGRATIONS[version - 1]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return found
+    finally:
+        conn.close()
+
+
+def create_library_engine(path: Path) -> Engine:
+    """An SQLAlchemy engine whose connections are configured for Lectern and
+    whose transactions are real SQLite transactions (BEGIN IMMEDIATE for writes)."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        configure_connection(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Database:
+    """The engine of one library file plus the lock that serialises its writers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            migrate(path)
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{path} is not a Lectern library or is damaged ({exc}).") from None
+        except OSError as exc:
+            raise LibraryError(f"Cannot open the library at {path}: {exc.strerror or exc}.") from None
+        self.engine = create_library_engine(path)
+        self._write_lock = threading.RLock()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (a consistent snapshot)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction; writers are serialised within the process."""
+        with self._write_lock, self.engine.connect() as conn:
+            conn = conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,106 @@
+"""Reading a paper listing: a plain-text copy of a paper-listing page, with
+lines alternating title / abstract (the default library's format)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Page chrome a copied listing page starts with.
+_CHROME_LINE = re.compile(r"^get trending papers in your email inbox", re.IGNORECASE)
+_SUBSCRIBE_PREFIX = "Subscribe"
+MAX_TITLE_CHARS = 400
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+class ListingError(ValueError):
+    """The input is not a listing Lectern can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    title: str
+    abstract: str
+
+
+@dataclass
+class Listing:
+    entries: list[ListingEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _clean_lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines with their 1-based numbers, chrome removed, spaces trimmed."""
+    lines: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or (not lines and _CHROME_LINE.match(line)):
+            continue
+        lines.append((number, line))
+    if lines:
+        number, first = lines[0]
+        rest = first[len(_SUBSCRIBE_PREFIX) :]
+        if first.startswith(_SUBSCRIBE_PREFIX) and rest[:1].isupper() and rest[1:2] not in ("", " "):
+            lines[0] = (number, rest)
+    return lines
+
+
+def parse_listing(text: str) -> Listing:
+    """Parse listing text into entries. Raises ListingError when the text is not
+    a listing; a trailing title without abstract is a warning, not an error."""
+    if "\x00" in text:
+        raise ListingError("This is a binary file, not a text listing of papers.")
+    if text.lstrip().startswith(("@", "%", "{", "<")):
+        raise ListingError(
+            "This looks like BibTeX, JSON or HTML, not a listing "
+            "(a listing has a title line followed by an abstract line for each paper)."
+        )
+    lines = _clean_lines(text)
+    if not lines:
+        raise ListingError("The file is empty: there are no papers in it.")
+    listing = Listing()
+    for index in range(0, len(lines), 2):
+        number, title = lines[index]
+        if len(title) > MAX_TITLE_CHARS:
+            raise ListingError(
+                f"Line {number} is {len(title)} characters long where a title was expected: "
+                "this does not look like a listing (title line, then abstract line, per paper)."
+            )
+        if index + 1 < len(lines):
+            listing.entries.append(ListingEntry(title=title, abstract=lines[index + 1][1]))
+        else:
+            listing.entries.append(ListingEntry(title=title, abstract=""))
+            listing.warnings.append(f"Line {number}: the last title has no abstract; imported without one.")
+    return listing
+
+
+def read_listing_text(path: Path) -> str:
+    """The text of a listing file, decoded as UTF-8 (with a BOM or without).
+    Raises ListingError with a user-facing message for unreadable files."""
+    try:
+        if path.is_dir():
+            raise ListingError(f"{path} is a folder, not a file.")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ListingError(f"{path.name} is {size // (1024 * 1024)} MB: too large to be a listing.")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ListingError(f"{path} does not exist.") from None
+    except PermissionError:
+        raise ListingError(f"Lectern may not read {path}: check the file's permissions.") from None
+    except OSError as exc:
+        raise ListingError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    if b"\x00" in data:
+        raise ListingError(f"{path.name} is a binary file, not a text listing of papers.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ListingError(
+            f"{path.name} is not UTF-8 text (byte {exc.start} is invalid): save it as UTF-8 and try again."
+        ) from None
+
+
+def read_listing(path: Path) -> Listing:
+    """Read and parse a listing file."""
+    return parse_listing(read_listing_text(path))

@@ -1,0 +1,81 @@
+"""Turning stored text (which may hold LaTeX fragments) into text for reading,
+and finding the links an abstract mentions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc import latex2text
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'{}\\]+")
+_TRAILING_PUNCT = ".,;:!?'\")]"
+# Characters that make a piece of text worth handing to the LaTeX converter.
+_LATEX_CHARS = re.compile(r"[\\{}~$^_%&]")
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+_BACKSLASH_DIGIT = re.compile(r"\\(?=\d)")
+_LETTER_MACRO = re.compile(r"\\([A-Za-z]+)")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+# Macros that only change the font or size: dropped, their text kept.
+_STYLE_MACROS = frozenset(
+    "em it bf sc tt rm sf sl up md normalfont itshape bfseries scshape ttfamily "
+    "rmfamily sffamily slshape upshape mdseries tiny scriptsize footnotesize small "
+    "normalsize large Large LARGE huge Huge centering noindent relax protect".split()
+)
+# Abbreviation macros common in paper abstracts.
+_ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.", "cf": "cf."}
+
+_converter = latex2text.LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+_known_macros = latex2text.get_default_latex_context_db()
+
+
+def find_links(text: str) -> list[str]:
+    """The http(s) links in `text`, in order, without trailing punctuation, once each."""
+    seen: dict[str, None] = {}
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(_TRAILING_PUNCT)
+        if url.count("(") < url.count(")"):
+            url = url.rstrip(")")
+        if len(url) > len("https://"):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def _unknown_macro(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _STYLE_MACROS or _known_macros.get_macro_spec(name) is not None:
+        return match.group(0)
+    if name in _ABBREVIATIONS:
+        return _ABBREVIATIONS[name]
+    if name.startswith("fa") and name[2:3].isupper():  # font-awesome icons: \faGithub
+        return ""
+    return name  # an unknown macro such as \squad reads as its name
+
+
+def _latex_piece_to_text(piece: str) -> str:
+    if not _LATEX_CHARS.search(piece):
+        return piece
+    prepared = _BARE_SPECIAL.sub(r"\\\1", piece)  # a bare % is a percent, not a comment
+    prepared = _BACKSLASH_DIGIT.sub("", prepared)  # "\800" (a lost "\$") reads as 800
+    prepared = _LETTER_MACRO.sub(_unknown_macro, prepared)
+    try:
+        return _converter.latex_to_text(prepared)
+    except Exception:  # the converter is lenient, but text must always render
+        return piece
+
+
+@lru_cache(maxsize=4096)
+def latex_to_text(text: str) -> str:
+    """Render `text` for reading: `76\\%` -> `76%`, `Sabi\\'a` -> `Sabiá`,
+    `{\\em x}` -> `x`, `e.g.~RoBERTa` -> `e.g. RoBERTa`. Links are kept verbatim."""
+    if not _LATEX_CHARS.search(text):
+        return text
+    out: list[str] = []
+    pos = 0
+    for match in _URL_RE.finditer(text):
+        out.append(_latex_piece_to_text(text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_latex_piece_to_text(text[pos:]))
+    return _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip()

@@ -1,0 +1,1 @@
+"""Lectern's Qt front end: thin windows, models and commands over `core`."""

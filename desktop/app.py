@@ -1,0 +1,74 @@
+"""`lectern`: start the window on a library (the default one unless --library)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import __version__
+from core.paths import default_library_path, state_dir
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lectern", description="A keyboard-driven reading list for research papers.")
+    parser.add_argument(
+        "--library", type=Path, default=None, metavar="PATH",
+        help="the library file to open (created if missing); default: %(default)s in your data folder",
+    )
+    parser.add_argument("--version", action="version", version=f"Lectern {__version__}")
+    return parser
+
+
+def open_window(library_path: Path) -> "MainWindow":
+    """Open (or create) the library at `library_path`, load the default reading
+    list into a new one, and build the main window. Raises LibraryError."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.importing import load_default_library_if_new
+    from core.library import Library
+    from core.listing import ListingError
+    from desktop.main_window import MainWindow
+
+    library = Library.open(library_path)
+    try:
+        load_default_library_if_new(library)
+    except ListingError as exc:
+        QMessageBox.warning(None, "Default reading list not loaded", str(exc))
+    state_dir().mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(state_dir() / "window.ini"), QSettings.Format.IniFormat)
+    return MainWindow(library, settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    library_path = (args.library or default_library_path()).expanduser()
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from core.db import LibraryError
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Lectern")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("lectern")
+    try:
+        window = open_window(library_path)
+    except LibraryError as exc:
+        print(f"lectern: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        return 1
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.library.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The paper table: a list of ids in display order (sorted in SQL by the core)
+plus rows fetched lazily in blocks and cached (DESIGN.md pattern 2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from core.changes import Changes
+from core.library import Library, PaperRow
+
+COLUMNS: list[tuple[str, str]] = [
+    ("title", "Title"),
+    ("starred", "★"),
+    ("status", "Status"),
+    ("year", "Year"),
+    ("tags", "Tags"),
+    ("added", "Added"),
+]
+BLOCK = 256
+CACHE_LIMIT = 20 * BLOCK
+PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PaperTableModel(QAbstractTableModel):
+    def __init__(self, library: Library, parent: object = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: dict[int, PaperRow] = {}
+        self.sort_key = "added"
+        self.descending = False
+        self.refresh()
+
+    # -- data source --------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-query the ids (after papers were added or removed, or a sort)."""
+        self.beginResetModel()
+        self._ids = self._library.paper_ids(self.sort_key, self.descending)
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+
+    def paper_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, paper_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {pid: i for i, pid in enumerate(self._ids)}
+        return self._row_of.get(paper_id)
+
+    def _paper_row(self, row: int) -> PaperRow | None:
+        paper_id = self._ids[row]
+        cached = self._cache.get(paper_id)
+        if cached is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            start = row - row % BLOCK
+            self._cache.update(self._library.rows(self._ids[start : start + BLOCK]))
+            cached = self._cache.get(paper_id)
+        return cached
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh only what `changes` touched."""
+        if changes.membership:
+            self.refresh()
+            return
+        last = self.columnCount() - 1
+        for paper_id in changes.papers:
+            self._cache.pop(paper_id, None)
+            row = self.row_of(paper_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    # -- Qt model API -------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == PAPER_ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("starred", "year"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        paper = self._paper_row(index.row())
+        if paper is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return paper.title if key == "title" else None
+        return display_value(paper, key)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column][0]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._ids = self._library.paper_ids(self.sort_key, self.descending)
+        self._row_of = None
+        new_rows = {pid: i for i, pid in enumerate(self._ids)}
+        self._row_of = new_rows
+        from_list = self.persistentIndexList()
+        to_list = []
+        for idx in from_list:
+            old_id = old_ids[idx.row()] if 0 <= idx.row() < len(old_ids) else None
+            new_row = new_rows.get(old_id) if old_id is not None else None
+            to_list.append(self.index(new_row, idx.column()) if new_row is not None else QModelIndex())
+        self.changePersistentIndexList(from_list, to_list)
+        self.layoutChanged.emit()
+
+
+def display_value(paper: PaperRow, key: str) -> str:
+    """The text a table cell shows."""
+    if key == "title":
+        return paper.title
+    if key == "starred":
+        return "★" if paper.starred else ""
+    if key == "status":
+        return paper.status
+    if key == "year":
+        return str(paper.year) if paper.year else ""
+    if key == "tags":
+        return paper.tags
+    if key == "added":
+        return paper.added_at.astimezone().strftime("%Y-%m-%d")
+    return ""

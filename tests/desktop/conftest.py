@@ -1,0 +1,22 @@
+"""Fixtures for the real window on a real library file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.app import open_window
+from desktop.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
+    win = open_window(library_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    win.library.close()

@@ -1,0 +1,113 @@
+"""The main window on the default library, as a user sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from core.library import NewPaper
+from desktop.app import open_window
+from desktop.main_window import MainWindow
+from desktop.table_model import COLUMNS
+
+TITLE = COLUMNS.index(("title", "Title"))
+
+
+def _title_at(win: MainWindow, row: int) -> str:
+    return win.model.index(row, TITLE).data(Qt.ItemDataRole.DisplayRole)
+
+
+def _select_title(win: MainWindow, prefix: str) -> None:
+    for row in range(win.model.rowCount()):
+        if _title_at(win, row).startswith(prefix):
+            win.table.selectRow(row)
+            return
+    raise AssertionError(f"no paper titled {prefix!r}")
+
+
+def test_window_shows_the_222_default_papers(window: MainWindow) -> None:
+    assert window.model.rowCount() == 222
+    assert _title_at(window, 0) == "Pre-Trained Models: Past, Present and Future"
+    assert _title_at(window, 221) == "Simple Open-Vocabulary Object Detection with Vision Transformers"
+    assert window.count_label.text() == "222 papers"
+    headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(window.model.columnCount())]
+    assert headers == ["Title", "★", "Status", "Year", "Tags", "Added"]
+
+
+def test_selecting_a_row_fills_the_detail_pane(window: MainWindow) -> None:
+    _select_title(window, "Sabiá")
+    text = window.detail.toPlainText()
+    assert "Sabiá: Portuguese Large Language Models" in text
+    assert "Sabiá-65B" in text and "Sabi\\'a" not in text
+
+
+def test_latex_in_abstracts_reads_as_text(window: MainWindow) -> None:
+    _select_title(window, "Reusing Pretrained Models by Multi-linear Operators")
+    text = window.detail.toPlainText()
+    assert "76%" in text and "76\\%" not in text
+
+
+def test_code_links_are_listed_and_clickable(window: MainWindow) -> None:
+    _select_title(window, "ERNIE 2.0")
+    assert window.detail.links() == ["https://github.com/PaddlePaddle/ERNIE"]
+    assert "href='https://github.com/PaddlePaddle/ERNIE'" in window.detail.toHtml().replace('"', "'")
+    assert "Links" in window.detail.toPlainText()
+
+
+def test_html_in_a_title_is_shown_literally(window: MainWindow) -> None:
+    hostile = "<b>bold</b> <img src=x>"
+    window.signals.publish(window.library.add_papers([NewPaper(title=hostile, abstract="<script>alert(1)</script>")]))
+    assert window.model.rowCount() == 223
+    assert _title_at(window, 222) == hostile
+    window.table.selectRow(222)
+    text = window.detail.toPlainText()
+    assert hostile in text
+    assert "<script>alert(1)</script>" in text
+    assert window.count_label.text() == "223 papers"
+
+
+def test_table_model_passes_qt_model_tester(window: MainWindow, qtmodeltester) -> None:
+    qtmodeltester.check(window.model, force_py=True)
+
+
+def test_sorting_by_title_happens_in_the_table(window: MainWindow) -> None:
+    window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+    titles = [_title_at(window, r) for r in range(window.model.rowCount())]
+    assert titles[0].lower() <= titles[1].lower() <= titles[-1].lower()
+    assert titles[0] != "Pre-Trained Models: Past, Present and Future"
+    window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    assert _title_at(window, 0) == titles[-1]
+
+
+def test_sorting_keeps_the_selected_paper_selected(window: MainWindow) -> None:
+    _select_title(window, "Sabiá")
+    window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+    assert window.detail.detail.paper.title.startswith("Sabiá")
+    assert _title_at(window, window.table.currentIndex().row()).startswith("Sabiá")
+
+
+def test_closing_and_reopening_shows_the_same_library(qtbot, library_path: Path) -> None:
+    first = open_window(library_path)
+    qtbot.addWidget(first)
+    first.library.add_papers([NewPaper(title="My own paper")])
+    first.close()
+    first.library.close()
+    second = open_window(library_path)
+    qtbot.addWidget(second)
+    assert second.model.rowCount() == 223
+    assert _title_at(second, 222) == "My own paper"
+    second.library.close()
+
+
+def test_column_widths_are_remembered(qtbot, library_path: Path) -> None:
+    first = open_window(library_path)
+    qtbot.addWidget(first)
+    first.show()
+    first.table.horizontalHeader().resizeSection(TITLE, 333)
+    first.close()
+    first.library.close()
+    second = open_window(library_path)
+    qtbot.addWidget(second)
+    assert second.table.horizontalHeader().sectionSize(TITLE) == 333
+    second.library.close()

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
 from core.migrations import MIGRATIONS, SCHEMA_VERSION
+from core.text import index_text
 
 BUSY_TIMEOUT_MS = 10_000
 BACKUPS_KEPT = 5
@@ -23,7 +24,9 @@ class LibraryError(RuntimeError):
 
 
 def configure_connection(conn: sqlite3.Connection) -> None:
-    """Settings every connection gets: WAL, foreign keys, a busy timeout."""
+    """Settings every connection gets: WAL, foreign keys, a busy timeout, and
+    the function the search index triggers call."""
+    conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -85,7 +88,7 @@ def migrate(path: Path) -> int:
                 "update Lectern to open it."
             )
         for version in range(found + 1, SCHEMA_VERSION + 1):
-            if version > 1:
+            if found > 0:  # an existing library: keep a copy before changing it
                 backup(path, f"before-v{version}")
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -138,6 +141,7 @@ class Database:
             raise LibraryError(f"Cannot open the library at {path}: {exc.strerror or exc}.") from None
         self.engine = create_library_engine(path)
         self._write_lock = threading.RLock()
+        self.generation = 0  # bumped after every committed write (for caches)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -152,6 +156,7 @@ class Database:
             conn = conn.execution_options(write=True)
             with conn.begin():
                 yield conn
+            self.generation += 1
 
     def close(self) -> None:
         self.engine.dispose()

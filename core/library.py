@@ -10,23 +10,21 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from core.changes import CancelToken, Changes, Progress
 from core.citekeys import generate_keys
-from core.db import Database
+from core.db import Database, split_statements
+from core.migrations import FTS_OBJECTS, FTS_SCHEMA
+from core.query import CompiledQuery, compile_query
+from core.related import RelatedPaper, related_papers
+from core.search import SearchResult, combine, load_vocabulary, query_ids, suggest
+from core.spelling import Vocabulary
 from core.models import Meta, Note, Paper
 from core.text import find_links, latex_to_text
 
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
-SORT_SQL: dict[str, str] = {
-    "title": "p.title COLLATE NOCASE",
-    "starred": "p.starred",
-    "status": "p.status",
-    "year": "p.year",
-    "tags": "(SELECT group_concat(t.name, ', ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-    "WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)",
-    "added": "p.added_at",
-}
 INSERT_BATCH = 2000
 ProgressFn = Callable[[Progress], None]
 
@@ -65,6 +63,13 @@ class PaperRow:
 
 
 @dataclass(frozen=True)
+class SavedSearchRow:
+    id: int
+    name: str
+    query: str
+
+
+@dataclass(frozen=True)
 class PaperDetail:
     """Everything the detail pane shows for one paper."""
 
@@ -82,6 +87,7 @@ class Library:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db = Database(self.path)
+        self._vocabulary: tuple[int, Vocabulary] | None = None
 
     @classmethod
     def open(cls, path: Path) -> "Library":
@@ -109,11 +115,104 @@ class Library:
 
     def paper_ids(self, sort: SortKey = "added", descending: bool = False) -> list[int]:
         """Ids of the library's papers in display order (sorted in SQL)."""
-        order = SORT_SQL[sort]
-        direction = "DESC" if descending else "ASC"
-        sql = f"SELECT p.id FROM paper p WHERE p.deleted_at IS NULL ORDER BY {order} {direction}, p.id {direction}"
+        return self.search("", sort=sort, descending=descending).ids
+
+    # -- search -----------------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        """The search index's terms (cached until the next write)."""
+        cached = self._vocabulary
+        if cached is None or cached[0] != self.db.generation:
+            with self.db.read() as conn:
+                cached = (self.db.generation, load_vocabulary(conn))
+            self._vocabulary = cached
+        return cached[1]
+
+    def compile(self, text: str, typing: bool = False) -> CompiledQuery:
+        """Compile a query (raises QueryError with a short message)."""
+        return compile_query(text, lambda w, d: self.vocabulary().close_terms(w, maxdist=d, limit=16), typing=typing)
+
+    def search(
+        self, text: str, scope: str = "", sort: str | None = None, descending: bool = False,
+        typing: bool = False, limit: int | None = None,
+    ) -> SearchResult:
+        """Papers matching `text` within the view `scope` (both in the query
+        language), ranked by relevance unless `sort` names a column."""
+        query = self.compile(text, typing=typing)
+        combined = combine(self.compile(scope), query) if scope else query
         with self.db.read() as conn:
-            return [row[0] for row in conn.exec_driver_sql(sql)]
+            ids = query_ids(conn, combined, sort, descending, limit)
+            suggestion = suggest(conn, text, self.vocabulary()) if not ids and query.match else None
+        return SearchResult(ids=ids, query=combined, suggestion=suggestion, text=text)
+
+    def related(self, paper_id: int, limit: int = 10) -> list[RelatedPaper]:
+        """The papers most similar to one paper, with the words they share."""
+        with self.db.read() as conn:
+            return related_papers(conn, paper_id, limit)
+
+    def check_search_index(self) -> str | None:
+        """None when the search index is whole, else what is wrong with it."""
+        with self.db.read() as conn:
+            present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+            missing = [name for name in FTS_OBJECTS if name not in present]
+            if missing:
+                return "the search index is missing (" + ", ".join(missing[:3]) + ")"
+            try:
+                conn.exec_driver_sql("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
+                count = conn.exec_driver_sql("SELECT count(*) FROM paper_fts").scalar_one()
+            except DBAPIError as exc:
+                return f"the search index is damaged ({exc.orig})"
+            finally:
+                conn.rollback()
+        with self.db.read() as conn:
+            papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
+        if count != papers:
+            return f"the search index holds {count} papers of {papers}"
+        return None
+
+    def rebuild_search_index(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
+        """Drop and rebuild the search index from the papers, in one transaction."""
+        with self.db.write() as conn:
+            _drop_search_index(conn)
+            for statement in split_statements(FTS_SCHEMA):
+                conn.exec_driver_sql(statement)
+            ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
+            for start in range(0, len(ids), INSERT_BATCH):
+                if cancel:
+                    cancel.check()
+                batch = ids[start : start + INSERT_BATCH]
+                conn.exec_driver_sql(
+                    "INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) "
+                    "SELECT * FROM paper_fts_source WHERE rowid BETWEEN ? AND ?",
+                    (batch[0], batch[-1]),
+                )
+                if progress:
+                    progress(Progress(start + len(batch), len(ids), "Rebuilding the search index"))
+        return Changes(membership=True)
+
+    # -- saved searches -----------------------------------------------------
+    def saved_searches(self) -> list[SavedSearchRow]:
+        with self.db.read() as conn:
+            rows = conn.exec_driver_sql("SELECT id, name, query FROM saved_search ORDER BY name COLLATE NOCASE")
+            return [SavedSearchRow(*r) for r in rows]
+
+    def save_search(self, name: str, query: str) -> Changes:
+        """Save (or replace) a named query; it stays live as the library changes."""
+        name = name.strip()
+        if not name:
+            raise ValueError("A saved search needs a name.")
+        self.compile(query)  # refuse a query that cannot run
+        with self.db.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO saved_search (name, query, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
+                (name, query, utcnow().isoformat(sep=" ")),
+            )
+        return Changes(collections=frozenset({"searches"}))
+
+    def delete_saved_search(self, search_id: int) -> Changes:
+        with self.db.write() as conn:
+            conn.exec_driver_sql("DELETE FROM saved_search WHERE id = ?", (search_id,))
+        return Changes(collections=frozenset({"searches"}))
 
     def rows(self, ids: Sequence[int]) -> dict[int, PaperRow]:
         """Table rows for `ids` (missing ids are left out)."""
@@ -214,3 +313,17 @@ class Library:
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ?", (before,))]
         return Changes(papers=frozenset(new_ids), membership=True)
+
+
+def _drop_search_index(conn: Connection) -> None:
+    """Remove every search-index object, even from a damaged index."""
+    for trigger in [n for n in FTS_OBJECTS if "_after_" in n]:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.exec_driver_sql("DROP VIEW IF EXISTS paper_fts_source")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts_vocab")
+    try:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
+    except DBAPIError:
+        pass
+    for shadow in ("data", "idx", "content", "docsize", "config"):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS paper_fts_{shadow}")

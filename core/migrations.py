@@ -79,4 +79,80 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+# The full-text index lives in the same database, kept in step by triggers in
+# the same transaction as the data. `lectern_fts_text` (registered on every
+# connection, see core/db.py) renders LaTeX and adds joined hyphen forms.
+FTS_SCHEMA = """
+CREATE VIRTUAL TABLE paper_fts USING fts5(
+    title, abstract, authors, notes, tags,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE VIRTUAL TABLE paper_fts_vocab USING fts5vocab(paper_fts, 'row');
+CREATE VIEW paper_fts_source AS
+    SELECT p.id AS rowid,
+           lectern_fts_text(p.title) AS title,
+           lectern_fts_text(p.abstract) AS abstract,
+           lectern_fts_text(p.authors) AS authors,
+           coalesce((SELECT lectern_fts_text(n.body) FROM note n WHERE n.paper_id = p.id), '') AS notes,
+           coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
+                     WHERE pt.paper_id = p.id), '') AS tags
+    FROM paper p;
+CREATE TRIGGER paper_fts_after_insert AFTER INSERT ON paper BEGIN
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = new.id;
+END;
+CREATE TRIGGER paper_fts_after_update AFTER UPDATE OF title, abstract, authors ON paper BEGIN
+    DELETE FROM paper_fts WHERE rowid = old.id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = new.id;
+END;
+CREATE TRIGGER paper_fts_after_delete AFTER DELETE ON paper BEGIN
+    DELETE FROM paper_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
+    DELETE FROM paper_fts WHERE rowid = new.paper_id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER note_fts_after_update AFTER UPDATE OF body ON note BEGIN
+    DELETE FROM paper_fts WHERE rowid = new.paper_id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER note_fts_after_delete AFTER DELETE ON note BEGIN
+    DELETE FROM paper_fts WHERE rowid = old.paper_id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = old.paper_id;
+END;
+CREATE TRIGGER paper_tag_fts_after_insert AFTER INSERT ON paper_tag BEGIN
+    DELETE FROM paper_fts WHERE rowid = new.paper_id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = new.paper_id;
+END;
+CREATE TRIGGER paper_tag_fts_after_delete AFTER DELETE ON paper_tag BEGIN
+    DELETE FROM paper_fts WHERE rowid = old.paper_id;
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid = old.paper_id;
+END;
+CREATE TRIGGER tag_fts_after_rename AFTER UPDATE OF name ON tag BEGIN
+    DELETE FROM paper_fts WHERE rowid IN (SELECT paper_id FROM paper_tag WHERE tag_id = new.id);
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
+        SELECT * FROM paper_fts_source WHERE rowid IN (SELECT paper_id FROM paper_tag WHERE tag_id = new.id);
+END;
+"""
+FTS_OBJECTS = (
+    "paper_fts", "paper_fts_vocab", "paper_fts_source",
+    "paper_fts_after_insert", "paper_fts_after_update", "paper_fts_after_delete",
+    "note_fts_after_insert", "note_fts_after_update", "note_fts_after_delete",
+    "paper_tag_fts_after_insert", "paper_tag_fts_after_delete", "tag_fts_after_rename",
+)
+FTS_REBUILD = """
+DELETE FROM paper_fts;
+INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) SELECT * FROM paper_fts_source;
+"""
+
+# 2: the full-text index, built from the papers already there.
+MIGRATIONS.append(FTS_SCHEMA + FTS_REBUILD)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -79,3 +79,17 @@ def latex_to_text(text: str) -> str:
         pos = match.end()
     out.append(_latex_piece_to_text(text[pos:]))
     return _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip()
+
+
+_HYPHENATED = re.compile(r"\b\w+(?:-\w+)+\b")
+
+
+def index_text(raw: str | None) -> str:
+    """What the search index holds for a field: the text as read, plus each
+    hyphenated word joined (`Pre-training` also as `Pretraining`), so that
+    `pretraining` finds `Pre-training`."""
+    if not raw:
+        return ""
+    shown = latex_to_text(raw) if _LATEX_CHARS.search(raw) else raw
+    joined = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(shown)]
+    return shown + ("\n" + " ".join(joined) if joined else "")

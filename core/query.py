@@ -1,0 +1,367 @@
+"""The query language: Whoosh's query parser turns what the user typed into a
+tree, and this module compiles the tree into an FTS5 MATCH expression plus SQL
+filters. User text never reaches MATCH raw: every word is a quoted string."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "note": "notes", "tag": "tags"}
+TEXT_FIELDS = ("text", *FTS_COLUMNS)
+IS_VALUES = {
+    "starred": "p.starred = 1",
+    "unstarred": "p.starred = 0",
+    "unread": "p.status = 'unread'",
+    "reading": "p.status = 'reading'",
+    "read": "p.status = 'read'",
+    "skipped": "p.status = 'skipped'",
+    "noted": "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND n.body != '')",
+    "tagged": "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id)",
+    "trashed": "p.deleted_at IS NOT NULL",
+}
+STATUS_VALUES = ("unread", "reading", "read", "skipped")
+FILTER_FIELDS = ("is", "status", "list", "year", "added", "in")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+_YEAR_RANGE = re.compile(r"^(\d{4})?(?:\.\.(\d{4})?)?$")
+_ADDED = re.compile(r"^(\d{1,5})d$")
+_LEADING_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
+_LAST_WORD = re.compile(r"(?:^|[\s(:])([^\s():\"*~^]+)$")
+_TRAILING_OPERATOR = re.compile(r"\s+(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+OPERATORS = ("and", "or", "not", "andnot", "andmaybe")
+MIN_PREFIX = 2
+FUZZY_CANDIDATES = 24
+
+Expander = Callable[[str, int], list[str]]
+
+
+class QueryError(ValueError):
+    """The query cannot be understood; the message is short and says why."""
+
+
+@dataclass
+class CompiledQuery:
+    """An FTS5 MATCH expression (or None) plus SQL conditions on `p` (paper)."""
+
+    match: str | None = None
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    include_trashed: bool = False
+    terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
+
+    @property
+    def is_empty(self) -> bool:
+        return self.match is None and not self.where
+
+
+@dataclass
+class _Part:
+    match: str | None = None  # FTS5 expression
+    sql: str | None = None  # SQL condition on p
+    params: list[Any] = field(default_factory=list)
+    negated_match: str | None = None  # an FTS5 expression to subtract (NOT x)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """Whoosh's parser over Lectern's fields (built once: Whoosh is imported lazily)."""
+    from whoosh import analysis, fields, qparser
+
+    words = analysis.SpaceSeparatedTokenizer() | analysis.LowercaseFilter()
+    schema_fields: dict[str, Any] = {name: fields.TEXT(analyzer=words, phrase=True) for name in TEXT_FIELDS}
+    schema_fields.update({name: fields.ID() for name in FILTER_FIELDS})
+    parser = qparser.QueryParser("text", fields.Schema(**schema_fields))
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+def _check_balanced(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('A quote is not closed: add the closing ".')
+    depth = 0
+    in_quote = False
+    for ch in text:
+        if ch == '"':
+            in_quote = not in_quote
+        elif not in_quote and ch == "(":
+            depth += 1
+        elif not in_quote and ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError("A ) has no matching (.")
+    if depth > 0:
+        raise QueryError("A ( is not closed: add the closing ).")
+
+
+def _outside_quotes(text: str, fn: Callable[[str], str]) -> str:
+    pieces = text.split('"')
+    return '"'.join(fn(p) if i % 2 == 0 else p for i, p in enumerate(pieces))
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _column(fieldname: str, expr: str) -> str:
+    column = FTS_COLUMNS.get(fieldname)
+    return f"{column} : ({expr})" if column else f"({expr})"
+
+
+def _term_expr(text: str) -> str | None:
+    """FTS5 for one typed word: quoted; hyphenated words also match joined."""
+    if not _WORDLIKE.search(text):
+        return None
+    expr = _fts_string(text)
+    if "-" in text.strip("-"):
+        expr = f"{expr} OR {_fts_string(text.replace('-', ''))}"
+    return expr
+
+
+class _Compiler:
+    def __init__(self, expand_fuzzy: Expander | None, prefix_word: str | None) -> None:
+        self.expand_fuzzy = expand_fuzzy
+        self.prefix_word = prefix_word
+        self.terms: list[tuple[str, str, str]] = []
+        self.include_trashed = False
+
+    def compile(self, node: Any) -> _Part:
+        name = type(node).__name__
+        if name in ("_NullQuery", "NullQuery"):
+            return _Part()
+        method = getattr(self, f"_{name}", None)
+        if method is None:
+            raise QueryError(f"That kind of query ({name}) is not supported.")
+        return method(node)
+
+    # -- leaves ------------------------------------------------------------
+    def _Term(self, node: Any) -> _Part:  # noqa: N802
+        fieldname, text = node.fieldname, str(node.text)
+        if fieldname in FILTER_FIELDS:
+            return self._filter(fieldname, text)
+        if self.prefix_word is not None and text == self.prefix_word:
+            self.prefix_word = None
+            return self._prefix(fieldname, text)
+        expr = _term_expr(text)
+        if expr is None:
+            return _Part()
+        self.terms.append(("term", fieldname, text))
+        return _Part(match=_column(fieldname, expr))
+
+    def _Prefix(self, node: Any) -> _Part:  # noqa: N802
+        return self._prefix(node.fieldname, str(node.text))
+
+    def _prefix(self, fieldname: str, text: str) -> _Part:
+        if fieldname in FILTER_FIELDS:
+            return self._filter(fieldname, text)
+        if not _WORDLIKE.search(text):
+            return _Part()
+        if len(text) < MIN_PREFIX:
+            return _Part()  # a one-letter prefix would match nearly everything
+        self.terms.append(("prefix", fieldname, text))
+        return _Part(match=_column(fieldname, _fts_string(text) + " *"))
+
+    def _Wildcard(self, node: Any) -> _Part:  # noqa: N802
+        text = str(node.text)
+        stem = text.split("*")[0].split("?")[0]
+        if text.endswith("*") and stem and "*" not in text[:-1] and "?" not in text:
+            return self._prefix(node.fieldname, stem)
+        raise QueryError("Only a * at the end of a word is supported (prefix*).")
+
+    def _FuzzyTerm(self, node: Any) -> _Part:  # noqa: N802
+        text = str(node.text)
+        if not _WORDLIKE.search(text):
+            return _Part()
+        candidates = self.expand_fuzzy(text, max(1, min(int(node.maxdist), 2))) if self.expand_fuzzy else []
+        self.terms.append(("term", node.fieldname, text))
+        for candidate in candidates:
+            self.terms.append(("stem", node.fieldname, candidate))
+        words = [_fts_string(c) for c in [text, *candidates[:FUZZY_CANDIDATES]]]
+        return _Part(match=_column(node.fieldname, " OR ".join(words)))
+
+    def _Phrase(self, node: Any) -> _Part:  # noqa: N802
+        words = [str(w) for w in node.words if _WORDLIKE.search(str(w))]
+        if not words:
+            return _Part()
+        if node.fieldname in FILTER_FIELDS:
+            return self._filter(node.fieldname, " ".join(words))
+        for word in words:
+            self.terms.append(("term", node.fieldname, word))
+        return _Part(match=_column(node.fieldname, _fts_string(" ".join(words))))
+
+    def _Every(self, node: Any) -> _Part:  # noqa: N802
+        return _Part()
+
+    def _TermRange(self, node: Any) -> _Part:  # noqa: N802
+        if node.fieldname != "year":
+            raise QueryError("Ranges work on year: only, e.g. year:2019..2021.")
+        return self._filter("year", f"{node.start or ''}..{node.end or ''}")
+
+    # -- filters -------------------------------------------------------------
+    def _filter(self, fieldname: str, value: str) -> _Part:
+        value = value.strip()
+        if fieldname == "is":
+            sql = IS_VALUES.get(value.lower())
+            if sql is None:
+                raise QueryError(f"is:{value} is not known — use one of " + ", ".join(f"is:{v}" for v in IS_VALUES))
+            if value.lower() == "trashed":
+                self.include_trashed = True
+            return _Part(sql=sql)
+        if fieldname == "in":
+            if value.lower() != "trash":
+                raise QueryError("Use in:trash to search the Trash.")
+            self.include_trashed = True
+            return _Part(sql=IS_VALUES["trashed"])
+        if fieldname == "status":
+            if value.lower() not in STATUS_VALUES:
+                raise QueryError(f"status:{value} is not known — use " + ", ".join(f"status:{v}" for v in STATUS_VALUES))
+            return _Part(sql="p.status = ?", params=[value.lower()])
+        if fieldname == "list":
+            return _Part(
+                sql="EXISTS (SELECT 1 FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
+                "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE)",
+                params=[value],
+            )
+        if fieldname == "year":
+            match = _YEAR_RANGE.match(value)
+            if not value or not match or (".." in value and not (match.group(1) or match.group(2))):
+                raise QueryError(f"year:{value} is not a year or range — write year:2019 or year:2019..2021.")
+            low, high = match.group(1), match.group(2)
+            if ".." not in value:
+                return _Part(sql="p.year = ?", params=[int(low)])
+            conditions, params = [], []
+            if low:
+                conditions.append("p.year >= ?")
+                params.append(int(low))
+            if high:
+                conditions.append("p.year <= ?")
+                params.append(int(high))
+            return _Part(sql=" AND ".join(conditions), params=params)
+        if fieldname == "added":
+            match = _ADDED.match(value.lower())
+            if not match:
+                raise QueryError(f"added:{value} is not understood — write added:30d for the last 30 days.")
+            return _Part(sql="p.added_at >= datetime('now', ?)", params=[f"-{int(match.group(1))} days"])
+        raise QueryError(f"Unknown field {fieldname}:")
+
+    # -- operators -----------------------------------------------------------
+    def _And(self, node: Any) -> _Part:  # noqa: N802
+        return self._conjunction([self.compile(child) for child in node.subqueries])
+
+    _Require = _And
+
+    def _AndMaybe(self, node: Any) -> _Part:  # noqa: N802
+        return self.compile(node.a)
+
+    def _AndNot(self, node: Any) -> _Part:  # noqa: N802
+        positive = self.compile(node.a)
+        negative = self._negate(self.compile(node.b))
+        return self._conjunction([positive, negative])
+
+    def _Not(self, node: Any) -> _Part:  # noqa: N802
+        return self._negate(self.compile(node.query))
+
+    def _Or(self, node: Any) -> _Part:  # noqa: N802
+        parts = [p for p in (self.compile(child) for child in node.subqueries) if _has_content(p)]
+        if not parts:
+            return _Part()
+        if len(parts) == 1:
+            return parts[0]
+        if all(p.match and not p.sql and not p.negated_match for p in parts):
+            return _Part(match=" OR ".join(f"({p.match})" for p in parts))
+        sqls, params = [], []
+        for part in parts:
+            sql, part_params = _as_sql(part)
+            sqls.append(f"({sql})")
+            params.extend(part_params)
+        return _Part(sql=" OR ".join(sqls), params=params)
+
+    def _negate(self, part: _Part) -> _Part:
+        if not _has_content(part):
+            return _Part()
+        if part.match and not part.sql and not part.negated_match:
+            return _Part(negated_match=part.match)
+        sql, params = _as_sql(part)
+        return _Part(sql=f"NOT ({sql})", params=params)
+
+    def _conjunction(self, parts: list[_Part]) -> _Part:
+        matches = [p.match for p in parts if p.match]
+        negated = [p.negated_match for p in parts if p.negated_match]
+        sqls = [p.sql for p in parts if p.sql]
+        params = [x for p in parts for x in p.params]
+        match = " AND ".join(f"({m})" for m in matches) if matches else None
+        negated_match = " OR ".join(f"({n})" for n in negated) if negated else None
+        if match and negated_match:
+            match, negated_match = f"({match}) NOT ({negated_match})", None
+        return _Part(match=match, sql=" AND ".join(f"({s})" for s in sqls) if sqls else None,
+                     params=params, negated_match=negated_match)
+
+
+def _has_content(part: _Part) -> bool:
+    return bool(part.match or part.sql or part.negated_match)
+
+
+def _as_sql(part: _Part) -> tuple[str, list[Any]]:
+    """A part as one SQL condition on p, with FTS parts as rowid subqueries."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if part.match:
+        conditions.append("p.id IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
+        params.append(part.match)
+    if part.negated_match:
+        conditions.append("p.id NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
+        params.append(part.negated_match)
+    if part.sql:
+        conditions.append(f"({part.sql})")
+        params.extend(part.params)
+    return " AND ".join(conditions) or "1", params
+
+
+def _prepare(text: str) -> str:
+    """`-word` means NOT word (only at the start of a word: `pre-training` stays)."""
+    return _outside_quotes(text, lambda s: _LEADING_MINUS.sub(r"\1NOT ", s))
+
+
+def typing_prefix_word(text: str) -> str | None:
+    """The word being typed at the end of `text`, if any (it matches as a prefix)."""
+    if not text or text[-1].isspace():
+        return None
+    match = _LAST_WORD.search(text)
+    if not match or text.count('"') % 2:
+        return None
+    word = match.group(1).lower()
+    return None if word in OPERATORS else word
+
+
+def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool = False) -> CompiledQuery:
+    """Compile what the user typed. `typing`: the last word is still being typed
+    and matches as a prefix. Raises QueryError with a short message."""
+    text = _CONTROL.sub(" ", text)
+    text = text.strip() if not typing else text.lstrip()
+    if len(text) > 2000:
+        raise QueryError("The query is too long (over 2,000 characters).")
+    if not text.strip():
+        return CompiledQuery()
+    _check_balanced(text)
+    if typing:
+        text = _TRAILING_OPERATOR.sub("", text) or text
+    prefix_word = typing_prefix_word(text) if typing else None
+    try:
+        tree = _parser().parse(_prepare(text))
+    except Exception as exc:  # Whoosh is lenient, but never let a traceback reach the user
+        raise QueryError(f"Lectern could not read that query ({type(exc).__name__}).") from None
+    compiler = _Compiler(expand_fuzzy, prefix_word)
+    part = compiler.compile(tree)
+    if part.negated_match and not part.match:
+        sql, params = _as_sql(_Part(negated_match=part.negated_match))
+        part = _Part(sql=f"({sql})" + (f" AND ({part.sql})" if part.sql else ""), params=params + part.params)
+    compiled = CompiledQuery(
+        match=part.match,
+        where=[part.sql] if part.sql else [],
+        params=list(part.params),
+        include_trashed=compiler.include_trashed,
+        terms=compiler.terms,
+    )
+    return compiled

@@ -264,6 +264,16 @@ class Library:
             note=note,
         )
 
+    def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each paper in `ids`."""
+        table = Paper.__table__
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(table.c.id, table.c.citation_key).where(table.c.id.in_(bindparam("ids", expanding=True))),
+                {"ids": list(ids)},
+            )
+            return {r[0]: r[1] for r in rows}
+
     def citation_keys(self) -> set[str]:
         """All citation keys in use, lower-cased (Trash included)."""
         with self.db.read() as conn:

@@ -99,7 +99,8 @@ def suggest(conn: Connection, text: str, vocabulary: Vocabulary) -> str | None:
         form = surface_form(best, word, [r[0] for r in rows]) or best
         corrected = re.sub(rf"(?<![:\w]){re.escape(word)}\b", form, corrected)
         changed = True
-    return corrected if changed and corrected != text else None
+    corrected = corrected.strip()
+    return corrected if changed and corrected != text.strip() else None
 
 
 def fuzzy_expander(vocabulary: Vocabulary):  # type: ignore[no-untyped-def]

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import __version__
-from core.paths import default_library_path, state_dir
+from core.cli import build_parser, run
+from core.cli import library_path as cli_library_path
+from core.paths import state_dir
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lectern", description="A keyboard-driven reading list for research papers.")
-    parser.add_argument(
-        "--library", type=Path, default=None, metavar="PATH",
-        help="the library file to open (created if missing); default: %(default)s in your data folder",
-    )
-    parser.add_argument("--version", action="version", version=f"Lectern {__version__}")
-    return parser
 
 
 def open_window(library_path: Path) -> "MainWindow":
@@ -47,7 +38,9 @@ def open_window(library_path: Path) -> "MainWindow":
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    library_path = (args.library or default_library_path()).expanduser()
+    if args.command:
+        return run(args)
+    library_path = cli_library_path(args)
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -64,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
         return 1
     window.show()
+    window.activateWindow()
     try:
         return app.exec()
     finally:

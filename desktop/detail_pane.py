@@ -1,35 +1,32 @@
-"""The detail pane: the selected paper's title, metadata, abstract and links.
-Every piece of user text is HTML-escaped, so it always shows as text."""
+"""The detail pane: the selected paper's title, metadata, abstract, links and
+related papers. Every piece of user text is HTML-escaped, so it always shows
+as text; search matches are painted over it and `n`/`N` step through them."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from core.library import PaperDetail
+from core.related import RelatedPaper
+from core.search import Highlighter
+from desktop.highlight import HIGHLIGHT_COLOR
 
 SAFE_SCHEMES = ("http", "https")
+PAPER_SCHEME = "lectern"
 
 
-def detail_html(detail: PaperDetail) -> str:
+def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) -> str:
     """The pane's HTML for one paper, built from escaped text only."""
     paper = detail.paper
     facts = [("Key", paper.citation_key), ("Status", paper.status)]
-    if paper.authors:
-        facts.append(("Authors", paper.authors))
-    if paper.year:
-        facts.append(("Year", str(paper.year)))
-    if paper.venue:
-        facts.append(("Venue", paper.venue))
-    if paper.arxiv_id:
-        facts.append(("arXiv", paper.arxiv_id))
-    if paper.doi:
-        facts.append(("DOI", paper.doi))
-    if detail.tags:
-        facts.append(("Tags", ", ".join(detail.tags)))
+    for label, value in (("Authors", paper.authors), ("Year", str(paper.year or "")), ("Venue", paper.venue),
+                         ("arXiv", paper.arxiv_id or ""), ("DOI", paper.doi or ""), ("Tags", ", ".join(detail.tags))):
+        if value:
+            facts.append((label, value))
     star = "★ " if paper.starred else ""
     parts = [f"<h2>{escape(star + detail.title_text)}</h2>", "<table cellspacing='2'>"]
     for label, value in facts:
@@ -42,11 +39,19 @@ def detail_html(detail: PaperDetail) -> str:
         for url in detail.links:
             parts.append(f"<li><a href='{escape(url, quote=True)}'>{escape(url)}</a></li>")
         parts.append("</ul>")
+    if related:
+        parts.append("<h3>Related papers</h3><ol>")
+        for item in related:
+            terms = f" <span style='color: gray'>— {escape(', '.join(item.terms))}</span>" if item.terms else ""
+            parts.append(f"<li><a href='{PAPER_SCHEME}:paper/{item.paper_id}'>{escape(item.title)}</a>{terms}</li>")
+        parts.append("</ol>")
     return "".join(parts)
 
 
 class DetailPane(QTextBrowser):
-    """Read-only view of one paper; links open in the browser on the user's click."""
+    """Read-only view of one paper; web links open only on the user's click."""
+
+    paperActivated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,14 +60,72 @@ class DetailPane(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self.detail: PaperDetail | None = None
+        self.related: list[RelatedPaper] = []
+        self.highlighter = Highlighter()
+        self.match_spans: list[tuple[int, int]] = []
+        self.current_match = -1
         self.show_paper(None)
 
-    def show_paper(self, detail: PaperDetail | None) -> None:
+    def show_paper(self, detail: PaperDetail | None, highlighter: Highlighter | None = None) -> None:
+        if detail is None or self.detail is None or detail.paper.id != self.detail.paper.id:
+            self.related = []
         self.detail = detail
-        if detail is None:
+        if highlighter is not None:
+            self.highlighter = highlighter
+        self._render()
+
+    def set_related(self, paper_id: int, related: list[RelatedPaper]) -> None:
+        if self.detail is not None and self.detail.paper.id == paper_id:
+            self.related = related
+            scroll = self.verticalScrollBar().value()
+            self._render()
+            self.verticalScrollBar().setValue(scroll)
+
+    def set_highlighter(self, highlighter: Highlighter) -> None:
+        self.highlighter = highlighter
+        self._paint_matches()
+
+    def _render(self) -> None:
+        if self.detail is None:
             self.setHtml("<p style='color: gray'>No paper selected.</p>")
         else:
-            self.setHtml(detail_html(detail))
+            self.setHtml(detail_html(self.detail, self.related))
+        self._paint_matches()
+
+    def _paint_matches(self) -> None:
+        self.match_spans = []
+        if self.detail is not None:
+            plain = self.toPlainText()
+            for shown in (self.detail.title_text, self.detail.abstract_text):
+                offset = plain.find(shown) if shown else -1
+                if offset >= 0:
+                    self.match_spans += [(offset + a, offset + b) for a, b in self.highlighter.spans(shown)]
+        self.current_match = -1
+        selections = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(HIGHLIGHT_COLOR)
+        for start, end in self.match_spans:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def step_match(self, step: int) -> bool:
+        """Select the next (step=1) or previous (step=-1) match; False if none."""
+        if not self.match_spans:
+            return False
+        self.current_match = (self.current_match + step) % len(self.match_spans)
+        start, end = self.match_spans[self.current_match]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
 
     def links(self) -> list[str]:
         return list(self.detail.links) if self.detail else []
@@ -70,7 +133,8 @@ class DetailPane(QTextBrowser):
     def loadResource(self, type_: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         return None  # never fetch images or other resources named in text
 
-    @staticmethod
-    def _open_link(url: QUrl) -> None:
-        if url.scheme() in SAFE_SCHEMES:
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() == PAPER_SCHEME and url.path().startswith("paper/"):
+            self.paperActivated.emit(int(url.path().split("/", 1)[1]))
+        elif url.scheme() in SAFE_SCHEMES:
             QDesktopServices.openUrl(url)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from core.changes import Changes
 from core.library import Library, PaperRow
+from core.search import Highlighter, SearchResult
 
 COLUMNS: list[tuple[str, str]] = [
     ("title", "Title"),
@@ -19,6 +20,7 @@ COLUMNS: list[tuple[str, str]] = [
 BLOCK = 256
 CACHE_LIMIT = 20 * BLOCK
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -29,18 +31,39 @@ class PaperTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._cache: dict[int, PaperRow] = {}
-        self.sort_key = "added"
+        self.sort_key: str | None = "added"  # None: by relevance
         self.descending = False
+        self.text = ""  # the search box's query
+        self.scope = ""  # the sidebar view's query
+        self.highlighter = Highlighter()
         self.refresh()
 
     # -- data source --------------------------------------------------------
+    def _query(self) -> SearchResult:
+        sort = self.sort_key if self.sort_key or not self.text.strip() else None
+        return self._library.search(self.text, scope=self.scope, sort=sort or None, descending=self.descending)
+
     def refresh(self) -> None:
         """Re-query the ids (after papers were added or removed, or a sort)."""
+        self.show_result(self._query())
+
+    def show_result(self, result: SearchResult) -> None:
+        """Show the papers of a finished search (from a worker thread)."""
         self.beginResetModel()
-        self._ids = self._library.paper_ids(self.sort_key, self.descending)
+        self._ids = result.ids
+        self.text = result.text
+        self.highlighter = Highlighter.for_field(result.query, "title")
         self._row_of = None
         self._cache.clear()
         self.endResetModel()
+
+    def search_request(self, text: str, scope: str | None = None) -> tuple[str, str, str | None, bool]:
+        """What a search for `text` asks the core: (text, scope, sort, descending).
+        A new text query ranks by relevance until a column is clicked."""
+        if text.strip() != self.text.strip():
+            self.sort_key = None if text.strip() else "added"
+            self.descending = False
+        return text, self.scope if scope is None else scope, self.sort_key, self.descending
 
     def paper_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -85,6 +108,11 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == PAPER_ID_ROLE:
             return self._ids[index.row()]
+        if role == HIGHLIGHT_ROLE:
+            if index.column() != 0 or not self.highlighter:
+                return None
+            paper = self._paper_row(index.row())
+            return self.highlighter.spans(paper.title) if paper else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole):
             return None
         key = COLUMNS[index.column()][0]
@@ -111,7 +139,7 @@ class PaperTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
-        self._ids = self._library.paper_ids(self.sort_key, self.descending)
+        self._ids = self._query().ids
         self._row_of = None
         new_rows = {pid: i for i, pid in enumerate(self._ids)}
         self._row_of = new_rows

@@ -11,6 +11,9 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from core.changes import CancelToken, Cancelled
 
 from core.migrations import MIGRATIONS, SCHEMA_VERSION
 from core.text import index_text
@@ -23,14 +26,34 @@ class LibraryError(RuntimeError):
     """A library cannot be opened or written; the message says what to do."""
 
 
+_bulk = threading.local()
+
+
+def _fts_live() -> int:
+    return 0 if getattr(_bulk, "active", False) else 1
+
+
+@contextmanager
+def deferred_indexing() -> Iterator[None]:
+    """Inside, papers inserted by this thread are not indexed row by row; the
+    caller indexes them in one statement before its transaction commits."""
+    _bulk.active = True
+    try:
+        yield
+    finally:
+        _bulk.active = False
+
+
 def configure_connection(conn: sqlite3.Connection) -> None:
     """Settings every connection gets: WAL, foreign keys, a busy timeout, and
     the function the search index triggers call."""
     conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
+    conn.create_function("lectern_fts_live", 0, _fts_live)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports and the index stay in memory
 
 
 def split_statements(script: str) -> list[str]:
@@ -157,6 +180,28 @@ class Database:
             with conn.begin():
                 yield conn
             self.generation += 1
+
+    @contextmanager
+    def cancellable(self, conn: Connection, cancel: "CancelToken | None") -> Iterator[None]:
+        """Abort the statements run inside when `cancel` is cancelled (the worker
+        drops a stale search the moment the user types the next key)."""
+        if cancel is None:
+            yield
+            return
+        driver = conn.connection.driver_connection
+        driver.set_progress_handler(lambda: 1 if cancel.cancelled else 0, 2000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if cancel.cancelled and "interrupted" in str(exc):
+                raise Cancelled() from None
+            raise
+        except DBAPIError as exc:
+            if cancel.cancelled and "interrupted" in str(exc.orig):
+                raise Cancelled() from None
+            raise
+        finally:
+            driver.set_progress_handler(None, 0)
 
     def close(self) -> None:
         self.engine.dispose()

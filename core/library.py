@@ -15,11 +15,11 @@ from sqlalchemy.exc import DBAPIError
 
 from core.changes import CancelToken, Changes, Progress
 from core.citekeys import generate_keys
-from core.db import Database, split_statements
+from core.db import Database, deferred_indexing, split_statements
 from core.migrations import FTS_OBJECTS, FTS_SCHEMA
 from core.query import CompiledQuery, compile_query
 from core.related import RelatedPaper, related_papers
-from core.search import SearchResult, combine, load_vocabulary, query_ids, suggest
+from core.search import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.spelling import Vocabulary
 from core.models import Meta, Note, Paper
 from core.text import find_links, latex_to_text
@@ -27,6 +27,11 @@ from core.text import find_links, latex_to_text
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
 INSERT_BATCH = 2000
 ProgressFn = Callable[[Progress], None]
+
+
+def _stored_time(value: str) -> datetime:
+    """A timestamp as SQLAlchemy stores it (naive text, UTC) back to aware UTC."""
+    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
 
 
 def utcnow() -> datetime:
@@ -133,16 +138,29 @@ class Library:
 
     def search(
         self, text: str, scope: str = "", sort: str | None = None, descending: bool = False,
-        typing: bool = False, limit: int | None = None,
+        typing: bool = False, limit: int | None = None, first_screen: int | None = None,
+        cancel: CancelToken | None = None, suggest_spelling: bool = True,
     ) -> SearchResult:
         """Papers matching `text` within the view `scope` (both in the query
-        language), ranked by relevance unless `sort` names a column."""
+        language), ranked by relevance unless `sort` names a column. With
+        `first_screen`, a very large result may come back as its first screen
+        only (complete=False). `cancel` aborts a running query (Cancelled)."""
         query = self.compile(text, typing=typing)
         combined = combine(self.compile(scope), query) if scope else query
+        with self.db.read() as conn, self.db.cancellable(conn, cancel):
+            complete = True
+            if first_screen and combined.match and sort is None:
+                ids, complete = first_screen_ids(conn, combined, first_screen)
+            else:
+                ids = query_ids(conn, combined, sort, descending, limit)
+            wants = suggest_spelling and complete and not ids and query.match
+            suggestion = suggest(conn, text, self.vocabulary()) if wants else None
+        return SearchResult(ids=ids, query=combined, suggestion=suggestion, text=text, complete=complete)
+
+    def suggestion(self, text: str) -> str | None:
+        """A corrected query from the library's own words, or None."""
         with self.db.read() as conn:
-            ids = query_ids(conn, combined, sort, descending, limit)
-            suggestion = suggest(conn, text, self.vocabulary()) if not ids and query.match else None
-        return SearchResult(ids=ids, query=combined, suggestion=suggestion, text=text)
+            return suggest(conn, text, self.vocabulary())
 
     def related(self, paper_id: int, limit: int = 10) -> list[RelatedPaper]:
         """The papers most similar to one paper, with the words they share."""
@@ -153,18 +171,16 @@ class Library:
         """None when the search index is whole, else what is wrong with it."""
         with self.db.read() as conn:
             present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-            missing = [name for name in FTS_OBJECTS if name not in present]
-            if missing:
-                return "the search index is missing (" + ", ".join(missing[:3]) + ")"
-            try:
+        missing = [name for name in FTS_OBJECTS if name not in present]
+        if missing:
+            return "the search index is missing (" + ", ".join(missing[:3]) + ")"
+        try:  # FTS5's integrity-check is written as an INSERT: it needs the write lock
+            with self.db.write() as conn:
                 conn.exec_driver_sql("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
                 count = conn.exec_driver_sql("SELECT count(*) FROM paper_fts").scalar_one()
-            except DBAPIError as exc:
-                return f"the search index is damaged ({exc.orig})"
-            finally:
-                conn.rollback()
-        with self.db.read() as conn:
-            papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
+                papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
+        except DBAPIError as exc:
+            return f"the search index is damaged ({exc.orig})"
         if count != papers:
             return f"the search index holds {count} papers of {papers}"
         return None
@@ -218,22 +234,18 @@ class Library:
         """Table rows for `ids` (missing ids are left out)."""
         if not ids:
             return {}
-        table = Paper.__table__
-        query = (
-            select(
-                table.c.id, table.c.title, table.c.starred, table.c.status, table.c.year, table.c.added_at,
-                text(
-                    "(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name FROM paper_tag pt "
-                    "JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = paper.id ORDER BY t.name COLLATE NOCASE))"
-                ),
-            )
-            .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "SELECT p.id, p.title, p.starred, p.status, p.year, p.added_at, "
+            "(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name FROM paper_tag pt "
+            "JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)) "
+            f"FROM paper p WHERE p.id IN ({marks})"
         )
         with self.db.read() as conn:
-            result = conn.execute(query, {"ids": list(ids)})
+            cursor = conn.connection.driver_connection.execute(sql, tuple(ids))  # type: ignore[union-attr]
             return {
-                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", r[5])
-                for r in result
+                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", _stored_time(r[5]))
+                for r in cursor.fetchall()
             }
 
     def paper(self, paper_id: int) -> PaperDetail | None:
@@ -313,12 +325,20 @@ class Library:
                     }
                 )
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
-            for start in range(0, len(values), INSERT_BATCH):
-                if cancel:
-                    cancel.check()
-                conn.execute(insert(table), values[start : start + INSERT_BATCH])
-                if progress:
-                    progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))
+            with deferred_indexing():
+                for start in range(0, len(values), INSERT_BATCH):
+                    if cancel:
+                        cancel.check()
+                    conn.execute(insert(table), values[start : start + INSERT_BATCH])
+                    if progress:
+                        progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))
+            if progress:
+                progress(Progress(len(values), len(values), "Indexing for search"))
+            conn.exec_driver_sql(
+                "INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) "
+                "SELECT * FROM paper_fts_source WHERE rowid > ?",
+                (before,),
+            )
             for key, value in (meta or {}).items():
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ?", (before,))]

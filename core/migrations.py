@@ -82,11 +82,13 @@ MIGRATIONS: list[str] = [
 # The full-text index lives in the same database, kept in step by triggers in
 # the same transaction as the data. `lectern_fts_text` (registered on every
 # connection, see core/db.py) renders LaTeX and adds joined hyphen forms.
+# `lectern_fts_live()` is false only while a bulk import indexes its papers in
+# one statement at the end of the same transaction: FTS5 flushes a segment at
+# every trigger statement, which makes row-by-row indexing 3-4x slower.
 FTS_SCHEMA = """
 CREATE VIRTUAL TABLE paper_fts USING fts5(
     title, abstract, authors, notes, tags,
-    tokenize = 'porter unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE paper_fts_vocab USING fts5vocab(paper_fts, 'row');
 CREATE VIEW paper_fts_source AS
@@ -98,9 +100,9 @@ CREATE VIEW paper_fts_source AS
            coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
                      WHERE pt.paper_id = p.id), '') AS tags
     FROM paper p;
-CREATE TRIGGER paper_fts_after_insert AFTER INSERT ON paper BEGIN
-    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags)
-        SELECT * FROM paper_fts_source WHERE rowid = new.id;
+CREATE TRIGGER paper_fts_after_insert AFTER INSERT ON paper WHEN lectern_fts_live() BEGIN
+    INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) VALUES (
+        new.id, lectern_fts_text(new.title), lectern_fts_text(new.abstract), lectern_fts_text(new.authors), '', '');
 END;
 CREATE TRIGGER paper_fts_after_update AFTER UPDATE OF title, abstract, authors ON paper BEGIN
     DELETE FROM paper_fts WHERE rowid = old.id;
@@ -154,5 +156,21 @@ INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) SELECT * FR
 
 # 2: the full-text index, built from the papers already there.
 MIGRATIONS.append(FTS_SCHEMA + FTS_REBUILD)
+
+# 3: listing the library in any column's order reads a small index of the papers
+# not in the Trash instead of scanning the table (100k papers: 170 ms -> ~20 ms).
+MIGRATIONS.append("""
+DROP INDEX ix_paper_title;
+DROP INDEX ix_paper_year;
+DROP INDEX ix_paper_added_at;
+DROP INDEX ix_paper_starred;
+DROP INDEX ix_paper_status;
+CREATE INDEX ix_live_added ON paper (added_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_title ON paper (title COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_year ON paper (year) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_starred ON paper (starred) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_status ON paper (status) WHERE deleted_at IS NULL;
+CREATE INDEX ix_trashed ON paper (deleted_at) WHERE deleted_at IS NOT NULL;
+""")
 
 SCHEMA_VERSION = len(MIGRATIONS)

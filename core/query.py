@@ -110,14 +110,33 @@ def _column(fieldname: str, expr: str) -> str:
     return f"{column} : ({expr})" if column else f"({expr})"
 
 
-def _term_expr(text: str) -> str | None:
-    """FTS5 for one typed word: quoted; hyphenated words also match joined."""
+# Prefixes that writers attach with or without a hyphen: `pretraining` also
+# matches `pre-training` (indexed as "pre", "training"), and the reverse.
+JOINABLE_PREFIXES = (
+    "pre post non self multi co re fine semi cross un sub super inter intra over under out de anti auto bi "
+    "tri meta mid counter hyper micro macro mono poly pseudo quasi trans ultra few zero end long low high "
+    "large small open single dual in"
+).split()
+
+
+def word_variants(text: str) -> list[str]:
+    """The forms one typed word may take in a paper: `pre-training` and
+    `pretraining` each stand for both."""
+    word = text.lower()
+    forms = [word]
+    if "-" in word.strip("-"):
+        forms.append(word.replace("-", ""))
+    elif word.isalpha():
+        forms += [f"{p} {word[len(p):]}" for p in JOINABLE_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3]
+    return forms
+
+
+def _term_expr(text: str, prefix: bool = False) -> str | None:
+    """FTS5 for one typed word: quoted strings only, joined and split forms ORed."""
     if not _WORDLIKE.search(text):
         return None
-    expr = _fts_string(text)
-    if "-" in text.strip("-"):
-        expr = f"{expr} OR {_fts_string(text.replace('-', ''))}"
-    return expr
+    star = " *" if prefix else ""
+    return " OR ".join(_fts_string(form) + star for form in word_variants(text))
 
 
 class _Compiler:
@@ -161,7 +180,7 @@ class _Compiler:
         if len(text) < MIN_PREFIX:
             return _Part()  # a one-letter prefix would match nearly everything
         self.terms.append(("prefix", fieldname, text))
-        return _Part(match=_column(fieldname, _fts_string(text) + " *"))
+        return _Part(match=_column(fieldname, _term_expr(text, prefix=True) or ""))
 
     def _Wildcard(self, node: Any) -> _Part:  # noqa: N802
         text = str(node.text)

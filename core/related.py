@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection
 
 from core.spelling import fold, stem, words
+from core.text import latex_to_text
 
 TERMS_PER_QUERY = 12
 TERMS_SHOWN = 4
@@ -92,6 +93,6 @@ def related_papers(conn: Connection, paper_id: int, limit: int = 10) -> list[Rel
         their_stems = {stem(w) for w in words(f"{title} {abstract} {tags} {notes}")}
         shared = [(word, weight) for s, weight, word in terms if s in their_stems]
         score = sum(weight for _, weight in shared)
-        scored.append((-score, order, RelatedPaper(rowid, title.split("\n", 1)[0], [w for w, _ in shared][:TERMS_SHOWN])))
+        scored.append((-score, order, RelatedPaper(rowid, latex_to_text(title), [w for w, _ in shared][:TERMS_SHOWN])))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [paper for _, _, paper in scored[:limit]]

@@ -25,14 +25,19 @@ SORT_SQL: dict[str, str] = {
 }
 
 
+RANK_ALL = 1000  # up to this many matches, every match is ranked at every keystroke
+
+
 @dataclass
 class SearchResult:
-    """Ranked paper ids for a query, and what to highlight."""
+    """Ranked paper ids for a query, and what to highlight. `complete` is False
+    for a first screen of a very large result; the full ranking follows."""
 
     ids: list[int]
     query: CompiledQuery
     suggestion: str | None = None
     text: str = ""
+    complete: bool = True
 
 
 def combine(*queries: CompiledQuery) -> CompiledQuery:
@@ -47,30 +52,60 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
     )
 
 
+def _select(query: CompiledQuery, match: str | None) -> tuple[str, list[Any]]:
+    """`SELECT p.id FROM ... WHERE ...` for a query (with `match` as its MATCH)."""
+    where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
+    where += [f"({w})" for w in query.where]
+    params: list[Any] = []
+    source = "paper p"
+    if match:
+        # CROSS JOIN keeps the index as the outer loop: SQLite must not walk the
+        # papers in id order and probe the index once per paper.
+        source = "paper_fts CROSS JOIN paper p ON p.id = paper_fts.rowid"
+        where.insert(0, "paper_fts MATCH ?")
+        params.append(match)
+    return f"SELECT p.id FROM {source} WHERE {' AND '.join(where) or '1'}", params + list(query.params)
+
+
 def query_ids(
     conn: Connection, query: CompiledQuery, sort: str | None = None, descending: bool = False,
     limit: int | None = None,
 ) -> list[int]:
     """Ids matching `query`: by relevance when it has text and no sort is given,
     otherwise by the sort column (ties by id)."""
-    where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
-    where += [f"({w})" for w in query.where]
-    params: list[Any] = []
     direction = "DESC" if descending else "ASC"
-    if query.match:
-        source = "paper_fts JOIN paper p ON p.id = paper_fts.rowid"
-        where.insert(0, "paper_fts MATCH ?")
-        params.append(query.match)
-        order = f"{SORT_SQL[sort]} {direction}, p.id {direction}" if sort in SORT_SQL else f"{BM25}, p.id"
+    if query.match and sort not in SORT_SQL:
+        order = f"{BM25}, p.id"
     else:
-        source = "paper p"
-        key = sort if sort in SORT_SQL else "added"
-        order = f"{SORT_SQL[key]} {direction}, p.id {direction}"
-    params += query.params
-    sql = f"SELECT p.id FROM {source} WHERE {' AND '.join(where) or '1'} ORDER BY {order}"
+        order = f"{SORT_SQL[sort if sort in SORT_SQL else 'added']} {direction}, p.id {direction}"
+    sql, params = _select(query, query.match)
+    sql += f" ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
+    return fetch_ids(conn, sql, params)
+
+
+def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:
+    """The papers a user sees first, fast even when nearly every paper matches.
+    Up to RANK_ALL matches are all ranked by bm25 (complete=True); beyond that,
+    ranking every match costs 100s of ms at 100k papers, so the first screen is
+    the newest papers matching in their title, then anywhere (complete=False)."""
+    sql, params = _select(query, query.match)
+    if not query.match or len(fetch_ids(conn, sql + f" LIMIT {RANK_ALL + 1}", params)) <= RANK_ALL:
+        return query_ids(conn, query), True
+    ids: dict[int, None] = {}
+    for match in (f"title : ({query.match})", query.match):
+        sql, params = _select(query, match)
+        ids.update(dict.fromkeys(fetch_ids(conn, sql + f" ORDER BY paper_fts.rowid DESC LIMIT {size}", params)))
+        if len(ids) >= size:
+            break
+    return list(ids)[:size], False
+
+
+def fetch_ids(conn: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[int]:
+    """First column of every row, read through the driver (100k ids in ~10 ms)."""
+    cursor = conn.connection.driver_connection.execute(sql, tuple(params))  # type: ignore[union-attr]
+    return [row[0] for row in cursor.fetchall()]
 
 
 def load_vocabulary(conn: Connection) -> Vocabulary:

@@ -12,6 +12,7 @@ from typing import Any
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower-case without accents, as the index's tokenizer sees a word."""
     decomposed = unicodedata.normalize("NFKD", word.lower())

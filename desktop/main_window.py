@@ -21,7 +21,9 @@ from desktop.highlight import HighlightDelegate
 from desktop.search_bar import SearchBar
 from desktop.sidebar import Sidebar
 from desktop.table_model import COLUMNS, PaperTableModel
-from desktop.workers import LatestOnly, ProgressRelay
+from desktop.workers import Job, LatestOnly, ProgressRelay
+
+FIRST_SCREEN = 200
 
 
 class MainWindow(QMainWindow):
@@ -58,7 +60,7 @@ class MainWindow(QMainWindow):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
 
-        self.searcher = LatestOnly(self._search_done, self._search_failed, self)
+        self.searcher = LatestOnly(self._search_done, self._search_failed, self, on_partial=self._search_done)
         self.related_worker = LatestOnly(self._related_done, lambda exc: None, self)
         self.index_worker = LatestOnly(self._index_checked, self._index_failed, self)
         self.index_progress = ProgressRelay(self)
@@ -202,7 +204,20 @@ class MainWindow(QMainWindow):
         text, scope, sort, descending = self.model.search_request(text)
         self.table.horizontalHeader().setSortIndicatorShown(sort is not None)
         library = self.library
-        self.searcher.submit(lambda: library.search(text, scope=scope, sort=sort, descending=descending, typing=typing))
+
+        def search(job: Job) -> SearchResult:
+            kwargs = dict(scope=scope, sort=sort, descending=descending, typing=typing, cancel=job.cancel,
+                          suggest_spelling=False)
+            result = library.search(text, first_screen=FIRST_SCREEN, **kwargs)
+            if not result.complete:
+                job.post(result)  # the first screen now; every match ranked next
+                result = library.search(text, **kwargs)
+            if not result.ids and result.query.match:
+                job.post(result)  # "no papers" now; the spelling suggestion next
+                result.suggestion = library.suggestion(text)
+            return result
+
+        self.searcher.submit(search)
 
     def _search_done(self, result: SearchResult) -> None:
         selected = self.current_paper_id()
@@ -234,7 +249,7 @@ class MainWindow(QMainWindow):
         library = self.library
         relay = self.index_progress
 
-        def check_and_repair() -> str | None:
+        def check_and_repair(job: Job) -> str | None:
             problem = library.check_search_index()
             if problem:
                 relay.report(Progress(0, 0, f"Rebuilding the search index ({problem})"))
@@ -289,7 +304,7 @@ class MainWindow(QMainWindow):
         self.detail.show_paper(self.library.paper(paper_id) if paper_id is not None else None)
         if paper_id is not None:
             library = self.library
-            self.related_worker.submit(lambda: (paper_id, library.related(paper_id)))
+            self.related_worker.submit(lambda job: (paper_id, library.related(paper_id)))
 
     def _related_done(self, result: tuple[int, list]) -> None:
         paper_id, related = result
@@ -311,7 +326,9 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         noun = "paper" if shown == 1 else "papers"
-        if self.model.text.strip() or self.model.scope:
+        if not self.model.complete:
+            self.count_label.setText(f"best {shown} shown, ranking every match…")
+        elif self.model.text.strip() or self.model.scope:
             self.count_label.setText(f"{shown} {noun} of {self.library.count()}")
         else:
             self.count_label.setText(f"{shown} {noun}")

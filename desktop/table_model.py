@@ -36,6 +36,7 @@ class PaperTableModel(QAbstractTableModel):
         self.text = ""  # the search box's query
         self.scope = ""  # the sidebar view's query
         self.highlighter = Highlighter()
+        self.complete = True
         self.refresh()
 
     # -- data source --------------------------------------------------------
@@ -51,6 +52,7 @@ class PaperTableModel(QAbstractTableModel):
         """Show the papers of a finished search (from a worker thread)."""
         self.beginResetModel()
         self._ids = result.ids
+        self.complete = result.complete
         self.text = result.text
         self.highlighter = Highlighter.for_field(result.query, "title")
         self._row_of = None

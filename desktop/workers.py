@@ -1,65 +1,87 @@
 """Running core work off the GUI thread and posting results back to it.
-`LatestOnly` drops results that a newer request has superseded."""
+`LatestOnly` drops results that a newer request has superseded, and cancels
+the superseded work (a running SQLite query is interrupted)."""
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from core.changes import CancelToken, Cancelled
+
 
 class _Relay(QObject):
     done = Signal(int, object, object)  # generation, result, error
+    partial = Signal(int, object)
 
 
-class _Job(QRunnable):
-    def __init__(self, relay: _Relay, generation: int, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.relay = relay
+class Job:
+    """What a worker function gets: `post(partial)` to show an early result,
+    and `cancel`, set when a newer request supersedes this one."""
+
+    def __init__(self, relay: _Relay, generation: int) -> None:
+        self._relay = relay
         self.generation = generation
-        self.fn = fn
+        self.cancel = CancelToken()
+
+    def post(self, partial: Any) -> None:
+        self._relay.partial.emit(self.generation, partial)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, relay: _Relay, fn: Callable[[Job], Any]) -> None:
+        super().__init__()
+        self.job, self.relay, self.fn = job, relay, fn
 
     def run(self) -> None:
         try:
-            result = self.fn()
+            result = self.fn(self.job)
+        except Cancelled:
+            return
         except Exception as exc:  # posted to the GUI thread, which decides what to show
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.relay.done.emit(self.generation, None, exc)
+            self.relay.done.emit(self.job.generation, None, exc)
         else:
-            self.relay.done.emit(self.generation, result, None)
+            self.relay.done.emit(self.job.generation, result, None)
 
 
 class LatestOnly(QObject):
-    """Runs `fn` on a worker thread; only the newest request's outcome reaches
-    `on_result`/`on_error` (on the GUI thread). Earlier ones are dropped."""
+    """Runs `fn(job)` on a worker thread; only the newest request's outcome
+    reaches `on_result`/`on_error` (and `on_partial`) on the GUI thread."""
 
     finished = Signal()
 
     def __init__(self, on_result: Callable[[Any], None], on_error: Callable[[Exception], None],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, on_partial: Callable[[Any], None] | None = None) -> None:
         super().__init__(parent)
         self._relay = _Relay(self)
         self._relay.done.connect(self._deliver)
+        self._relay.partial.connect(self._deliver_partial)
         self._on_result = on_result
         self._on_error = on_error
-        self._generation = 0
+        self._on_partial = on_partial
+        self._job: Job | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
 
-    def submit(self, fn: Callable[[], Any]) -> int:
-        self._generation += 1
+    def submit(self, fn: Callable[[Job], Any]) -> int:
+        if self._job is not None:
+            self._job.cancel.cancel()
+        self._job = Job(self._relay, (self._job.generation + 1) if self._job else 1)
         self.pool.clear()  # queued (not started) stale requests never run
-        self.pool.start(_Job(self._relay, self._generation, fn))
-        return self._generation
+        self.pool.start(_Runnable(self._job, self._relay, fn))
+        return self._job.generation
 
-    @property
-    def generation(self) -> int:
-        return self._generation
+    def _current(self, generation: int) -> bool:
+        return self._job is not None and generation == self._job.generation
+
+    def _deliver_partial(self, generation: int, partial: Any) -> None:
+        if self._current(generation) and self._on_partial is not None:
+            self._on_partial(partial)
 
     def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
-        if generation != self._generation:
+        if not self._current(generation):
             return
         if error is not None:
             self._on_error(error)

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from core.annotations import Annotations, now_text
 from core.changes import CancelToken, Changes, Progress
 from core.citekeys import generate_keys
 from core.db import Database, deferred_indexing, split_statements
@@ -21,6 +22,7 @@ from core.query import CompiledQuery, compile_query
 from core.related import RelatedPaper, related_papers
 from core.search import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.spelling import Vocabulary
+from core.undo import UndoStack
 from core.models import Meta, Note, Paper
 from core.text import find_links, latex_to_text
 
@@ -86,12 +88,13 @@ class PaperDetail:
     note: str = ""
 
 
-class Library:
+class Library(Annotations):
     """One open library file."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db = Database(self.path)
+        self.undo_stack = UndoStack()
         self._vocabulary: tuple[int, Vocabulary] | None = None
 
     @classmethod
@@ -221,7 +224,7 @@ class Library:
             conn.exec_driver_sql(
                 "INSERT INTO saved_search (name, query, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
-                (name, query, utcnow().isoformat(sep=" ")),
+                (name, query, now_text()),
             )
         return Changes(collections=frozenset({"searches"}))
 

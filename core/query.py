@@ -51,6 +51,7 @@ class CompiledQuery:
     params: list[Any] = field(default_factory=list)
     include_trashed: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
+    list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
 
     @property
     def is_empty(self) -> bool:
@@ -145,6 +146,7 @@ class _Compiler:
         self.prefix_word = prefix_word
         self.terms: list[tuple[str, str, str]] = []
         self.include_trashed = False
+        self.list_name: str | None = None
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -238,6 +240,7 @@ class _Compiler:
                 raise QueryError(f"status:{value} is not known — use " + ", ".join(f"status:{v}" for v in STATUS_VALUES))
             return _Part(sql="p.status = ?", params=[value.lower()])
         if fieldname == "list":
+            self.list_name = value
             return _Part(
                 sql="EXISTS (SELECT 1 FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
                 "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE)",
@@ -382,5 +385,6 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         params=list(part.params),
         include_trashed=compiler.include_trashed,
         terms=compiler.terms,
+        list_name=compiler.list_name,
     )
     return compiled

@@ -49,6 +49,7 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
         params=[p for q in queries for p in q.params],
         include_trashed=any(q.include_trashed for q in queries),
         terms=[t for q in queries for t in q.terms],
+        list_name=next((q.list_name for q in queries if q.list_name), None),
     )
 
 
@@ -74,11 +75,17 @@ def query_ids(
     """Ids matching `query`: by relevance when it has text and no sort is given,
     otherwise by the sort column (ties by id)."""
     direction = "DESC" if descending else "ASC"
+    extra: list[Any] = []
     if query.match and sort not in SORT_SQL:
         order = f"{BM25}, p.id"
+    elif query.list_name and sort not in SORT_SQL:
+        order = ("(SELECT li.position FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
+                 "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE), p.id")
+        extra = [query.list_name]
     else:
         order = f"{SORT_SQL[sort if sort in SORT_SQL else 'added']} {direction}, p.id {direction}"
     sql, params = _select(query, query.match)
+    params += extra
     sql += f" ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

@@ -1,0 +1,426 @@
+"""The reader's daily work on the library facade: stars, reading status, tags,
+notes, reading lists, metadata edits, the Trash, and undo/redo of all but
+note typing (the note editor has its own undo). Mixed into `Library`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection
+
+from core.arxiv import parse_arxiv
+from core.changes import Changes
+from core.citekeys import is_valid_key
+from core.models import STATUSES
+from core.undo import ALL, Scope, UndoEntry, UndoStack, restore, take
+
+if TYPE_CHECKING:
+    from core.db import Database
+
+EDITABLE = ("title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key")
+
+
+class EditError(ValueError):
+    """An edit was refused; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TagRow:
+    id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: int
+    name: str
+    count: int
+
+
+def now_text() -> str:
+    """The current UTC time as timestamps are stored."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _ids(ids: Iterable[int]) -> frozenset[int]:
+    return frozenset(int(i) for i in ids)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _clean_tag(name: str) -> str:
+    return " ".join(name.split())
+
+
+class Annotations:
+    """Methods of `Library` for annotating and organising papers."""
+
+    db: "Database"
+    undo_stack: UndoStack
+
+    # -- recording ------------------------------------------------------------
+    def _change(self, label: str, scope: Scope, op: Callable[[Connection], Any], changes: Changes) -> Changes:
+        """Run `op` in one transaction, recording the scope before and after."""
+        with self.db.write() as conn:
+            before = take(conn, scope)
+            op(conn)
+            after = take(conn, scope)
+        if before != after:
+            self.undo_stack.push(UndoEntry(label, scope, before, after, changes))
+        return changes
+
+    def undo(self) -> Changes | None:
+        """Undo the last recorded operation; None when there is nothing to undo."""
+        if not self.undo_stack.done:
+            return None
+        entry = self.undo_stack.done.pop()
+        with self.db.write() as conn:
+            restore(conn, entry.scope, entry.before, take(conn, entry.scope))
+        self.undo_stack.undone.append(entry)
+        return entry.changes
+
+    def redo(self) -> Changes | None:
+        if not self.undo_stack.undone:
+            return None
+        entry = self.undo_stack.undone.pop()
+        with self.db.write() as conn:
+            restore(conn, entry.scope, entry.after, take(conn, entry.scope))
+        self.undo_stack.done.append(entry)
+        return entry.changes
+
+    # -- star and status ------------------------------------------------------
+    def set_starred(self, ids: Iterable[int], starred: bool) -> Changes:
+        papers = _ids(ids)
+        verb = "Star" if starred else "Unstar"
+        marks = ",".join(map(str, papers))
+        return self._change(
+            f"{verb} {_plural(len(papers), 'paper')}",
+            Scope(papers=papers, paper_columns=("starred",)),
+            lambda conn: conn.exec_driver_sql(
+                f"UPDATE paper SET starred = ?, updated_at = ? WHERE id IN ({marks}) AND starred != ?",
+                (int(starred), now_text(), int(starred))),
+            Changes(papers=papers, fields=frozenset({"starred"})),
+        )
+
+    def toggle_star(self, ids: Iterable[int]) -> Changes:
+        """Star the papers, or unstar them when all are starred already."""
+        papers = _ids(ids)
+        with self.db.read() as conn:
+            starred = conn.exec_driver_sql(
+                f"SELECT count(*) FROM paper WHERE id IN ({','.join(map(str, papers))}) AND starred"
+            ).scalar_one()
+        return self.set_starred(papers, starred < len(papers))
+
+    def set_status(self, ids: Iterable[int], status: str) -> Changes:
+        if status not in STATUSES:
+            raise EditError(f"Unknown reading status {status!r}: use one of {', '.join(STATUSES)}.")
+        papers = _ids(ids)
+        marks = ",".join(map(str, papers))
+
+        def op(conn: Connection) -> None:
+            now = now_text()
+            if status == "read":  # read_at records when the paper was read
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET status = 'read', read_at = ?, updated_at = ? "
+                    f"WHERE id IN ({marks}) AND status != 'read'", (now, now))
+            else:
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET status = ?, updated_at = ? WHERE id IN ({marks}) AND status != ?",
+                    (status, now, status))
+
+        return self._change(
+            f"Mark {_plural(len(papers), 'paper')} {status}",
+            Scope(papers=papers, paper_columns=("status", "read_at")),
+            op,
+            Changes(papers=papers, fields=frozenset({"status"})),
+        )
+
+    # -- tags -----------------------------------------------------------------
+    def tags(self) -> list[TagRow]:
+        """Every tag with the number of papers (not in the Trash) carrying it."""
+        with self.db.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT t.id, t.name, count(p.id) FROM tag t LEFT JOIN paper_tag pt ON pt.tag_id = t.id "
+                "LEFT JOIN paper p ON p.id = pt.paper_id AND p.deleted_at IS NULL "
+                "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+            )
+            return [TagRow(*r) for r in rows]
+
+    def add_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
+        papers = _ids(ids)
+        clean = [n for n in dict.fromkeys(_clean_tag(n) for n in names) if n]
+        if not clean:
+            raise EditError("A tag needs a name.")
+
+        def op(conn: Connection) -> None:
+            for name in clean:
+                conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (name,))
+                tag_id = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ?", (name,)).scalar_one()
+                conn.exec_driver_sql(
+                    f"INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT id, ? FROM paper "
+                    f"WHERE id IN ({','.join(map(str, papers))})", (tag_id,))
+
+        label = f"Tag {_plural(len(papers), 'paper')} " + ", ".join(clean)
+        return self._change(label, Scope(papers=papers, paper_tags=True), op,
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+
+    def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
+        papers = _ids(ids)
+        clean = [_clean_tag(n) for n in names]
+
+        def op(conn: Connection) -> None:
+            for name in clean:
+                conn.exec_driver_sql(
+                    f"DELETE FROM paper_tag WHERE paper_id IN ({','.join(map(str, papers))}) "
+                    "AND tag_id = (SELECT id FROM tag WHERE name = ?)", (name,))
+            conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
+
+        label = f"Untag {_plural(len(papers), 'paper')} " + ", ".join(clean)
+        return self._change(label, Scope(papers=papers, paper_tags=True), op,
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        """Rename a tag everywhere; renaming onto an existing tag merges the two."""
+        new = _clean_tag(new)
+        if not new:
+            raise EditError("A tag needs a name.")
+        with self.db.read() as conn:
+            source = conn.exec_driver_sql("SELECT id, name FROM tag WHERE name = ?", (_clean_tag(old),)).first()
+            target = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ?", (new,)).first()
+            if source is None:
+                raise EditError(f"There is no tag {old!r}.")
+            papers = _ids(r[0] for r in conn.exec_driver_sql("SELECT paper_id FROM paper_tag WHERE tag_id = ?", (source[0],)))
+        merge = target is not None and target[0] != source[0]
+        tag_ids = frozenset({source[0], target[0]} if merge else {source[0]})
+
+        def op(conn: Connection) -> None:
+            if merge:
+                conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT paper_id, ? FROM paper_tag WHERE tag_id = ?",
+                    (target[0], source[0]))
+                conn.exec_driver_sql("DELETE FROM tag WHERE id = ?", (source[0],))
+            else:
+                conn.exec_driver_sql("UPDATE tag SET name = ? WHERE id = ?", (new, source[0]))
+
+        label = f"Merge tag {source[1]} into {new}" if merge else f"Rename tag {source[1]} to {new}"
+        return self._change(label, Scope(papers=papers, paper_tags=True, tags=tag_ids), op,
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+
+    # -- notes ----------------------------------------------------------------
+    def note(self, paper_id: int) -> str:
+        with self.db.read() as conn:
+            return conn.exec_driver_sql("SELECT body FROM note WHERE paper_id = ?", (paper_id,)).scalar() or ""
+
+    def set_note(self, paper_id: int, body: str) -> Changes:
+        """Save a paper's note (autosave calls this; one small transaction)."""
+        now = now_text()
+        with self.db.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at "
+                "WHERE note.body != excluded.body",
+                (paper_id, body, now, now),
+            )
+        return Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))
+
+    # -- reading lists ---------------------------------------------------------
+    def lists(self) -> list[ListRow]:
+        with self.db.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT l.id, l.name, count(p.id) FROM reading_list l "
+                "LEFT JOIN reading_list_item li ON li.list_id = l.id "
+                "LEFT JOIN paper p ON p.id = li.paper_id AND p.deleted_at IS NULL "
+                "GROUP BY l.id ORDER BY l.name COLLATE NOCASE"
+            )
+            return [ListRow(*r) for r in rows]
+
+    def list_paper_ids(self, list_id: int) -> list[int]:
+        """A list's papers in the user's order (Trash left out)."""
+        with self.db.read() as conn:
+            return [r[0] for r in conn.exec_driver_sql(
+                "SELECT li.paper_id FROM reading_list_item li JOIN paper p ON p.id = li.paper_id "
+                "WHERE li.list_id = ? AND p.deleted_at IS NULL ORDER BY li.position", (list_id,))]
+
+    def _list_name_free(self, name: str, except_id: int | None = None) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise EditError("A reading list needs a name.")
+        with self.db.read() as conn:
+            clash = conn.exec_driver_sql(
+                "SELECT id FROM reading_list WHERE name = ? COLLATE NOCASE AND id != ?", (name, except_id or -1)).first()
+        if clash:
+            raise EditError(f"There is already a reading list named {name!r}.")
+        return name
+
+    def create_list(self, name: str) -> tuple[int, Changes]:
+        name = self._list_name_free(name)
+        with self.db.read() as conn:
+            next_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM reading_list").scalar_one()
+        changes = self._change(
+            f"Create list {name}", Scope(lists=frozenset({next_id})),
+            lambda conn: conn.exec_driver_sql(
+                "INSERT INTO reading_list (id, name, created_at) VALUES (?, ?, ?)", (next_id, name, now_text())),
+            Changes(collections=frozenset({"lists"})),
+        )
+        return next_id, changes
+
+    def rename_list(self, list_id: int, name: str) -> Changes:
+        name = self._list_name_free(name, except_id=list_id)
+        return self._change(
+            f"Rename list to {name}", Scope(lists=frozenset({list_id})),
+            lambda conn: conn.exec_driver_sql("UPDATE reading_list SET name = ? WHERE id = ?", (name, list_id)),
+            Changes(collections=frozenset({"lists"}), membership=True),
+        )
+
+    def delete_list(self, list_id: int) -> Changes:
+        return self._change(
+            "Delete list", Scope(lists=frozenset({list_id})),
+            lambda conn: conn.exec_driver_sql("DELETE FROM reading_list WHERE id = ?", (list_id,)),
+            Changes(collections=frozenset({"lists"}), membership=True),
+        )
+
+    def add_to_list(self, list_id: int, ids: Sequence[int]) -> Changes:
+        """Append papers to a list (ones already there keep their place)."""
+        def op(conn: Connection) -> None:
+            position = conn.exec_driver_sql(
+                "SELECT coalesce(max(position), -1) + 1 FROM reading_list_item WHERE list_id = ?", (list_id,)).scalar_one()
+            for paper_id in dict.fromkeys(ids):
+                inserted = conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) VALUES (?, ?, ?)",
+                    (list_id, paper_id, position)).rowcount
+                position += inserted
+
+        return self._change(f"Add {_plural(len(set(ids)), 'paper')} to list", Scope(lists=frozenset({list_id})), op,
+                            Changes(papers=_ids(ids), membership=True, collections=frozenset({"lists"})))
+
+    def remove_from_list(self, list_id: int, ids: Iterable[int]) -> Changes:
+        papers = _ids(ids)
+        return self._change(
+            f"Remove {_plural(len(papers), 'paper')} from list", Scope(lists=frozenset({list_id})),
+            lambda conn: conn.exec_driver_sql(
+                f"DELETE FROM reading_list_item WHERE list_id = ? AND paper_id IN ({','.join(map(str, papers))})",
+                (list_id,)),
+            Changes(papers=papers, membership=True, collections=frozenset({"lists"})),
+        )
+
+    def set_list_order(self, list_id: int, ordered_ids: Sequence[int], label: str = "Reorder list") -> Changes:
+        """Put the list's papers in `ordered_ids` order (others keep theirs, after)."""
+        def op(conn: Connection) -> None:
+            current = [r[0] for r in conn.exec_driver_sql(
+                "SELECT paper_id FROM reading_list_item WHERE list_id = ? ORDER BY position", (list_id,))]
+            wanted = [i for i in dict.fromkeys(ordered_ids) if i in set(current)]
+            order = wanted + [i for i in current if i not in set(wanted)]
+            for position, paper_id in enumerate(order):
+                conn.exec_driver_sql(
+                    "UPDATE reading_list_item SET position = ? WHERE list_id = ? AND paper_id = ?",
+                    (position, list_id, paper_id))
+
+        return self._change(label, Scope(lists=frozenset({list_id})), op,
+                            Changes(membership=True, collections=frozenset({"lists"})))
+
+    def move_in_list(self, list_id: int, ids: Iterable[int], delta: int) -> Changes:
+        """Move papers up (delta < 0) or down the list, keeping their order."""
+        order = self.list_paper_ids(list_id)
+        moving = [i for i in order if i in set(ids)]
+        rest = [i for i in order if i not in set(moving)]
+        if not moving:
+            return Changes()
+        start = max(0, min(len(rest), order.index(moving[0]) + delta))
+        new_order = rest[:start] + moving + rest[start:]
+        return self.set_list_order(list_id, new_order, f"Move {_plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")
+
+    # -- metadata --------------------------------------------------------------
+    def update_paper(self, paper_id: int, **fields: Any) -> Changes:
+        """Edit a paper's metadata. The citation key is validated (unique,
+        `[A-Za-z0-9_:-]`); an arXiv id or URL fills in the id, year and URL."""
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise EditError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+        if "title" in values and not values["title"]:
+            raise EditError("A paper needs a title.")
+        for key in ("arxiv_id", "url"):
+            if values.get(key):
+                parsed = parse_arxiv(values[key])
+                if parsed:
+                    values["arxiv_id"] = parsed.id
+                    if not values.get("year"):
+                        values["year"] = parsed.year
+                    if not values.get("url"):
+                        values["url"] = parsed.url
+                elif key == "arxiv_id":
+                    raise EditError(f"{values[key]!r} is not an arXiv id (like 2106.09685) or arXiv URL.")
+        if "year" in values and values["year"] not in (None, ""):
+            try:
+                values["year"] = int(values["year"])
+            except (TypeError, ValueError):
+                raise EditError(f"The year must be a number, not {values['year']!r}.") from None
+            if not 1000 <= values["year"] <= 3000:
+                raise EditError(f"{values['year']} does not look like a year.")
+        elif "year" in values:
+            values["year"] = None
+        for key in ("doi", "url", "arxiv_id"):
+            if key in values and values[key] == "":
+                values[key] = None
+        if "citation_key" in values:
+            key = values["citation_key"] or ""
+            if not is_valid_key(key):
+                raise EditError("A citation key may use only letters, digits and _ - : (no spaces).")
+            with self.db.read() as conn:
+                clash = conn.exec_driver_sql(
+                    "SELECT title FROM paper WHERE citation_key = ? COLLATE NOCASE AND id != ?", (key, paper_id)).first()
+            if clash:
+                raise EditError(f"The citation key {key} is already used by “{clash[0]}”.")
+        columns = tuple(values)
+
+        def op(conn: Connection) -> None:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
+                                 (*values.values(), now_text(), paper_id))
+
+        return self._change("Edit paper", Scope(papers=frozenset({paper_id}), paper_columns=columns), op,
+                            Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
+
+    # -- trash ----------------------------------------------------------------
+    def trash(self, ids: Iterable[int]) -> Changes:
+        papers = _ids(ids)
+        return self._change(
+            f"Delete {_plural(len(papers), 'paper')}", Scope(papers=papers, paper_columns=("deleted_at",)),
+            lambda conn: conn.exec_driver_sql(
+                f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, papers))}) AND deleted_at IS NULL",
+                (now_text(),)),
+            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})),
+        )
+
+    def restore_from_trash(self, ids: Iterable[int]) -> Changes:
+        papers = _ids(ids)
+        return self._change(
+            f"Restore {_plural(len(papers), 'paper')}", Scope(papers=papers, paper_columns=("deleted_at",)),
+            lambda conn: conn.exec_driver_sql(
+                f"UPDATE paper SET deleted_at = NULL WHERE id IN ({','.join(map(str, papers))})"),
+            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})),
+        )
+
+    def trashed_ids(self) -> list[int]:
+        with self.db.read() as conn:
+            return [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE deleted_at IS NOT NULL")]
+
+    def empty_trash(self) -> Changes:
+        """Delete the papers in the Trash for good (undoable until quit)."""
+        papers = _ids(self.trashed_ids())
+        if not papers:
+            return Changes()
+        scope = Scope(papers=papers, paper_columns=ALL, paper_tags=True, list_items=True, notes=True)
+
+        def op(conn: Connection) -> None:
+            conn.exec_driver_sql(f"DELETE FROM paper WHERE id IN ({','.join(map(str, papers))})")
+            conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
+
+        return self._change(f"Empty Trash ({_plural(len(papers), 'paper')})", scope, op,
+                            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})))

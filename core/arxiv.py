@@ -1,0 +1,38 @@
+"""arXiv identifiers: recognise an id or URL a user pastes, derive the year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEW = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/)?(\d{2})(\d{2})\.(\d{4,5})(v\d+)?(?:\.pdf)?\s*$", re.IGNORECASE)
+_OLD = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/)?([a-z-]+(?:\.[A-Z]{2})?)/(\d{2})(\d{2})(\d{3})(v\d+)?(?:\.pdf)?\s*$",
+                  re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ArxivId:
+    id: str  # without version: 2106.09685, cs/0112017
+    year: int
+    primary_class: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+
+def parse_arxiv(text: str) -> ArxivId | None:
+    """`2106.09685`, `arXiv:2106.09685v2`, `https://arxiv.org/abs/2106.09685`,
+    `https://arxiv.org/pdf/2106.09685v1.pdf`, `cs/0112017` -> the id and year."""
+    text = text.strip().rstrip("/")
+    match = _NEW.search(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        yy = int(match.group(1))
+        return ArxivId(f"{match.group(1)}{match.group(2)}.{match.group(3)}", 2000 + yy)
+    match = _OLD.search(text)
+    if match and 1 <= int(match.group(3)) <= 12:
+        yy = int(match.group(2))
+        year = 1900 + yy if yy >= 91 else 2000 + yy
+        archive = match.group(1).lower()
+        return ArxivId(f"{archive}/{match.group(2)}{match.group(3)}{match.group(4)}", year, archive.split(".")[0])
+    return None

@@ -15,10 +15,11 @@ from core.arxiv import parse_arxiv
 from core.changes import Changes
 from core.citekeys import is_valid_key
 from core.models import STATUSES
-from core.undo import ALL, Scope, UndoEntry, UndoStack, restore, take
+from core.undo import ALL, Scope, Snapshot, UndoEntry, UndoStack, restore, take
 
 if TYPE_CHECKING:
     from core.db import Database
+    from core.library import NewPaper
 
 EDITABLE = ("title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key")
 
@@ -55,7 +56,7 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _clean_tag(name: str) -> str:
-    return " ".join(name.split())
+    return " ".join(name.replace('"', "").split())
 
 
 class Annotations:
@@ -248,7 +249,7 @@ class Annotations:
                 "WHERE li.list_id = ? AND p.deleted_at IS NULL ORDER BY li.position", (list_id,))]
 
     def _list_name_free(self, name: str, except_id: int | None = None) -> str:
-        name = " ".join(name.split())
+        name = " ".join(name.replace('"', "").split())
         if not name:
             raise EditError("A reading list needs a name.")
         with self.db.read() as conn:
@@ -386,6 +387,16 @@ class Annotations:
 
         return self._change("Edit paper", Scope(papers=frozenset({paper_id}), paper_columns=columns), op,
                             Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
+
+    def add_paper(self, paper: "NewPaper") -> tuple[int, Changes]:
+        """Add one paper by hand (undoable)."""
+        changes = self.add_papers([paper])  # type: ignore[attr-defined]
+        (paper_id,) = changes.papers
+        scope = Scope(papers=frozenset({paper_id}), paper_columns=ALL)
+        with self.db.read() as conn:
+            after = take(conn, scope)
+        self.undo_stack.push(UndoEntry("Add paper", scope, Snapshot(), after, changes))
+        return paper_id, changes
 
     # -- trash ----------------------------------------------------------------
     def trash(self, ids: Iterable[int]) -> Changes:

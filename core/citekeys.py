@@ -13,7 +13,7 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_:-]+$")
 MAX_KEY_CHARS = 48
 _STOP_WORDS = frozenset(
     "a an the of on in for and or to with from via toward towards is are be by at as into "
-    "using use do does can we our what how why when which its it this that not no".split()
+    "using use do does can we our my your what how why when which its it this that not no".split()
 )
 _DIGIT_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _WORD = re.compile(r"[A-Za-z0-9]+")

@@ -3,23 +3,28 @@ status bar; commands from the registry; searches run off the GUI thread."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
+from core.annotations import EditError
 from core.changes import Changes, Progress
-from core.library import Library
+from core.library import Library, NewPaper
 from core.query import QueryError
 from core.search import Highlighter, SearchResult
 from desktop.bridge import LibrarySignals
 from desktop.commands import CommandRegistry
 from desktop.detail_pane import DetailPane
+from desktop.dialogs import ListDialog, PaperDialog, TagDialog
+from desktop.note_editor import NoteEditor
 from desktop.highlight import HighlightDelegate
 from desktop.search_bar import SearchBar
-from desktop.sidebar import Sidebar
+from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, Sidebar
 from desktop.table_model import COLUMNS, PaperTableModel
 from desktop.workers import Job, LatestOnly, ProgressRelay
 
@@ -39,7 +44,14 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.sidebar = Sidebar(self)
         self.sidebar.set_saved_searches(library.saved_searches())
+        self.sidebar.set_lists(library.lists())
+        self.sidebar.set_tags(library.tags())
         self.detail = DetailPane(self)
+        self.notes = NoteEditor(self._save_note, self)
+        self.right = QSplitter(Qt.Orientation.Vertical, self)
+        self.right.addWidget(self.detail)
+        self.right.addWidget(self.notes)
+        self.right.setSizes([520, 240])
 
         center = QWidget(self)
         layout = QVBoxLayout(center)
@@ -50,7 +62,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([170, 700, 410])
@@ -72,6 +84,12 @@ class MainWindow(QMainWindow):
         self.search_bar.box.returnPressed.connect(self.table.setFocus)
         self.sidebar.scopeChosen.connect(self._scope_chosen)
         self.detail.paperActivated.connect(self.select_paper)
+        self.notes.saved.connect(lambda paper_id: self.signals.publish(
+            Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))))
+        self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
+            f"Your note is NOT saved ({message}). It stays in the editor; Lectern tries again as you type."))
+        self.table.clicked.connect(self._cell_clicked)
+        self.model.on_reorder = self._reorder_list
         self.signals.changed.connect(self._library_changed)
         self._restore_state()
         self._update_count()
@@ -99,6 +117,12 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((400, 32, 80, 56, 140, 96)):
             header.resizeSection(column, width)
         header.sectionClicked.connect(lambda _section: header.setSortIndicatorShown(True))
+        table.setDragEnabled(True)
+        table.setAcceptDrops(True)
+        table.setDropIndicatorShown(True)
+        table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        table.setDragDropOverwriteMode(False)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
 
@@ -115,12 +139,39 @@ class MainWindow(QMainWindow):
         add("search.next_match", "Next match", "Search", lambda: self.step_match(1))
         add("search.previous_match", "Previous match", "Search", lambda: self.step_match(-1))
         add("search.save", "Save search…", "Search", self.save_search)
+        add("paper.star", "Star / unstar", "Paper", self.toggle_star)
+        add("paper.read", "Mark read", "Paper", lambda: self.set_status("read"))
+        add("paper.unread", "Mark unread", "Paper", lambda: self.set_status("unread"))
+        add("paper.reading", "Mark reading", "Paper", lambda: self.set_status("reading"))
+        add("paper.skipped", "Mark skipped", "Paper", lambda: self.set_status("skipped"))
+        add("paper.tags", "Edit tags…", "Paper", self.edit_tags)
+        add("paper.note", "Edit note", "Paper", self.focus_note)
+        add("paper.add_to_list", "Add to reading list…", "Paper", self.add_to_list)
+        add("paper.edit", "Edit metadata…", "Paper", self.edit_paper)
+        add("paper.add", "Add paper…", "Paper", self.add_paper)
+        add("paper.delete", "Move to Trash", "Paper", self.trash_selected)
+        add("paper.restore", "Restore from Trash", "Paper", self.restore_selected)
+        add("list.remove", "Remove from this list", "List", self.remove_from_list)
+        add("list.move_up", "Move up in list", "List", lambda: self.move_in_list(-1))
+        add("list.move_down", "Move down in list", "List", lambda: self.move_in_list(1))
+        add("list.new", "New reading list…", "List", self.new_list)
+        add("list.rename", "Rename reading list…", "List", self.rename_list)
+        add("list.delete", "Delete reading list", "List", self.delete_list)
+        add("tag.rename", "Rename or merge tag…", "List", self.rename_tag)
+        add("trash.empty", "Empty Trash…", "Paper", self.empty_trash)
+        add("edit.undo", "Undo", "Edit", self.undo)
+        add("edit.redo", "Redo", "Edit", self.redo)
         add("app.quit", "Quit", "Lectern", self.close)
         groups = self.commands.by_group()
-        for group, title in (("Lectern", "&File"), ("Move", "&Go"), ("Search", "&Search")):
+        for group, title in (("Lectern", "&File"), ("Edit", "&Edit"), ("Move", "&Go"), ("Search", "&Search"),
+                             ("Paper", "&Paper"), ("List", "&Lists")):
             menu = self.menuBar().addMenu(title)
             for command in groups.get(group, []):
                 menu.addAction(self.commands.actions[command.id])
+
+        self.undo_action: QAction = self.commands.actions["edit.undo"]
+        self.redo_action: QAction = self.commands.actions["edit.redo"]
+        self._update_undo_actions()
 
     # -- state ----------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -143,6 +194,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.notes.flush()
         self.save_state()
         for worker in (self.searcher, self.related_worker, self.index_worker):
             worker.wait()
@@ -197,6 +249,12 @@ class MainWindow(QMainWindow):
 
     def _scope_chosen(self, scope: str) -> None:
         self.model.scope = scope
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        self.model.list_id = int(list_id) if list_id is not None else None
+        if self.model.list_id is not None:
+            self.model.sort_key = None  # a reading list shows the user's order
+        elif self.model.sort_key is None and not self.search_bar.text().strip():
+            self.model.sort_key = "added"
         self.run_search(self.search_bar.text(), typing=False)
 
     def run_search(self, text: str, typing: bool = False) -> None:
@@ -298,10 +356,245 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000)
 
+    # -- annotating ---------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [self.model.paper_id(r) for r in rows]
+        if not ids and self.current_paper_id() is not None:
+            ids = [self.current_paper_id()]
+        return [i for i in ids if i is not None]
+
+    def _apply(self, action: Callable[[], Changes], done: str | None = None) -> bool:
+        """Run a core write, publish what changed, report refusals plainly."""
+        try:
+            changes = action()
+        except EditError as exc:
+            QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        self.signals.publish(changes)
+        if done:
+            self.statusBar().showMessage(done, 4000)
+        return True
+
+    def toggle_star(self) -> None:
+        ids = self.selected_ids()
+        if ids and self._apply(lambda: self.library.toggle_star(ids)):
+            self.statusBar().showMessage(self.library.undo_stack.undo_label() or "", 4000)
+
+    def set_status(self, status: str) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}")
+
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and COLUMNS[index.column()][0] == "starred":
+            paper_id = self.model.paper_id(index.row())
+            if paper_id is not None:
+                self._apply(lambda: self.library.toggle_star([paper_id]))
+
+    def edit_tags(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = self.library.rows(ids)
+        tag_sets = [set(filter(None, (t.strip() for t in rows[i].tags.split(",")))) for i in ids if i in rows]
+        common = sorted(set.intersection(*tag_sets) if tag_sets else set(), key=str.lower)
+        dialog = TagDialog(common, [t.name for t in self.library.tags()], len(ids), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        wanted = dialog.tags()
+        added = [t for t in wanted if t.lower() not in {c.lower() for c in common}]
+        removed = [t for t in common if t.lower() not in {w.lower() for w in wanted}]
+        if added:
+            self._apply(lambda: self.library.add_tags(ids, added))
+        if removed:
+            self._apply(lambda: self.library.remove_tags(ids, removed))
+
+    def focus_note(self) -> None:
+        if self.current_paper_id() is not None:
+            self.notes.editor.setFocus()
+
+    def _save_note(self, paper_id: int, text: str) -> None:
+        self.library.set_note(paper_id, text)
+
+    def add_to_list(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        lists = self.library.lists()
+        dialog = ListDialog([row.name for row in lists], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
+            return
+        name = dialog.name()
+        match = next((row for row in lists if row.name.lower() == name.lower()), None)
+        if match is None:
+            try:
+                list_id, changes = self.library.create_list(name)
+            except EditError as exc:
+                QMessageBox.warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+        else:
+            list_id = match.id
+        self._apply(lambda: self.library.add_to_list(list_id, ids), f"Added {len(ids)} to {name}")
+
+    def remove_from_list(self) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is not None and ids:
+            list_id = self.model.list_id
+            self._apply(lambda: self.library.remove_from_list(list_id, ids))
+
+    def move_in_list(self, delta: int) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is None or not ids:
+            self.statusBar().showMessage("Open a reading list in the sidebar to reorder it.", 4000)
+            return
+        list_id = self.model.list_id
+        self._apply(lambda: self.library.move_in_list(list_id, ids, delta))
+        self.searcher.wait()
+        self._reselect(ids)
+
+    def _reorder_list(self, list_id: int, order: list[int]) -> None:
+        moved = self.selected_ids()
+        self._apply(lambda: self.library.set_list_order(list_id, order))
+        self._reselect(moved)
+
+    def _reselect(self, ids: list[int]) -> None:
+        """Select these papers again after the rows were re-queried."""
+        QTimer.singleShot(0, lambda: self._select_ids(ids))
+
+    def _select_ids(self, ids: list[int]) -> None:
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        if rows:
+            self.go_to_row(rows[0])
+            for row in rows[1:]:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+    def new_list(self) -> None:
+        name, ok = QInputDialog.getText(self, "New reading list", "Name:")
+        if ok and name.strip():
+            try:
+                _, changes = self.library.create_list(name)
+            except EditError as exc:
+                QMessageBox.warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+
+    def rename_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is None:
+            self.statusBar().showMessage("Select a reading list in the sidebar first.", 4000)
+            return
+        current = next((r.name for r in self.library.lists() if r.id == list_id), "")
+        name, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=current)
+        if ok and name.strip():
+            if self._apply(lambda: self.library.rename_list(int(list_id), name)):
+                self.sidebar.select_scope(f'list:"{" ".join(name.split())}"')
+
+    def delete_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is not None:
+            self._apply(lambda: self.library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
+
+    def rename_tag(self) -> None:
+        old = self.sidebar.current_value(TAG_NAME_ROLE)
+        if old is None:
+            self.statusBar().showMessage("Select a tag in the sidebar first.", 4000)
+            return
+        name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):", text=str(old))
+        if ok and name.strip():
+            self._apply(lambda: self.library.rename_tag(str(old), name))
+
+    def edit_paper(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        detail = self.library.paper(paper_id)
+        dialog = PaperDialog(detail.paper if detail else None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                self.signals.publish(self.library.update_paper(paper_id, **values))
+                return
+            except EditError as exc:
+                dialog.show_error(str(exc))
+
+    def add_paper(self) -> None:
+        dialog = PaperDialog(None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            if not values["title"].strip():
+                dialog.show_error("A paper needs a title.")
+                continue
+            paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip(),
+                                                                abstract=values.pop("abstract")))
+            try:
+                extra = {k: v for k, v in values.items() if v.strip()}
+                if extra:
+                    self.library.update_paper(paper_id, **extra)
+                    self.library.undo_stack.done.pop()  # one undo step for the whole addition
+            except EditError as exc:
+                self.statusBar().showMessage(f"Added, but: {exc}", 8000)
+            self.signals.publish(changes)
+            self.searcher.wait()
+            self._reselect([paper_id])
+            return
+
+    def trash_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            row = self.table.currentIndex().row()
+            self._apply(lambda: self.library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)")
+            self.searcher.wait()
+            QTimer.singleShot(0, lambda: self.go_to_row(row))
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._apply(lambda: self.library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
+
+    def empty_trash(self) -> None:
+        count = len(self.library.trashed_ids())
+        if count == 0:
+            self.statusBar().showMessage("The Trash is empty.", 4000)
+            return
+        answer = QMessageBox.question(
+            self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
+            "(Until you quit, Edit > Undo can still bring them back.)")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._apply(self.library.empty_trash)
+
+    def undo(self) -> None:
+        self.notes.flush()
+        label = self.library.undo_stack.undo_label()
+        changes = self.library.undo()
+        if changes is not None:
+            self.signals.publish(changes if changes else Changes(membership=True))
+            self.statusBar().showMessage(f"Undone: {label}", 4000)
+
+    def redo(self) -> None:
+        label = self.library.undo_stack.redo_label()
+        changes = self.library.redo()
+        if changes is not None:
+            self.signals.publish(changes if changes else Changes(membership=True))
+            self.statusBar().showMessage(f"Redone: {label}", 4000)
+
+    def _update_undo_actions(self) -> None:
+        undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()
+        self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
+        self.redo_action.setEnabled(redo is not None)
+
     # -- reactions --------------------------------------------------------------
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         paper_id = self.current_paper_id()
-        self.detail.show_paper(self.library.paper(paper_id) if paper_id is not None else None)
+        detail = self.library.paper(paper_id) if paper_id is not None else None
+        self.detail.show_paper(detail)
+        if detail is None or self.notes.paper_id != paper_id:
+            self.notes.set_paper(paper_id if detail else None, detail.note if detail else "")
         if paper_id is not None:
             library = self.library
             self.related_worker.submit(lambda job: (paper_id, library.related(paper_id)))
@@ -313,13 +606,18 @@ class MainWindow(QMainWindow):
     def _library_changed(self, changes: Changes) -> None:
         if "searches" in changes.collections:
             self.sidebar.set_saved_searches(self.library.saved_searches())
+        if "lists" in changes.collections:
+            self.sidebar.set_lists(self.library.lists())
+        if "tags" in changes.collections:
+            self.sidebar.set_tags(self.library.tags())
+        self._update_undo_actions()
         selected = self.current_paper_id()
         filtered = bool(self.model.text.strip() or self.model.scope)
         if changes.membership or (filtered and changes.papers):
             self.run_search(self.search_bar.text())
         else:
             self.model.apply_changes(changes)
-        if selected is not None and selected in changes.papers:
+        if selected is not None and selected in changes.papers and changes.fields != {"note"}:
             self.detail.show_paper(self.library.paper(selected))
         self._update_count()
 

@@ -3,7 +3,10 @@ plus rows fetched lazily in blocks and cached (DESIGN.md pattern 2)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import json
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from core.changes import Changes
 from core.library import Library, PaperRow
@@ -22,6 +25,7 @@ CACHE_LIMIT = 20 * BLOCK
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words
 AnyIndex = QModelIndex | QPersistentModelIndex
+PAPER_IDS_MIME = "application/x-lectern-paper-ids"
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -37,6 +41,8 @@ class PaperTableModel(QAbstractTableModel):
         self.scope = ""  # the sidebar view's query
         self.highlighter = Highlighter()
         self.complete = True
+        self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
+        self.on_reorder: Callable[[int, list[int]], None] | None = None
         self.refresh()
 
     # -- data source --------------------------------------------------------
@@ -128,6 +134,37 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return paper.title if key == "title" else None
         return display_value(paper, key)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
+        base |= Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt override)
+        return [PAPER_IDS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802 (Qt override)
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(PAPER_IDS_MIME, json.dumps([self._ids[r] for r in rows]).encode())
+        return data
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802 (Qt override)
+        return Qt.DropAction.MoveAction
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,  # noqa: N802
+                     parent: AnyIndex) -> bool:
+        """Dropping rows of a reading list moves them to the drop position."""
+        if self.list_id is None or self.on_reorder is None or not data.hasFormat(PAPER_IDS_MIME):
+            return False
+        moving = json.loads(bytes(data.data(PAPER_IDS_MIME)).decode())
+        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self._ids))
+        before = [i for i in self._ids[:target] if i not in moving]
+        after = [i for i in self._ids[target:] if i not in moving]
+        self.on_reorder(self.list_id, before + moving + after)
+        return True
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):

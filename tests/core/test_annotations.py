@@ -178,3 +178,16 @@ def test_arxiv_parsing() -> None:
     old = parse_arxiv("cs/0112017")
     assert (old.id, old.year, old.primary_class) == ("cs/0112017", 2001, "cs")
     assert parse_arxiv("hello") is None
+
+
+def test_adding_a_paper_by_hand_can_be_undone(lib: Library) -> None:
+    from core.library import NewPaper
+
+    paper_id, _ = lib.add_paper(NewPaper(title="My hand-added paper", authors="Doe, Jane", year=2024))
+    assert lib.paper(paper_id).paper.citation_key == "doe2024Hand"
+    assert lib.count() == 223
+    lib.undo()
+    assert lib.count() == 222 and lib.paper(paper_id) is None
+    lib.redo()
+    assert lib.paper(paper_id).paper.title == "My hand-added paper"
+    assert lib.search("hand-added").ids == [paper_id]

@@ -20,3 +20,11 @@ def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
     yield win
     win.close()
     win.library.close()
+
+
+def activate(qtbot, win: MainWindow) -> None:
+    """Make the window the active one (shortcuts fire only there) with the table focused."""
+    if not win.isActiveWindow():
+        with qtbot.waitActive(win, timeout=5000):
+            win.activateWindow()
+    win.table.setFocus()

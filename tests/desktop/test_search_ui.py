@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
+from tests.desktop.conftest import activate
 from desktop.sidebar import SCOPE_ROLE
 from desktop.table_model import HIGHLIGHT_ROLE
 
@@ -40,8 +41,7 @@ def test_matches_are_highlighted_in_the_title_and_abstract(qtbot, window: MainWi
 
 
 def test_n_steps_through_matches(qtbot, window: MainWindow) -> None:
-    window.activateWindow()
-    qtbot.waitActive(window)
+    activate(qtbot, window)
     type_query(qtbot, window, "bert ")
     window.table.setFocus()
     window.go_to_row(0)
@@ -89,8 +89,7 @@ def test_related_papers_show_for_the_selection(qtbot, window: MainWindow) -> Non
 
 
 def test_slash_focuses_search_and_esc_clears_it(qtbot, window: MainWindow) -> None:
-    window.activateWindow()
-    qtbot.waitActive(window)
+    activate(qtbot, window)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Slash)
     assert QApplication.focusWidget() is window.search_bar.box

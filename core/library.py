@@ -96,6 +96,7 @@ class Library(Annotations):
         self.db = Database(self.path)
         self.undo_stack = UndoStack()
         self._vocabulary: tuple[int, Vocabulary] | None = None
+        self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids
 
     @classmethod
     def open(cls, path: Path) -> "Library":
@@ -150,6 +151,13 @@ class Library(Annotations):
         only (complete=False). `cancel` aborts a running query (Cancelled)."""
         query = self.compile(text, typing=typing)
         combined = combine(self.compile(scope), query) if scope else query
+        key = (combined.match, tuple(combined.where), tuple(combined.params), combined.include_trashed,
+               combined.list_name, sort, descending, limit, first_screen, self.db.generation)
+        cached = self._results.get(key)
+        if cached is not None:  # the same query as a keystroke ago ("masked l" is "masked ")
+            ids, complete = cached
+            return SearchResult(ids=ids, query=combined, text=text, complete=complete,
+                                suggestion=self.suggestion(text) if suggest_spelling and complete and not ids and query.match else None)
         with self.db.read() as conn, self.db.cancellable(conn, cancel):
             complete = True
             if first_screen and combined.match and sort is None:
@@ -158,6 +166,9 @@ class Library(Annotations):
                 ids = query_ids(conn, combined, sort, descending, limit)
             wants = suggest_spelling and complete and not ids and query.match
             suggestion = suggest(conn, text, self.vocabulary()) if wants else None
+        self._results[key] = (ids, complete)
+        while len(self._results) > 8:
+            self._results.pop(next(iter(self._results)))
         return SearchResult(ids=ids, query=combined, suggestion=suggestion, text=text, complete=complete)
 
     def suggestion(self, text: str) -> str | None:

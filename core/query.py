@@ -32,7 +32,8 @@ _LEADING_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\s():\"*~^]+)$")
 _TRAILING_OPERATOR = re.compile(r"\s+(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 OPERATORS = ("and", "or", "not", "andnot", "andmaybe")
-MIN_PREFIX = 2
+MIN_PREFIX = 2  # prefix* typed on purpose
+MIN_TYPING_PREFIX = 3  # a word still being typed: shorter prefixes match too much to help
 FUZZY_CANDIDATES = 24
 
 Expander = Callable[[str, int], list[str]]
@@ -164,6 +165,8 @@ class _Compiler:
             return self._filter(fieldname, text)
         if self.prefix_word is not None and text == self.prefix_word:
             self.prefix_word = None
+            if len(text) < MIN_TYPING_PREFIX:
+                return _Part()  # wait for the third letter
             return self._prefix(fieldname, text)
         expr = _term_expr(text)
         if expr is None:

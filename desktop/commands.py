@@ -1,5 +1,6 @@
-"""Commands, declared once: id, title, default keys, context and handler.
-Menus and shortcuts (and later the palette and help overlay) come from here."""
+"""Commands, declared once: id, title, group and default keys here; the window
+binds a handler to each id. Menus, shortcuts, the README's keyboard table (and
+the palette and help overlay) all come from this one table."""
 
 from __future__ import annotations
 
@@ -10,79 +11,88 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-# Default keys, as data: command id -> key sequences (Qt's portable text form).
-DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
-    "paper.next": ("J",),
-    "paper.previous": ("K",),
-    "paper.first": ("G, G",),
-    "paper.last": ("Shift+G",),
-    "paper.half_page_down": ("Ctrl+D",),
-    "paper.half_page_up": ("Ctrl+U",),
-    "search.focus": ("/", "Ctrl+F"),
-    "search.leave": ("Esc",),
-    "search.next_match": ("N",),
-    "search.previous_match": ("Shift+N",),
-    "search.save": ("Ctrl+S",),
-    "paper.star": ("S",),
-    "paper.read": ("R",),
-    "paper.unread": ("U",),
-    "paper.reading": ("I",),
-    "paper.skipped": ("X",),
-    "paper.tags": ("T",),
-    "paper.note": ("E",),
-    "paper.add_to_list": ("L",),
-    "paper.edit": ("Ctrl+E",),
-    "paper.add": ("Ctrl+N",),
-    "paper.delete": ("D", "Del"),
-    "paper.restore": ("Shift+R",),
-    "list.remove": ("Shift+L",),
-    "list.move_up": ("Alt+Up", "Alt+K"),
-    "list.move_down": ("Alt+Down", "Alt+J"),
-    "list.new": ("Ctrl+Shift+N",),
-    "edit.undo": ("Ctrl+Z",),
-    "edit.redo": ("Ctrl+Shift+Z", "Ctrl+Y"),
-    "app.quit": ("Ctrl+Q",),
-}
+
+@dataclass(frozen=True)
+class CommandSpec:
+    id: str
+    title: str
+    group: str
+    keys: tuple[str, ...] = ()  # Qt's portable key text: "J", "G, G", "Ctrl+Shift+Z"
+
+
+COMMANDS: list[CommandSpec] = [
+    CommandSpec("paper.next", "Next paper", "Move", ('J',)),
+    CommandSpec("paper.previous", "Previous paper", "Move", ('K',)),
+    CommandSpec("paper.first", "First paper", "Move", ('G, G',)),
+    CommandSpec("paper.last", "Last paper", "Move", ('Shift+G',)),
+    CommandSpec("paper.half_page_down", "Half a page down", "Move", ('Ctrl+D',)),
+    CommandSpec("paper.half_page_up", "Half a page up", "Move", ('Ctrl+U',)),
+    CommandSpec("search.focus", "Search", "Search", ('/', 'Ctrl+F')),
+    CommandSpec("search.leave", "Clear search / back to the list", "Search", ('Esc',)),
+    CommandSpec("search.next_match", "Next match", "Search", ('N',)),
+    CommandSpec("search.previous_match", "Previous match", "Search", ('Shift+N',)),
+    CommandSpec("search.save", "Save search…", "Search", ('Ctrl+S',)),
+    CommandSpec("paper.star", "Star / unstar", "Paper", ('S',)),
+    CommandSpec("paper.read", "Mark read", "Paper", ('R',)),
+    CommandSpec("paper.unread", "Mark unread", "Paper", ('U',)),
+    CommandSpec("paper.reading", "Mark reading", "Paper", ('I',)),
+    CommandSpec("paper.skipped", "Mark skipped", "Paper", ('X',)),
+    CommandSpec("paper.tags", "Edit tags…", "Paper", ('T',)),
+    CommandSpec("paper.note", "Edit note", "Paper", ('E',)),
+    CommandSpec("paper.add_to_list", "Add to reading list…", "Paper", ('L',)),
+    CommandSpec("paper.edit", "Edit metadata…", "Paper", ('Ctrl+E',)),
+    CommandSpec("paper.add", "Add paper…", "Paper", ('Ctrl+N',)),
+    CommandSpec("paper.delete", "Move to Trash", "Paper", ('D', 'Del')),
+    CommandSpec("paper.restore", "Restore from Trash", "Paper", ('Shift+R',)),
+    CommandSpec("list.remove", "Remove from this list", "List", ('Shift+L',)),
+    CommandSpec("list.move_up", "Move up in list", "List", ('Alt+Up', 'Alt+K')),
+    CommandSpec("list.move_down", "Move down in list", "List", ('Alt+Down', 'Alt+J')),
+    CommandSpec("list.new", "New reading list…", "List", ('Ctrl+Shift+N',)),
+    CommandSpec("list.rename", "Rename reading list…", "List", ()),
+    CommandSpec("list.delete", "Delete reading list", "List", ()),
+    CommandSpec("tag.rename", "Rename or merge tag…", "List", ()),
+    CommandSpec("trash.empty", "Empty Trash…", "Paper", ()),
+    CommandSpec("edit.undo", "Undo", "Edit", ('Ctrl+Z',)),
+    CommandSpec("edit.redo", "Redo", "Edit", ('Ctrl+Shift+Z', 'Ctrl+Y')),
+    CommandSpec("app.quit", "Quit", "Lectern", ('Ctrl+Q',)),
+]
+SPECS = {spec.id: spec for spec in COMMANDS}
+GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "Lectern")
 
 
 @dataclass
 class Command:
-    id: str
-    title: str
-    group: str
+    spec: CommandSpec
     handler: Callable[[], None]
-    context: str = "window"  # "window": anywhere in the window; else a pane's name
-    keys: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
 
 
 class CommandRegistry:
-    """Holds the window's commands and turns each into one QAction."""
+    """The window's commands: one QAction each, with the spec's keys."""
 
     def __init__(self, window: QWidget) -> None:
         self.window = window
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, QAction] = {}
-        self.contexts: dict[str, QWidget] = {"window": window}
-        self.ran: list[str] = []  # ids of commands run, newest last (for tests and the palette)
+        self.ran: list[str] = []  # ids of commands run, newest last
 
-    def add_context(self, name: str, widget: QWidget) -> None:
-        self.contexts[name] = widget
-
-    def add(self, command_id: str, title: str, group: str, handler: Callable[[], None], context: str = "window") -> QAction:
-        keys = DEFAULT_KEYS.get(command_id, ())
-        command = Command(command_id, title, group, handler, context, keys)
-        self.commands[command_id] = command
-        action = QAction(title, self.window)
-        action.setObjectName(command_id)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        widget = self.contexts[context]
-        action.setShortcutContext(
-            Qt.ShortcutContext.WindowShortcut if context == "window" else Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        widget.addAction(action)
-        action.triggered.connect(lambda _checked=False, cid=command_id: self.run(cid))
-        self.actions[command_id] = action
-        return action
+    def bind(self, handlers: dict[str, Callable[[], None]]) -> None:
+        missing = set(SPECS) - set(handlers)
+        unknown = set(handlers) - set(SPECS)
+        if missing or unknown:
+            raise ValueError(f"commands without handler: {sorted(missing)}; handlers without command: {sorted(unknown)}")
+        for spec in COMMANDS:
+            self.commands[spec.id] = Command(spec, handlers[spec.id])
+            action = QAction(spec.title, self.window)
+            action.setObjectName(spec.id)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, cid=spec.id: self.run(cid))
+            self.window.addAction(action)
+            self.actions[spec.id] = action
 
     def run(self, command_id: str) -> None:
         self.ran.append(command_id)
@@ -91,5 +101,51 @@ class CommandRegistry:
     def by_group(self) -> dict[str, list[Command]]:
         groups: dict[str, list[Command]] = {}
         for command in self.commands.values():
-            groups.setdefault(command.group, []).append(command)
+            groups.setdefault(command.spec.group, []).append(command)
         return groups
+
+
+def keys_text(keys: tuple[str, ...]) -> str:
+    """How keys read in docs: `G, G` as `g g`, `Shift+G` as `G`."""
+    def one(key: str) -> str:
+        parts = []
+        for chord in key.split(", "):
+            if len(chord) == 1 and chord.isalpha():
+                chord = chord.lower()
+            elif chord.startswith("Shift+") and len(chord) == 7 and chord[-1].isalpha():
+                chord = chord[-1].upper()
+            parts.append(chord)
+        return " ".join(parts)
+    return ", ".join(f"`{one(k)}`" for k in keys)
+
+
+def keyboard_markdown() -> str:
+    """The README's keyboard reference, generated from COMMANDS."""
+    rows = ["| Keys | Command | Group |", "| --- | --- | --- |"]
+    for group in GROUP_ORDER:
+        for spec in COMMANDS:
+            if spec.group == group:
+                rows.append(f"| {keys_text(spec.keys) or '(menu)'} | {spec.title} | {group} |")
+    return "\n".join(rows)
+
+
+README_MARKERS = ("<!-- keys:start -->\n", "\n<!-- keys:end -->")
+
+
+def update_readme(text: str) -> str:
+    """`text` (the README) with its keyboard table regenerated."""
+    start, end = README_MARKERS
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return head + start + keyboard_markdown() + end + tail
+
+
+if __name__ == "__main__":  # python -m desktop.commands README.md: refresh the README's table
+    import sys
+    from pathlib import Path
+
+    if len(sys.argv) > 1:
+        readme = Path(sys.argv[1])
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(keyboard_markdown())

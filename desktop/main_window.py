@@ -127,41 +127,43 @@ class MainWindow(QMainWindow):
         return table
 
     def _declare_commands(self) -> None:
-        add = self.commands.add
-        add("paper.next", "Next paper", "Move", lambda: self.move_rows(1))
-        add("paper.previous", "Previous paper", "Move", lambda: self.move_rows(-1))
-        add("paper.first", "First paper", "Move", lambda: self.go_to_row(0))
-        add("paper.last", "Last paper", "Move", lambda: self.go_to_row(self.model.rowCount() - 1))
-        add("paper.half_page_down", "Half a page down", "Move", lambda: self.move_rows(self._half_page()))
-        add("paper.half_page_up", "Half a page up", "Move", lambda: self.move_rows(-self._half_page()))
-        add("search.focus", "Search", "Search", self.focus_search)
-        add("search.leave", "Clear search / back to the list", "Search", self.leave_search)
-        add("search.next_match", "Next match", "Search", lambda: self.step_match(1))
-        add("search.previous_match", "Previous match", "Search", lambda: self.step_match(-1))
-        add("search.save", "Save search…", "Search", self.save_search)
-        add("paper.star", "Star / unstar", "Paper", self.toggle_star)
-        add("paper.read", "Mark read", "Paper", lambda: self.set_status("read"))
-        add("paper.unread", "Mark unread", "Paper", lambda: self.set_status("unread"))
-        add("paper.reading", "Mark reading", "Paper", lambda: self.set_status("reading"))
-        add("paper.skipped", "Mark skipped", "Paper", lambda: self.set_status("skipped"))
-        add("paper.tags", "Edit tags…", "Paper", self.edit_tags)
-        add("paper.note", "Edit note", "Paper", self.focus_note)
-        add("paper.add_to_list", "Add to reading list…", "Paper", self.add_to_list)
-        add("paper.edit", "Edit metadata…", "Paper", self.edit_paper)
-        add("paper.add", "Add paper…", "Paper", self.add_paper)
-        add("paper.delete", "Move to Trash", "Paper", self.trash_selected)
-        add("paper.restore", "Restore from Trash", "Paper", self.restore_selected)
-        add("list.remove", "Remove from this list", "List", self.remove_from_list)
-        add("list.move_up", "Move up in list", "List", lambda: self.move_in_list(-1))
-        add("list.move_down", "Move down in list", "List", lambda: self.move_in_list(1))
-        add("list.new", "New reading list…", "List", self.new_list)
-        add("list.rename", "Rename reading list…", "List", self.rename_list)
-        add("list.delete", "Delete reading list", "List", self.delete_list)
-        add("tag.rename", "Rename or merge tag…", "List", self.rename_tag)
-        add("trash.empty", "Empty Trash…", "Paper", self.empty_trash)
-        add("edit.undo", "Undo", "Edit", self.undo)
-        add("edit.redo", "Redo", "Edit", self.redo)
-        add("app.quit", "Quit", "Lectern", self.close)
+        handlers: dict[str, Callable[[], None]] = {
+            "paper.next": lambda: self.move_rows(1),
+            "paper.previous": lambda: self.move_rows(-1),
+            "paper.first": lambda: self.go_to_row(0),
+            "paper.last": lambda: self.go_to_row(self.model.rowCount() - 1),
+            "paper.half_page_down": lambda: self.move_rows(self._half_page()),
+            "paper.half_page_up": lambda: self.move_rows(-self._half_page()),
+            "search.focus": self.focus_search,
+            "search.leave": self.leave_search,
+            "search.next_match": lambda: self.step_match(1),
+            "search.previous_match": lambda: self.step_match(-1),
+            "search.save": self.save_search,
+            "paper.star": self.toggle_star,
+            "paper.read": lambda: self.set_status("read"),
+            "paper.unread": lambda: self.set_status("unread"),
+            "paper.reading": lambda: self.set_status("reading"),
+            "paper.skipped": lambda: self.set_status("skipped"),
+            "paper.tags": self.edit_tags,
+            "paper.note": self.focus_note,
+            "paper.add_to_list": self.add_to_list,
+            "paper.edit": self.edit_paper,
+            "paper.add": self.add_paper,
+            "paper.delete": self.trash_selected,
+            "paper.restore": self.restore_selected,
+            "list.remove": self.remove_from_list,
+            "list.move_up": lambda: self.move_in_list(-1),
+            "list.move_down": lambda: self.move_in_list(1),
+            "list.new": self.new_list,
+            "list.rename": self.rename_list,
+            "list.delete": self.delete_list,
+            "tag.rename": self.rename_tag,
+            "trash.empty": self.empty_trash,
+            "edit.undo": self.undo,
+            "edit.redo": self.redo,
+            "app.quit": self.close,
+        }
+        self.commands.bind(handlers)
         groups = self.commands.by_group()
         for group, title in (("Lectern", "&File"), ("Edit", "&Edit"), ("Move", "&Go"), ("Search", "&Search"),
                              ("Paper", "&Paper"), ("List", "&Lists")):

@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
     list into a new one, and build the main window. Raises LibraryError."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt, QTimer
     from PySide6.QtWidgets import QMessageBox
+
+    from core.keymap import keymap_path, load_keymap
+    from desktop.commands import SPECS
 
     from core.importing import load_default_library_if_new
     from core.library import Library
@@ -33,7 +36,14 @@ def open_window(library_path: Path) -> "MainWindow":
         QMessageBox.warning(None, "Default reading list not loaded", str(exc))
     state_dir().mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(state_dir() / "window.ini"), QSettings.Format.IniFormat)
-    return MainWindow(library, settings)
+    keymap = load_keymap(keymap_path(), set(SPECS))
+    window = MainWindow(library, settings, keymap.overrides, keymap.problems)
+    if window.keymap_problems:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems),
+                          parent=window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        QTimer.singleShot(0, box.show)  # once, at start-up, without blocking
+    return window
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,10 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("paper.last", "Last paper", "Move", ('Shift+G',)),
     CommandSpec("paper.half_page_down", "Half a page down", "Move", ('Ctrl+D',)),
     CommandSpec("paper.half_page_up", "Half a page up", "Move", ('Ctrl+U',)),
+    CommandSpec("paper.open", "Open paper (detail)", "Move", ('Return',)),
+    CommandSpec("focus.sidebar", "Go to the sidebar", "Move", ('Ctrl+1',)),
+    CommandSpec("focus.list", "Go to the paper list", "Move", ('Ctrl+2',)),
+    CommandSpec("focus.detail", "Go to the detail pane", "Move", ('Ctrl+3',)),
     CommandSpec("search.focus", "Search", "Search", ('/', 'Ctrl+F')),
     CommandSpec("search.leave", "Clear search / back to the list", "Search", ('Esc',)),
     CommandSpec("search.next_match", "Next match", "Search", ('N',)),
@@ -37,6 +41,10 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("paper.unread", "Mark unread", "Paper", ('U',)),
     CommandSpec("paper.reading", "Mark reading", "Paper", ('I',)),
     CommandSpec("paper.skipped", "Mark skipped", "Paper", ('X',)),
+    CommandSpec("paper.copy_key", "Copy citation key", "Paper", ('Y',)),
+    CommandSpec("paper.open_url", "Open the paper's link", "Paper", ('O',)),
+    CommandSpec("triage.toggle", "Triage mode (act and advance)", "Paper", ('Ctrl+T',)),
+    CommandSpec("triage.hide_done", "Triage: hide papers already triaged", "Paper", ('Ctrl+Shift+T',)),
     CommandSpec("paper.tags", "Edit tags…", "Paper", ('T',)),
     CommandSpec("paper.note", "Edit note", "Paper", ('E',)),
     CommandSpec("paper.add_to_list", "Add to reading list…", "Paper", ('L',)),
@@ -54,6 +62,8 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("trash.empty", "Empty Trash…", "Paper", ()),
     CommandSpec("edit.undo", "Undo", "Edit", ('Ctrl+Z',)),
     CommandSpec("edit.redo", "Redo", "Edit", ('Ctrl+Shift+Z', 'Ctrl+Y')),
+    CommandSpec("app.palette", "Command palette…", "Lectern", ('Ctrl+K', 'Ctrl+Shift+P')),
+    CommandSpec("app.help", "Keyboard help", "Lectern", ('?',)),
     CommandSpec("app.quit", "Quit", "Lectern", ('Ctrl+Q',)),
 ]
 SPECS = {spec.id: spec for spec in COMMANDS}
@@ -70,14 +80,45 @@ class Command:
         return self.spec.id
 
 
+def resolve_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Each command's keys (defaults with the user's overrides) and the problems
+    found: keys Qt cannot read, and keys bound to two commands (the user's
+    binding wins over a default; two user bindings: the first keeps it)."""
+    problems: list[str] = []
+    keys: dict[str, tuple[str, ...]] = {}
+    for spec in COMMANDS:
+        chosen = overrides.get(spec.id, spec.keys)
+        valid = []
+        for key in chosen:
+            if QKeySequence(key).isEmpty() or QKeySequence(key).toString() == "":
+                problems.append(f"{key!r} (for {spec.id}) is not a key Lectern understands; it is ignored.")
+            else:
+                valid.append(key)
+        keys[spec.id] = tuple(valid)
+    owner: dict[str, str] = {}
+    for command_id in [c for c in keys if c in overrides] + [c for c in keys if c not in overrides]:
+        kept = []
+        for key in keys[command_id]:
+            normal = QKeySequence(key).toString()
+            if normal in owner:
+                problems.append(f"{normal} is bound to both {owner[normal]} and {command_id}; "
+                                f"it stays with {owner[normal]}.")
+            else:
+                owner[normal] = command_id
+                kept.append(key)
+        keys[command_id] = tuple(kept)
+    return keys, problems
+
+
 class CommandRegistry:
     """The window's commands: one QAction each, with the spec's keys."""
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, overrides: dict[str, tuple[str, ...]] | None = None) -> None:
         self.window = window
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, QAction] = {}
         self.ran: list[str] = []  # ids of commands run, newest last
+        self.keys, self.problems = resolve_keys(overrides or {})
 
     def bind(self, handlers: dict[str, Callable[[], None]]) -> None:
         missing = set(SPECS) - set(handlers)
@@ -88,7 +129,7 @@ class CommandRegistry:
             self.commands[spec.id] = Command(spec, handlers[spec.id])
             action = QAction(spec.title, self.window)
             action.setObjectName(spec.id)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcuts([QKeySequence(k) for k in self.keys[spec.id]])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, cid=spec.id: self.run(cid))
             self.window.addAction(action)
@@ -97,6 +138,19 @@ class CommandRegistry:
     def run(self, command_id: str) -> None:
         self.ran.append(command_id)
         self.commands[command_id].handler()
+
+    def key_text(self, command_id: str) -> str:
+        return keys_text(self.keys.get(command_id, ()))
+
+    def multi_key_prefixes(self) -> dict[str, list[tuple[str, str]]]:
+        """First keys of multi-key sequences -> (rest, command title), for the hint."""
+        hints: dict[str, list[tuple[str, str]]] = {}
+        for command_id, keys in self.keys.items():
+            for key in keys:
+                chords = key.split(", ")
+                if len(chords) > 1:
+                    hints.setdefault(chords[0], []).append((" ".join(chords[1:]), SPECS[command_id].title))
+        return hints
 
     def by_group(self) -> dict[str, list[Command]]:
         groups: dict[str, list[Command]] = {}

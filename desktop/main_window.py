@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import (
+    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -22,6 +24,7 @@ from desktop.commands import CommandRegistry
 from desktop.detail_pane import DetailPane
 from desktop.dialogs import ListDialog, PaperDialog, TagDialog
 from desktop.note_editor import NoteEditor
+from desktop.palette import CommandPalette, HelpOverlay
 from desktop.highlight import HighlightDelegate
 from desktop.search_bar import SearchBar
 from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, Sidebar
@@ -32,8 +35,11 @@ FIRST_SCREEN = 200
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, settings: QSettings) -> None:
+    def __init__(self, library: Library, settings: QSettings,
+                 key_overrides: dict[str, tuple[str, ...]] | None = None, keymap_problems: list[str] | None = None) -> None:
         super().__init__()
+        self.triage = False
+        self.hide_triaged = False
         self.library = library
         self.settings = settings
         self.signals = LibrarySignals(self)
@@ -77,7 +83,9 @@ class MainWindow(QMainWindow):
         self.index_worker = LatestOnly(self._index_checked, self._index_failed, self)
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
-        self.commands = CommandRegistry(self)
+        self.commands = CommandRegistry(self, key_overrides)
+        self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
+        self._key_hints = self.commands.multi_key_prefixes()
         self._declare_commands()
 
         self.search_bar.queryEdited.connect(self._query_edited)
@@ -97,6 +105,13 @@ class MainWindow(QMainWindow):
             self.table.selectRow(0)
         self.table.setFocus()
         QTimer.singleShot(0, self.check_search_index)
+        self.table.setTabKeyNavigation(False)  # Tab moves between panes
+        for first, second in ((self.sidebar, self.search_bar.box), (self.search_bar.box, self.table),
+                              (self.table, self.detail), (self.detail, self.notes.editor)):
+            QWidget.setTabOrder(first, second)
+        self.table.installEventFilter(self)
+        if self.keymap_problems:
+            self.statusBar().showMessage("Keymap: " + " ".join(self.keymap_problems))
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -162,6 +177,16 @@ class MainWindow(QMainWindow):
             "edit.undo": self.undo,
             "edit.redo": self.redo,
             "app.quit": self.close,
+            "app.palette": self.open_palette,
+            "app.help": self.open_help,
+            "paper.open": self.open_paper,
+            "focus.sidebar": self.sidebar.setFocus,
+            "focus.list": self.table.setFocus,
+            "focus.detail": self.detail.setFocus,
+            "paper.copy_key": self.copy_key,
+            "paper.open_url": self.open_url,
+            "triage.toggle": self.toggle_triage,
+            "triage.hide_done": self.toggle_hide_triaged,
         }
         self.commands.bind(handlers)
         groups = self.commands.by_group()
@@ -250,6 +275,8 @@ class MainWindow(QMainWindow):
         self.run_search(text, typing=True)
 
     def _scope_chosen(self, scope: str) -> None:
+        if self.hide_triaged:
+            scope = f"({scope}) status:unread" if scope else "status:unread"
         self.model.scope = scope
         list_id = self.sidebar.current_value(LIST_ID_ROLE)
         self.model.list_id = int(list_id) if list_id is not None else None
@@ -358,6 +385,80 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000)
 
+    # -- keyboard extras -------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """After the first key of a multi-key command (`g` of `g g`), show what can follow."""
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier):
+            first = QKeySequence(event.key() | event.modifiers().value).toString()
+            hints = self._key_hints.get(first)
+            if hints:
+                self.statusBar().showMessage(
+                    "  ".join(f"{first.lower()} {rest.lower()}: {title}" for rest, title in hints), 2000)
+        return super().eventFilter(obj, event)
+
+    def open_palette(self) -> None:
+        palette = CommandPalette(self.commands, self.library, self)
+        if palette.exec() == QDialog.DialogCode.Accepted and palette.chosen:
+            kind, value = palette.chosen
+            if kind == "command":
+                self.commands.run(str(value))
+            else:
+                self.select_paper(int(value))
+                self.table.setFocus()
+
+    def open_help(self) -> None:
+        HelpOverlay(self.commands, self).exec()
+
+    def open_paper(self) -> None:
+        """Enter: from the search box, go to the results; from the list, to the paper."""
+        if QApplication.focusWidget() is self.search_bar.box:
+            self.table.setFocus()
+        elif self.current_paper_id() is not None:
+            self.detail.setFocus()
+
+    def copy_key(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            keys = self.library.citation_keys_of(ids)
+            text = ",".join(keys[i] for i in ids if i in keys)
+            QApplication.clipboard().setText(text)
+            self.statusBar().showMessage(f"Copied {text}", 4000)
+
+    def open_url(self) -> None:
+        paper_id = self.current_paper_id()
+        detail = self.library.paper(paper_id) if paper_id is not None else None
+        if detail is None:
+            return
+        url = detail.paper.url or (f"https://arxiv.org/abs/{detail.paper.arxiv_id}" if detail.paper.arxiv_id else None)
+        url = url or (detail.links[0] if detail.links else None)
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+            self.statusBar().showMessage(f"Opened {url}", 4000)
+        else:
+            self.statusBar().showMessage("This paper has no link.", 4000)
+
+    def toggle_triage(self) -> None:
+        self.triage = not self.triage
+        self.statusBar().showMessage(
+            "Triage on: s / r / u / i / x act and move to the next paper." if self.triage else "Triage off.", 6000)
+
+    def toggle_hide_triaged(self) -> None:
+        self.hide_triaged = not self.hide_triaged
+        self.statusBar().showMessage(
+            "Hiding papers already triaged (not unread)." if self.hide_triaged else "Showing every paper.", 4000)
+        self._scope_chosen(self.sidebar.current_scope() or "")
+
+    def _advance_after_triage(self, row: int) -> None:
+        """In triage mode, go to the paper after the one just triaged."""
+        if not self.triage:
+            return
+        if self.hide_triaged:  # the triaged paper leaves the list: the next one takes its row
+            self.searcher.wait()
+            QTimer.singleShot(0, lambda: self.go_to_row(row))
+        else:
+            self.go_to_row(row + 1)
+
     # -- annotating ---------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -380,13 +481,16 @@ class MainWindow(QMainWindow):
 
     def toggle_star(self) -> None:
         ids = self.selected_ids()
+        row = self.table.currentIndex().row()
         if ids and self._apply(lambda: self.library.toggle_star(ids)):
             self.statusBar().showMessage(self.library.undo_stack.undo_label() or "", 4000)
+            self._advance_after_triage(row)
 
     def set_status(self, status: str) -> None:
         ids = self.selected_ids()
-        if ids:
-            self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}")
+        row = self.table.currentIndex().row()
+        if ids and self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}"):
+            self._advance_after_triage(row)
 
     def _cell_clicked(self, index: QModelIndex) -> None:
         if index.isValid() and COLUMNS[index.column()][0] == "starred":

@@ -28,3 +28,14 @@ def activate(qtbot, win: MainWindow) -> None:
         with qtbot.waitActive(win, timeout=5000):
             win.activateWindow()
     win.table.setFocus()
+
+
+@pytest.fixture(autouse=True)
+def close_stray_windows(qtbot):
+    """Dialogs and message boxes a test left open must not steal the next test's focus."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()

@@ -290,6 +290,24 @@ class Library(Annotations):
             note=note,
         )
 
+    def papers_for_export(self, ids: Sequence[int]) -> list[tuple[Paper, list[str], str]]:
+        """(paper, tags, note) for each of `ids` that exists, in `ids` order."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self.db.read() as conn:
+            rows = {r["id"]: r for r in conn.execute(
+                select(Paper.__table__).where(Paper.__table__.c.id.in_(bindparam("ids", expanding=True))),
+                {"ids": list(ids)}).mappings()}
+            tags: dict[int, list[str]] = {}
+            for paper_id, name in conn.exec_driver_sql(
+                f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+                f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE", tuple(ids)):
+                tags.setdefault(paper_id, []).append(name)
+            notes = dict(conn.exec_driver_sql(
+                f"SELECT paper_id, body FROM note WHERE paper_id IN ({marks})", tuple(ids)).all())
+        return [(Paper.model_validate(dict(rows[i])), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
+
     def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in `ids`."""
         table = Paper.__table__

@@ -1,0 +1,173 @@
+"""Making text safe for BibTeX and LaTeX without double-escaping what is
+LaTeX already: `76\\%` stays, `3.6%` becomes `3.6\\%`, `{\\em x}` stays,
+unbalanced braces are escaped, unknown macros (`\\squad`) become text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from core.text import _ABBREVIATIONS
+
+# Commands that print text in any LaTeX document: kept as they are.
+SAFE_MACROS = frozenset(
+    "em it bf sc tt rm sf sl up md emph textbf textit textsc texttt textrm textsf textsl textup mbox text "
+    "i j l L o O ae AE oe OE aa AA ss LaTeX TeX dots ldots textless textgreater textbackslash textasciitilde "
+    "textasciicircum textbar textendash textemdash textquoteleft textquoteright textquotedblleft "
+    "textquotedblright textbraceleft textbraceright S P copyright pounds".split()
+)
+ACCENT_CHARS = "'`^\"~=.uvHckrdbt"
+_SPECIAL_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "^": r"\^{}",
+                    "<": r"\textless{}", ">": r"\textgreater{}"}
+_MATH = re.compile(r"\$(?![\d\s])[^$\n]+?(?<!\s)\$")  # "$x^2$" is math; "$5 and $6" is money
+
+
+def _macro_replacement(name: str) -> str:
+    if name in SAFE_MACROS:
+        return "\\" + name
+    if name in _ABBREVIATIONS:
+        return _ABBREVIATIONS[name]
+    if name.startswith("fa") and name[2:3].isupper():
+        return ""
+    return name
+
+
+def _escape_piece(text: str) -> str:
+    """Escape one stretch of text outside math."""
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1] if i + 1 < n else ""
+            if nxt.isalpha():
+                j = i + 1
+                while j < n and text[j].isalpha():
+                    j += 1
+                name = text[i + 1 : j]
+                replacement = _macro_replacement(name)
+                if len(name) == 1 and name in ACCENT_CHARS:  # \c{c}, \u{a}, \v s
+                    replacement = "\\" + name
+                out.append(replacement)
+                if replacement.startswith("\\") and j < n and text[j].isalpha():
+                    out.append(" ")  # keep "\em x" apart
+                i = j
+                continue
+            if nxt in "{}":  # BibTeX counts \{ as a brace too: name it instead
+                out.append(r"\textbraceleft{}" if nxt == "{" else r"\textbraceright{}")
+                i += 2
+                continue
+            if nxt and nxt in "&%#_$~^\\ ,;!":
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            if nxt and nxt in ACCENT_CHARS:
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            out.append(r"\textbackslash{}")
+            i += 1
+            continue
+        out.append(_SPECIAL_ESCAPES.get(ch, ch))
+        i += 1
+    return "".join(out)
+
+
+def _balance(text: str) -> str:
+    """Name the braces that do not pair up (BibTeX needs every field balanced)."""
+    opened: list[int] = []
+    unmatched: set[int] = set()
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            opened.append(i)
+        elif text[i] == "}":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(i)
+        i += 1
+    unmatched.update(opened)
+    if not unmatched:
+        return text
+    names = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+    return "".join(names[c] if i in unmatched else c for i, c in enumerate(text))
+
+
+def tex_escape(text: str) -> str:
+    """Text for a BibTeX field: specials escaped once, braces balanced, math
+    (`$...$`) and known LaTeX kept, unknown macros turned into words."""
+    text = " ".join(text.split())
+    out: list[str] = []
+    pos = 0
+    for match in _MATH.finditer(text):
+        out.append(_escape_piece(text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_escape_piece(text[pos:]))
+    return _balance("".join(out))
+
+
+@lru_cache(maxsize=1)
+def _ascii_encoder() -> UnicodeToLatexEncoder:
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy="keep", unknown_char_warning=False)
+
+
+_SAFE_OUTPUT = re.compile(r"^\{?\\(?:[" + re.escape(ACCENT_CHARS) + r"](?:\{?\\?[A-Za-z]\}?|\\[ij])|"
+                          r"(?:" + "|".join(sorted(SAFE_MACROS, key=len, reverse=True)) + r")(?![A-Za-z]))\}?$")
+
+
+@lru_cache(maxsize=4096)
+def _ascii_char(char: str) -> str:
+    """One non-ASCII character as LaTeX that pdflatex prints with its standard
+    fonts (Latin letters with accents, dashes, quotes), else `?`."""
+    encoded = _ascii_encoder().unicode_to_latex(char)
+    return encoded if encoded.isascii() and _SAFE_OUTPUT.match(encoded) else "?"
+
+
+def to_ascii_latex(text: str) -> str:
+    """Non-ASCII letters as LaTeX for classic bibtex: `Sabiá` -> `Sabi{\\'a}`.
+    Scripts the standard fonts cannot print (Cyrillic, Greek, CJK) become `?`."""
+    if text.isascii():
+        return text
+    return "".join(c if c.isascii() else _ascii_char(c) for c in text)
+
+
+_WORD = re.compile(r"(?<![\\\w{])([A-Za-z0-9][\w'-]*)")
+
+
+def protect_capitals(title: str) -> str:
+    """Brace words whose capitals a style must not lower-case: `{BERT}`,
+    `{RoBERTa}`, `{GPT4Image}`, `{T5}` (not plain Title-Case words)."""
+    depth = 0
+    out: list[str] = []
+    i = 0
+    while i < len(title):
+        ch = title[i]
+        if ch == "\\":
+            out.append(title[i : i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        if depth == 0 and (ch.isalnum()) and (i == 0 or not (title[i - 1].isalnum() or title[i - 1] in "\\{")):
+            j = i
+            while j < len(title) and (title[j].isalnum()):
+                j += 1
+            word = title[i:j]
+            needs = any(c.isupper() for c in word[1:]) or (any(c.isupper() for c in word) and any(c.isdigit() for c in word))
+            out.append("{" + word + "}" if needs else word)
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)

@@ -398,6 +398,64 @@ class Annotations:
         self.undo_stack.push(UndoEntry("Add paper", scope, Snapshot(), after, changes))
         return paper_id, changes
 
+    def merge_into(self, keep_id: int, others: Iterable[int] = (), new: "NewPaper | None" = None,
+                   tags: Sequence[str] = (), note: str = "") -> Changes:
+        """Merge duplicates into `keep_id`: its empty fields are filled from the
+        others (or from `new`), tags, notes and list places are combined, and
+        the others go to the Trash. One undoable step."""
+        others = _ids(others) - {keep_id}
+        papers = others | {keep_id}
+        fillable = ("abstract", "authors", "year", "venue", "arxiv_id", "doi", "url")
+
+        def op(conn: Connection) -> None:
+            keep = dict(conn.exec_driver_sql(f"SELECT {', '.join(fillable)} FROM paper WHERE id = ?", (keep_id,)).mappings().one())
+            sources = [dict(r) for r in conn.exec_driver_sql(
+                f"SELECT {', '.join(fillable)} FROM paper WHERE id IN ({','.join(map(str, others)) or '-1'}) ORDER BY id").mappings()]
+            if new is not None:
+                sources.append({k: getattr(new, k) for k in fillable})
+            updates = {}
+            for name in fillable:
+                if keep[name] in (None, ""):
+                    value = next((src[name] for src in sources if src[name] not in (None, "")), None)
+                    if value is not None:
+                        updates[name] = value
+            if updates:
+                sets = ", ".join(f"{k} = ?" for k in updates)
+                conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
+                                     (*updates.values(), now_text(), keep_id))
+            for other in others:
+                conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+                                     "SELECT ?, tag_id FROM paper_tag WHERE paper_id = ?", (keep_id, other))
+                conn.exec_driver_sql("INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) "
+                                     "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?", (keep_id, other))
+            for name in tags:
+                clean = _clean_tag(name)
+                if clean:
+                    conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (clean,))
+                    conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+                                         "SELECT ?, id FROM tag WHERE name = ?", (keep_id, clean))
+            bodies = [r[0] for r in conn.exec_driver_sql(
+                f"SELECT body FROM note WHERE paper_id IN ({','.join(map(str, sorted(papers)))}) AND body != '' "
+                f"ORDER BY paper_id != {keep_id}, paper_id")]
+            if note.strip():
+                bodies.append(note)
+            unique = list(dict.fromkeys(bodies))
+            if unique and (others or note.strip()):
+                stamp = now_text()
+                conn.exec_driver_sql(
+                    "INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                    (keep_id, "\n\n---\n\n".join(unique), stamp, stamp))
+            if others:
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, others))})", (now_text(),))
+
+        scope = Scope(papers=papers, paper_columns=ALL, paper_tags=True, list_items=True, notes=True)
+        label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
+        return self._change(label, scope, op, Changes(papers=papers, membership=bool(others),
+                                                      fields=frozenset(fillable) | {"tags", "note"},
+                                                      collections=frozenset({"tags", "lists"})))
+
     # -- trash ----------------------------------------------------------------
     def trash(self, ids: Iterable[int]) -> Changes:
         papers = _ids(ids)

@@ -25,6 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="+", help="a query in Lectern's search language")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20; 0 for all)")
     search.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    imp = commands.add_parser("import", help="import .bib files, arXiv id lists or paper listings")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
+                     help="papers already in the library: skip them (default), merge them, or import anyway")
+    exp = commands.add_parser("export", help="export papers as BibTeX, BibLaTeX, Markdown, CSL-JSON or CSV")
+    exp.add_argument("--format", required=True, choices=("bibtex", "biblatex", "markdown", "markdown-folder",
+                                                         "csljson", "csv"))
+    exp.add_argument("--ascii", action="store_true", help="BibTeX with non-ASCII letters as LaTeX (Sabi{\\'a})")
+    exp.add_argument("--list", metavar="NAME", help="only this reading list, in its order")
+    exp.add_argument("--query", metavar="Q", help="only the papers matching this search")
+    exp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     return parser
 
 
@@ -67,8 +78,69 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.bibtex_import import BibError
+    from core.db import LibraryError
+    from core.importing import import_file
+    from core.library import Library
+    from core.listing import ListingError
+
+    try:
+        library = Library.open(library_path(args))
+    except LibraryError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 2
+    failed = 0
+    with library:
+        for path in args.files:
+            try:
+                report = import_file(library, path, policy=args.duplicates)
+            except (BibError, ListingError) as exc:
+                print(f"lectern: {path}: {exc} Nothing was imported from it.", file=err)
+                failed += 1
+                continue
+            out.write(f"{path}: {report.added} papers added\n")
+            for warning in report.warnings:
+                print(f"lectern: {path}: {warning}", file=err)
+    return 1 if failed else 0
+
+
+def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.db import LibraryError
+    from core.export import export, export_ids
+    from core.importing import load_default_library_if_new
+    from core.library import Library
+    from core.query import QueryError
+
+    try:
+        library = Library.open(library_path(args))
+    except LibraryError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 2
+    with library:
+        load_default_library_if_new(library)
+        try:
+            ids = export_ids(library, list_name=args.list, query=args.query)
+            count = export(library, args.format, ids, args.output, ascii_only=args.ascii,
+                           heading=args.list or "Reading list")
+        except (QueryError, ValueError) as exc:
+            print(f"lectern: {exc}", file=err)
+            return 2
+        except OSError as exc:
+            print(f"lectern: could not write {args.output}: {exc.strerror or exc}", file=err)
+            return 1
+    out.write(f"{count} papers written to {args.output}\n")
+    return 0
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     if args.command == "search":
         return run_search(args, out, err)
+    if args.command == "import":
+        return run_import(args, out, err)
+    if args.command == "export":
+        return run_export(args, out, err)
     raise ValueError(f"unknown command {args.command}")

@@ -3,13 +3,20 @@ and adds the papers in one transaction (a file is imported whole or not at all).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
+from core.arxiv import parse_arxiv
+from core.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from core.changes import CancelToken, Changes
+from core.citekeys import ascii_fold, is_valid_key
 from core.library import Library, NewPaper, ProgressFn
-from core.listing import Listing, read_listing
+from core.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
 from core.paths import default_listing_path
+from core.text import latex_to_text
 
 SEEDED_KEY = "default_library_loaded"
 
@@ -21,6 +28,8 @@ class ImportReport:
     added: int
     changes: Changes
     warnings: list[str] = field(default_factory=list)
+    skipped: int = 0
+    merged: int = 0
 
 
 def add_listing(
@@ -52,3 +61,119 @@ def load_default_library_if_new(library: Library) -> ImportReport | None:
     if library.count() > 0:
         return None
     return add_listing(library, listing, meta={SEEDED_KEY: "1"})
+
+
+# -- files of any supported kind -------------------------------------------------
+
+DuplicatePolicy = Literal["skip", "merge", "import"]
+_TITLE_NORMAL = re.compile(r"[^a-z0-9]+")
+
+
+def normal_title(title: str) -> str:
+    """A title compared for duplicates: LaTeX rendered, accents, case and punctuation aside."""
+    return _TITLE_NORMAL.sub("", ascii_fold(latex_to_text(title)).lower())
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    index: int  # position in the papers being imported
+    existing_id: int
+    reason: str  # "DOI", "arXiv id", "citation key" or "title"
+
+
+def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplicate]:
+    """Papers that the library already holds (same DOI, arXiv id, citation key or title)."""
+    index = library.identity_index()
+    found = []
+    for i, paper in enumerate(papers):
+        for reason, value in (("DOI", (paper.doi or "").lower()), ("arXiv id", paper.arxiv_id or ""),
+                              ("citation key", (paper.citation_key or "").lower()), ("title", normal_title(paper.title))):
+            existing = index[reason].get(value) if value else None
+            if existing is not None:
+                found.append(Duplicate(i, existing, reason))
+                break
+    return found
+
+
+def _free_keys(library: Library, papers: Sequence[NewPaper]) -> list[NewPaper]:
+    """Keep each paper's own citation key when it is valid and free; else generate one."""
+    taken = library.citation_keys()
+    out = []
+    for paper in papers:
+        key = paper.citation_key
+        if key and is_valid_key(key) and key.lower() not in taken:
+            taken.add(key.lower())
+            out.append(paper)
+        else:
+            out.append(replace(paper, citation_key=None))
+    return out
+
+
+def import_bib(
+    library: Library, parsed: ParsedBib, policy: DuplicatePolicy = "skip",
+    progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+) -> ImportReport:
+    """Add parsed BibTeX papers; duplicates are skipped, merged or imported anyway."""
+    papers = [b.paper for b in parsed.papers]
+    duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
+    fresh = [i for i in range(len(papers)) if i not in duplicates]
+    changes = library.add_papers(
+        _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
+        tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
+    )
+    warnings = list(parsed.failures)
+    merged = 0
+    for i, dup in duplicates.items():
+        if policy == "merge":
+            changes = changes.merge(library.merge_into(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
+                                                      note=parsed.papers[i].note))
+            merged += 1
+    skipped = len(duplicates) - merged
+    if skipped:
+        warnings.append(f"{skipped} already in the library (same DOI, arXiv id, key or title): skipped")
+    if merged:
+        warnings.append(f"{merged} already in the library: merged into the existing papers")
+    return ImportReport(added=len(fresh), changes=changes, warnings=warnings, skipped=skipped, merged=merged)
+
+
+def parse_arxiv_list(text: str) -> list[NewPaper] | None:
+    """A list of arXiv ids or URLs, one per line, as papers (id, year and URL
+    derived; the title is the id until the user edits it). None if any line is not one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    found = [parse_arxiv(line) for line in lines]
+    if not lines or any(f is None for f in found):
+        return None
+    return [NewPaper(title=f"arXiv:{a.id}", arxiv_id=a.id, year=a.year, url=a.url) for a in found if a]
+
+
+def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
+    """Import pasted text: BibTeX, a list of arXiv ids or URLs, or a listing."""
+    stripped = text.lstrip()
+    if stripped.startswith("@") or re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE):
+        parsed = parse_bibtex(text)
+        if not parsed.papers:
+            raise BibError("No BibTeX entries could be read: " + "; ".join(parsed.failures[:5]))
+        return import_bib(library, parsed, policy, progress, cancel)
+    arxiv = parse_arxiv_list(text)
+    if arxiv is not None:
+        parsed = ParsedBib(papers=[BibPaper(p) for p in arxiv])
+        return import_bib(library, parsed, policy, progress, cancel)
+    listing = parse_listing(text)
+    if len(listing.entries) == 1 and not listing.entries[0].abstract:
+        raise ListingError("This file holds a single line: it is not a listing of papers "
+                           "(a title line, then an abstract line, for each paper).")
+    parsed = ParsedBib(papers=[BibPaper(NewPaper(title=e.title, abstract=e.abstract)) for e in listing.entries],
+                       failures=list(listing.warnings))
+    return import_bib(library, parsed, policy, progress, cancel)
+
+
+def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
+    """Import a .bib file, an arXiv id list or a listing; the whole file or nothing.
+    Raises BibError or ListingError with a message for the user."""
+    path = Path(path)
+    if path.suffix.lower() in (".bib", ".bibtex"):
+        return import_bib(library, read_bibtex(path), policy, progress, cancel)
+    text = read_listing_text(path)
+    return import_text(library, text, policy, progress, cancel)

@@ -318,6 +318,20 @@ class Library(Annotations):
             )
             return {r[0]: r[1] for r in rows}
 
+    def identity_index(self) -> dict[str, dict[str, int]]:
+        """What identifies a paper -> its id: DOI, arXiv id, citation key, normal title."""
+        from core.importing import normal_title
+
+        index: dict[str, dict[str, int]] = {"DOI": {}, "arXiv id": {}, "citation key": {}, "title": {}}
+        with self.db.read() as conn:
+            for paper_id, doi, arxiv, key, title in conn.exec_driver_sql(
+                "SELECT id, doi, arxiv_id, citation_key, title FROM paper WHERE deleted_at IS NULL ORDER BY id"):
+                for kind, value in (("DOI", (doi or "").lower()), ("arXiv id", arxiv or ""),
+                                    ("citation key", key.lower()), ("title", normal_title(title))):
+                    if value:
+                        index[kind].setdefault(value, paper_id)
+        return index
+
     def citation_keys(self) -> set[str]:
         """All citation keys in use, lower-cased (Trash included)."""
         with self.db.read() as conn:
@@ -330,9 +344,12 @@ class Library(Annotations):
         progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
         meta: dict[str, str] | None = None,
+        tags: Sequence[Sequence[str]] | None = None,
+        notes: Sequence[str] | None = None,
     ) -> Changes:
         """Add papers in one transaction: all of them, or (on error or cancel)
-        none. `meta` entries are written in the same transaction."""
+        none. Their `tags` and `notes` (in the same order) and `meta` entries
+        are written in the same transaction."""
         now = utcnow()
         table = Paper.__table__
         with self.db.write() as conn:
@@ -373,8 +390,21 @@ class Library(Annotations):
             )
             for key, value in (meta or {}).items():
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-            new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ?", (before,))]
-        return Changes(papers=frozenset(new_ids), membership=True)
+            new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
+            stamp = now_text()
+            for paper_id, paper_tags in zip(new_ids, tags or []):
+                for name in dict.fromkeys(" ".join(t.replace('"', "").split()) for t in paper_tags):
+                    if name:
+                        conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (name,))
+                        conn.exec_driver_sql(
+                            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?",
+                            (paper_id, name))
+            for paper_id, body in zip(new_ids, notes or []):
+                if body.strip():
+                    conn.exec_driver_sql("INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                                         (paper_id, body, stamp, stamp))
+        return Changes(papers=frozenset(new_ids), membership=True,
+                       collections=frozenset({"tags"}) if tags else frozenset())
 
 
 def _drop_search_index(conn: Connection) -> None:

@@ -68,6 +68,9 @@ def _escape_piece(text: str) -> str:
                 out.append(text[i : i + 2])
                 i += 2
                 continue
+            if nxt.isdigit():  # "\800" (a lost "\$"): read as 800, as the window shows it
+                i += 1
+                continue
             out.append(r"\textbackslash{}")
             i += 1
             continue

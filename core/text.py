@@ -17,6 +17,7 @@ _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 _BACKSLASH_DIGIT = re.compile(r"\\(?=\d)")
 _LETTER_MACRO = re.compile(r"\\([A-Za-z]+)")
 _UNBALANCED = re.compile(r"[{}]")
+_BACKSLASH_MARK = "\ue000"  # a rendered backslash, kept apart from LaTeX until the end
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 
 # Macros that only change the font or size: dropped, their text kept.
@@ -27,6 +28,13 @@ _STYLE_MACROS = frozenset(
 )
 # Abbreviation macros common in paper abstracts.
 _ABBREVIATIONS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.", "cf": "cf."}
+# Text symbols (some written by Lectern's own BibTeX export).
+_SYMBOLS = {"textless": "<", "textgreater": ">", "textbackslash": "\\", "textbraceleft": "{",
+            "textbraceright": "}", "textasciitilde": "~", "textasciicircum": "^", "textemdash": "—",
+            "textendash": "–", "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“",
+            "textquotedblright": "”", "textbar": "|", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dots": "…",
+            "ldots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©", "pounds": "£", "S": "§", "P": "¶"}
 
 _converter = latex2text.LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
 _known_macros = latex2text.get_default_latex_context_db()
@@ -46,6 +54,8 @@ def find_links(text: str) -> list[str]:
 
 def _unknown_macro(match: re.Match[str]) -> str:
     name = match.group(1)
+    if name in _SYMBOLS:
+        return _SYMBOLS[name].replace("\\", _BACKSLASH_MARK)
     if name in _STYLE_MACROS or _known_macros.get_macro_spec(name) is not None:
         return match.group(0)  # pylatexenc knows it
     if name in _ABBREVIATIONS:
@@ -123,7 +133,7 @@ def latex_to_text(text: str) -> str:
         out.append(match.group(0))
         pos = match.end()
     out.append(_latex_piece_to_text(text[pos:]))
-    return _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
 
 
 def index_text(raw: str | None) -> str:

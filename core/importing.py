@@ -146,34 +146,40 @@ def parse_arxiv_list(text: str) -> list[NewPaper] | None:
     return [NewPaper(title=f"arXiv:{a.id}", arxiv_id=a.id, year=a.year, url=a.url) for a in found if a]
 
 
-def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
-                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
-    """Import pasted text: BibTeX, a list of arXiv ids or URLs, or a listing."""
-    stripped = text.lstrip()
-    if stripped.startswith("@") or re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE):
+def parse_text(text: str) -> ParsedBib:
+    """Read pasted or loaded text: BibTeX, a list of arXiv ids or URLs, or a listing.
+    Raises BibError or ListingError with a message for the user."""
+    if text.lstrip().startswith("@") or re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE):
         parsed = parse_bibtex(text)
         if not parsed.papers:
             raise BibError("No BibTeX entries could be read: " + "; ".join(parsed.failures[:5]))
-        return import_bib(library, parsed, policy, progress, cancel)
+        return parsed
     arxiv = parse_arxiv_list(text)
     if arxiv is not None:
-        parsed = ParsedBib(papers=[BibPaper(p) for p in arxiv])
-        return import_bib(library, parsed, policy, progress, cancel)
+        return ParsedBib(papers=[BibPaper(p) for p in arxiv])
     listing = parse_listing(text)
     if len(listing.entries) == 1 and not listing.entries[0].abstract:
-        raise ListingError("This file holds a single line: it is not a listing of papers "
+        raise ListingError("This holds a single line: it is not a listing of papers "
                            "(a title line, then an abstract line, for each paper).")
-    parsed = ParsedBib(papers=[BibPaper(NewPaper(title=e.title, abstract=e.abstract)) for e in listing.entries],
-                       failures=list(listing.warnings))
-    return import_bib(library, parsed, policy, progress, cancel)
+    return ParsedBib(papers=[BibPaper(NewPaper(title=e.title, abstract=e.abstract)) for e in listing.entries],
+                     failures=list(listing.warnings))
+
+
+def parse_file(path: Path) -> ParsedBib:
+    """Read a .bib file, an arXiv id list or a listing file (nothing is written)."""
+    path = Path(path)
+    if path.suffix.lower() in (".bib", ".bibtex"):
+        return read_bibtex(path)
+    return parse_text(read_listing_text(path))
+
+
+def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
+    """Import pasted text (see parse_text)."""
+    return import_bib(library, parse_text(text), policy, progress, cancel)
 
 
 def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
                 progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
-    """Import a .bib file, an arXiv id list or a listing; the whole file or nothing.
-    Raises BibError or ListingError with a message for the user."""
-    path = Path(path)
-    if path.suffix.lower() in (".bib", ".bibtex"):
-        return import_bib(library, read_bibtex(path), policy, progress, cancel)
-    text = read_listing_text(path)
-    return import_text(library, text, policy, progress, cancel)
+    """Import a file; the whole file or nothing. Raises BibError or ListingError."""
+    return import_bib(library, parse_file(path), policy, progress, cancel)

@@ -18,13 +18,17 @@ from core.annotations import EditError
 from core.changes import Changes, Progress
 from core.library import Library, NewPaper
 from core.query import QueryError
+from core.bibtex import export_text
+from core.formats import md_escape
 from core.search import Highlighter, SearchResult
+from core.text import latex_to_text
 from desktop.bridge import LibrarySignals
 from desktop.commands import CommandRegistry
 from desktop.detail_pane import DetailPane
 from desktop.dialogs import ListDialog, PaperDialog, TagDialog
 from desktop.note_editor import NoteEditor
 from desktop.palette import CommandPalette, HelpOverlay
+from desktop.transfer import Transfer
 from desktop.highlight import HighlightDelegate
 from desktop.search_bar import SearchBar
 from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, Sidebar
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self.index_worker = LatestOnly(self._index_checked, self._index_failed, self)
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
+        self.transfer = Transfer(self)
         self.commands = CommandRegistry(self, key_overrides)
         self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
         self._key_hints = self.commands.multi_key_prefixes()
@@ -178,6 +183,12 @@ class MainWindow(QMainWindow):
             "edit.redo": self.redo,
             "app.quit": self.close,
             "app.palette": self.open_palette,
+            "file.import": lambda: self.transfer.import_files(),
+            "file.import_clipboard": lambda: self.transfer.import_clipboard(QApplication.clipboard().text()),
+            "file.export": self.transfer.export_dialog,
+            "paper.copy_bibtex": self.copy_bibtex,
+            "paper.copy_markdown": self.copy_markdown,
+            "paper.merge": self.merge_selected,
             "app.help": self.open_help,
             "paper.open": self.open_paper,
             "focus.sidebar": self.sidebar.setFocus,
@@ -223,7 +234,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.notes.flush()
         self.save_state()
-        for worker in (self.searcher, self.related_worker, self.index_worker):
+        for worker in (self.searcher, self.related_worker, self.index_worker, self.transfer.worker):
             worker.wait()
         super().closeEvent(event)
 
@@ -424,6 +435,34 @@ class MainWindow(QMainWindow):
             text = ",".join(keys[i] for i in ids if i in keys)
             QApplication.clipboard().setText(text)
             self.statusBar().showMessage(f"Copied {text}", 4000)
+
+    def shown_ids(self) -> list[int]:
+        return [i for i in (self.model.paper_id(r) for r in range(self.model.rowCount())) if i is not None]
+
+    def copy_bibtex(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            text = export_text(self.library, ids).removeprefix("% Encoding: UTF-8\n\n")
+            QApplication.clipboard().setText(text)
+            self.statusBar().showMessage(f"Copied the BibTeX of {len(ids)} paper{'s' if len(ids) != 1 else ''}", 4000)
+
+    def copy_markdown(self) -> None:
+        ids = self.selected_ids()
+        links = []
+        for paper, _tags, _note in self.library.papers_for_export(ids):
+            url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
+            title = md_escape(latex_to_text(paper.title))
+            links.append(f"[{title}](<{url}>)" if url else f"{title} [@{paper.citation_key}]")
+        if links:
+            QApplication.clipboard().setText("\n".join(links))
+            self.statusBar().showMessage(f"Copied {len(links)} Markdown link{'s' if len(links) != 1 else ''}", 4000)
+
+    def merge_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) < 2:
+            self.statusBar().showMessage("Select the duplicates to merge (the first one is kept).", 5000)
+            return
+        self._apply(lambda: self.library.merge_into(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
 
     def open_url(self) -> None:
         paper_id = self.current_paper_id()

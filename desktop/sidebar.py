@@ -14,6 +14,7 @@ LIBRARY_VIEWS: list[tuple[str, str]] = [
     ("Starred", "is:starred"),
     ("Unread", "status:unread"),
     ("Recently added", "added:30d"),
+    ("Duplicates", "is:duplicate"),
     ("Trash", "in:trash"),
 ]
 SCOPE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -118,7 +118,7 @@ def test_saved_search_appears_in_the_sidebar_and_stays_live(qtbot, window: MainW
 
 
 def test_sidebar_views_filter_the_table(qtbot, window: MainWindow) -> None:
-    trash = window.sidebar.library_root.child(4)
+    trash = window.sidebar.library_root.child(5)
     assert trash.text(0) == "Trash"
     with qtbot.waitSignal(window.searcher.finished, timeout=10000):
         window.sidebar.setCurrentItem(trash)

@@ -1,0 +1,66 @@
+"""File > Import / Export and the clipboard, in the real window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.main_window import MainWindow
+from tests.desktop.conftest import activate
+
+
+def finish(qtbot, window: MainWindow) -> None:
+    for _ in range(3):  # read, then import: two jobs
+        window.transfer.wait()
+        qtbot.wait(50)
+    window.searcher.wait()
+    qtbot.wait(20)
+
+
+def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@misc{dup, title = {Sabiá: Portuguese Large Language Models}, year = {2023}}\n"
+                   "@misc{fresh, title = {A Fresh Paper on Graphs}, author = {Doe, Jane}, year = {2024}}\n")
+    asked = []
+    monkeypatch.setattr(window.transfer, "ask_duplicate_policy", lambda name, n, total: asked.append((n, total)) or "merge")
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the summary box
+    window.transfer.import_files([bib])
+    finish(qtbot, window)
+    assert asked == [(1, 2)]
+    assert window.library.count() == 223
+    assert window.model.rowCount() == 223
+    sabia = window.library.paper(window.library.search("sabia").ids[0]).paper
+    assert sabia.year == 2023  # merged into the existing paper
+    assert "Imported 1 papers" in window.statusBar().currentMessage()
+
+
+def test_importing_junk_says_what_failed_and_writes_nothing(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    junk = tmp_path / "junk.bib"
+    junk.write_bytes(b"\x00\x01binary junk")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    window.transfer.import_files([junk])
+    finish(qtbot, window)
+    assert shown and shown[0][0] == "Nothing was imported" and "binary" in shown[0][1]
+    assert window.library.count() == 222
+
+
+def test_export_writes_the_file_and_reports(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "refs.bib"
+    window.transfer.export_to(target, "bibtex", window.shown_ids())
+    finish(qtbot, window)
+    assert target.read_text(encoding="utf-8").count("@misc{") == 222
+    assert "Exported 222 papers" in window.statusBar().currentMessage()
+
+
+def test_y_copies_the_key_and_shift_y_the_bibtex(qtbot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_Y)
+    assert QApplication.clipboard().text() == "PreTrainedModels"
+    qtbot.keyClick(window.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ShiftModifier)
+    text = QApplication.clipboard().text()
+    assert text.startswith("@misc{PreTrainedModels,") and "title = {Pre-Trained Models" in text
+    window.commands.run("paper.copy_markdown")
+    assert QApplication.clipboard().text() == r"Pre\-Trained Models\: Past\, Present and Future [@PreTrainedModels]"

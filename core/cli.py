@@ -20,6 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the library file to open (created if missing); default: {default_library_path()}",
     )
     parser.add_argument("--version", action="version", version=f"Lectern {__version__}")
+    parser.add_argument("--import-files", nargs="*", type=Path, default=[], metavar="FILE",
+                        help="import these files into the library when the window opens (used by the menu entry)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this installation works (temporary library, search, export, window) and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     search = commands.add_parser("search", help="print the papers matching a query, best first")
     search.add_argument("query", nargs="+", help="a query in Lectern's search language")
@@ -81,6 +85,7 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.bibtex_import import BibError
     from core.db import LibraryError
+    from core.instance_lock import InstanceLock
     from core.importing import import_file
     from core.library import Library
     from core.listing import ListingError
@@ -89,6 +94,12 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         library = Library.open(library_path(args))
     except LibraryError as exc:
         print(f"lectern: {exc}", file=err)
+        return 2
+    lock = InstanceLock(library_path(args))
+    if not lock.acquire():
+        library.close()
+        print("lectern: Lectern is open on this library; import from its window (File > Import) "
+              "or close it first.", file=err)
         return 2
     failed = 0
     with library:
@@ -102,6 +113,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"{path}: {report.added} papers added\n")
             for warning in report.warnings:
                 print(f"lectern: {path}: {warning}", file=err)
+    lock.release()
     return 1 if failed else 0
 
 

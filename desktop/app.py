@@ -50,28 +50,52 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return run(args)
+    if args.self_test:
+        from desktop.selftest import self_test
+
+        return self_test()
     library_path = cli_library_path(args)
 
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from core.db import LibraryError
+    from core.paths import resource_path
+    from desktop.single_instance import SingleInstance
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lectern")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("lectern")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "lectern.svg"))))
+    instance = SingleInstance(library_path)
+    if not instance.claim():
+        print(f"lectern: already open on {library_path}; brought that window forward.", file=sys.stderr)
+        return 0
     try:
         window = open_window(library_path)
     except LibraryError as exc:
         print(f"lectern: {exc}", file=sys.stderr)
         QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        instance.release()
         return 1
+    def come_forward() -> None:
+        print("lectern: another launch on this library asked this window to come forward", file=sys.stderr, flush=True)
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    instance.activated.connect(come_forward)
     window.show()
     window.activateWindow()
+    if args.import_files:
+        QTimer.singleShot(0, lambda: window.transfer.import_files(list(args.import_files)))
     try:
         return app.exec()
     finally:
         window.library.close()
+        instance.release()
 
 
 if __name__ == "__main__":

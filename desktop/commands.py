@@ -70,6 +70,7 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("file.export", "Export papers…", "Lectern", ('Ctrl+Shift+E',)),
     CommandSpec("app.palette", "Command palette…", "Lectern", ('Ctrl+K', 'Ctrl+Shift+P')),
     CommandSpec("app.help", "Keyboard help", "Lectern", ('?',)),
+    CommandSpec("app.about", "About Lectern", "Lectern", ()),
     CommandSpec("app.quit", "Quit", "Lectern", ('Ctrl+Q',)),
 ]
 SPECS = {spec.id: spec for spec in COMMANDS}

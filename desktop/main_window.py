@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from core import __version__
 from core.annotations import EditError
 from core.changes import Changes, Progress
 from core.library import Library, NewPaper
@@ -183,6 +184,9 @@ class MainWindow(QMainWindow):
             "edit.redo": self.redo,
             "app.quit": self.close,
             "app.palette": self.open_palette,
+            "app.about": lambda: QMessageBox.about(
+                self, "About Lectern", f"Lectern {__version__}\n\nA keyboard-driven reading list for research papers.\n"
+                f"Library: {self.library.path}"),
             "file.import": lambda: self.transfer.import_files(),
             "file.import_clipboard": lambda: self.transfer.import_clipboard(QApplication.clipboard().text()),
             "file.export": self.transfer.export_dialog,

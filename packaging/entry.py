@@ -1,0 +1,8 @@
+"""The bundle's entry point."""
+
+import sys
+
+from desktop.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Scale benchmark: Lectern with 1k / 10k / 100k papers (with tags, notes, stars
+and lists spread over them). Prints median and worst of several runs per size.
+
+    .venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import print_table, rss_mb, timed  # noqa: E402
+from bench.corpus import generate  # noqa: E402
+from core.bibtex import BibOptions, export_text  # noqa: E402
+from core.export import export  # noqa: E402
+from core.importing import import_file  # noqa: E402
+from core.library import Library  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "cold start: window painted": 1000, "cold start: first key handled": 1500,
+    "sort by a column (worst column)": 100, "jump to the last row (G)": 100, "scroll a page": 100,
+    "star one paper, repainted": 16, "tag/status one paper, repainted": 16, "star 1,000 papers, repainted": 300,
+    "status of 1,000 papers, repainted": 300, "import listing: browsable and searchable": 10000,
+    "import BibTeX: browsable and searchable": 10000, "export BibTeX (all)": 10000,
+    "export Markdown (all)": 10000, "steady memory (RSS, MB)": 300,
+}
+
+COLD_START = r"""
+import os, sys, time, resource
+t0 = float(sys.argv[2])
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, sys.argv[3])
+from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+app = QApplication(sys.argv[:1])
+from desktop.app import open_window
+from pathlib import Path
+window = open_window(Path(sys.argv[1]))
+window.show()
+window.table.viewport().repaint()
+painted = time.time() - t0
+window.activateWindow()
+QTest.keyClick(window.table, Qt.Key.Key_Down)
+app.processEvents()
+handled = time.time() - t0 if window.table.currentIndex().row() == 1 else float("nan")
+for _ in range(20):
+    app.processEvents()
+    time.sleep(0.02)
+window.index_worker.wait()
+rss = [l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(painted * 1000, handled * 1000, int(rss) / 1024, peak / 1024)
+"""
+
+
+def spread_annotations(library: Library, rng: random.Random) -> None:
+    ids = library.paper_ids()
+    library.set_starred(rng.sample(ids, len(ids) // 20), True)
+    library.set_status(rng.sample(ids, len(ids) // 5), "read")
+    for tag in ("survey", "to read", "vision", "nlp", "thesis"):
+        library.add_tags(rng.sample(ids, len(ids) // 10), [tag])
+    for paper_id in rng.sample(ids, min(500, len(ids) // 10)):
+        library.set_note(paper_id, f"Notes on paper {paper_id}: compare with the *baseline*.")
+    thesis, _ = library.create_list("Thesis")
+    library.add_to_list(thesis, rng.sample(ids, min(300, len(ids))))
+    library.undo_stack.done.clear()
+
+
+def cold_start(path: Path, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    painted, handled, steady, peak = [], [], [], []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run([sys.executable, "-c", COLD_START, str(path), repr(t0), str(ROOT)],
+                             capture_output=True, text=True, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        p, h, rss, maxrss = map(float, out.stdout.split()[-4:])
+        painted.append(p), handled.append(h), steady.append(rss), peak.append(maxrss)
+    return painted, handled, steady, peak
+
+
+def in_window(path: Path, runs: int) -> dict[str, list[float]]:
+    """Sorting, jumping, scrolling and annotating in a real (offscreen) window."""
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import open_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = open_window(path)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    window.index_worker.wait()
+    table, model = window.table, window.model
+    out: dict[str, list[float]] = {k: [] for k in (
+        "sort by a column (worst column)", "jump to the last row (G)", "scroll a page", "star one paper, repainted",
+        "tag/status one paper, repainted", "star 1,000 papers, repainted", "status of 1,000 papers, repainted")}
+
+    def repaint() -> None:
+        app.processEvents()  # delivers the update requests: Qt repaints what changed
+
+    for _ in range(runs):
+        worst = 0.0
+        for column in range(model.columnCount()):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                worst = max(worst, timed(lambda: (table.sortByColumn(column, order), repaint()))[0])
+        out["sort by a column (worst column)"].append(worst)
+        window.go_to_row(0)
+        repaint()
+        out["jump to the last row (G)"].append(timed(lambda: (window.commands.run("paper.last"), repaint()))[0])
+        window.go_to_row(0)
+        repaint()
+        out["scroll a page"].append(timed(lambda: (table.verticalScrollBar().setValue(
+            table.verticalScrollBar().value() + table.verticalScrollBar().pageStep()), repaint()))[0])
+        window.go_to_row(5)
+        repaint()
+        out["star one paper, repainted"].append(timed(lambda: (window.commands.run("paper.star"), repaint()))[0])
+        out["tag/status one paper, repainted"].append(timed(lambda: (window.commands.run("paper.read"), repaint()))[0])
+        window.go_to_row(0)
+        table.selectionModel().select(
+            model.index(0, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        for row in range(1, 1000):
+            table.selectionModel().select(
+                model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        out["star 1,000 papers, repainted"].append(timed(lambda: (window.commands.run("paper.star"), repaint()))[0])
+        out["status of 1,000 papers, repainted"].append(timed(lambda: (window.commands.run("paper.unread"), repaint()))[0])
+    window.close()
+    window.library.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            papers = generate(size)
+            listing = folder / "papers.txt"
+            listing.write_text("\n".join(f"{p.title}\n{p.abstract}" for p in papers), encoding="utf-8")
+            results: dict[str, list[float]] = {k: [] for k in TARGETS}
+            for run in range(args.runs):
+                path = folder / f"listing{run}.sqlite"
+                with Library.open(path) as lib:
+                    results["import listing: browsable and searchable"].append(timed(lambda: import_file(lib, listing))[0])
+            seeded = folder / "seeded.sqlite"
+            with Library.open(seeded) as lib:
+                lib.add_papers(papers)
+                spread_annotations(lib, random.Random(size))
+                bib = folder / "papers.bib"
+                bib.write_text(export_text(lib, lib.paper_ids(), BibOptions(profile="biblatex")), encoding="utf-8")
+                for run in range(args.runs):
+                    results["export BibTeX (all)"].append(timed(lambda: export(
+                        lib, "bibtex", lib.paper_ids(), folder / "out.bib"))[0])
+                    results["export Markdown (all)"].append(timed(lambda: export(
+                        lib, "markdown", lib.paper_ids(), folder / "out.md"))[0])
+            for run in range(args.runs):
+                with Library.open(folder / f"bib{run}.sqlite") as lib:
+                    results["import BibTeX: browsable and searchable"].append(timed(lambda: import_file(lib, bib))[0])
+            painted, handled, steady, peak = cold_start(seeded, args.runs)
+            results["cold start: window painted"] = painted
+            results["cold start: first key handled"] = handled
+            results["steady memory (RSS, MB)"] = steady
+            results.update(in_window(seeded, args.runs))
+            rows = []
+            for name, target in TARGETS.items():
+                values = results.get(name) or []
+                if not values:
+                    continue
+                median = sorted(values)[len(values) // 2]
+                worst = max(values)
+                met = "yes" if worst <= target else "NO"
+                unit = "" if "MB" in name else " ms"
+                rows.append([name, f"{median:,.0f}{unit}", f"{worst:,.0f}{unit}", f"{target:,}{unit}", met])
+            rows.append(["peak memory (RSS, MB)", f"{sorted(peak)[len(peak) // 2]:,.0f}", f"{max(peak):,.0f}", "—", "—"])
+            print_table(f"{size:,} papers ({args.runs} runs; bench process RSS {rss_mb():.0f} MB)",
+                        ["measure", "median", "worst", "target at 100k", "met"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,6 +26,10 @@ class LibraryError(RuntimeError):
     """A library cannot be opened or written; the message says what to do."""
 
 
+class LibraryDamaged(LibraryError):
+    """The library file is not a database or its pages are damaged."""
+
+
 _bulk = threading.local()
 
 
@@ -98,6 +102,44 @@ def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
     return target
 
 
+def latest_backup(path: Path) -> Path | None:
+    """The most recent backup of the library at `path`, if any."""
+    backups = sorted(backup_dir(path).glob(f"{path.stem}-*.sqlite"), key=lambda p: p.stat().st_mtime)
+    return backups[-1] if backups else None
+
+
+def backup_if_due(path: Path, max_age_hours: float = 24.0) -> Path | None:
+    """A scheduled backup ("daily", a handful kept) when the last one is older
+    than `max_age_hours`; returns the new backup or None."""
+    recent = sorted(backup_dir(path).glob(f"{path.stem}-daily-*.sqlite"), key=lambda p: p.stat().st_mtime)
+    if recent and (datetime.now(timezone.utc).timestamp() - recent[-1].stat().st_mtime) < max_age_hours * 3600:
+        return None
+    return backup(path, "daily")
+
+
+def restore_backup(path: Path, source: Path) -> Path:
+    """Put `source` in place of the library at `path`; the damaged file is kept
+    beside it (renamed), never deleted. Returns where the damaged file went."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    if path.exists():
+        path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        stale = Path(str(path) + suffix)
+        if stale.exists():
+            stale.rename(Path(str(aside) + suffix))
+    src = sqlite3.connect(source)
+    try:
+        dest = sqlite3.connect(path)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    return aside
+
+
 def migrate(path: Path) -> int:
     """Bring the schema to SCHEMA_VERSION, one transaction per migration, with a
     backup of an existing library before each. Returns the version it found."""
@@ -159,7 +201,7 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             migrate(path)
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{path} is not a Lectern library or is damaged ({exc}).") from None
+            raise LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).") from None
         except OSError as exc:
             raise LibraryError(f"Cannot open the library at {path}: {exc.strerror or exc}.") from None
         self.engine = create_library_engine(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +26,17 @@ def open_window(library_path: Path) -> "MainWindow":
     from core.keymap import keymap_path, load_keymap
     from desktop.commands import SPECS
 
+    from core.db import backup_if_due
     from core.importing import load_default_library_if_new
     from core.library import Library
     from core.listing import ListingError
     from desktop.main_window import MainWindow
 
     library = Library.open(library_path)
+    try:
+        backup_if_due(library_path)  # a rotated daily backup, taken with SQLite's backup API
+    except (OSError, sqlite3.Error) as exc:
+        print(f"lectern: no backup taken: {exc}", file=sys.stderr)
     try:
         load_default_library_if_new(library)
     except ListingError as exc:
@@ -46,6 +53,35 @@ def open_window(library_path: Path) -> "MainWindow":
     return window
 
 
+def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
+    """The library is damaged: say so, and offer the most recent automatic backup.
+    The damaged file is kept beside the library, never deleted."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.db import LibraryError, latest_backup, restore_backup
+
+    backup = latest_backup(library_path)
+    print(f"lectern: {error}", file=sys.stderr)
+    if backup is None:
+        QMessageBox.critical(None, "The library is damaged",
+                             f"{error}\n\nThere is no automatic backup of it yet. The file has not been changed.")
+        return None
+    when = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    answer = QMessageBox.question(
+        None, "The library is damaged",
+        f"{error}\n\nRestore the most recent automatic backup, from {when}?\n"
+        "The damaged file is kept beside it (renamed), so nothing is deleted.")
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    aside = restore_backup(library_path, backup)
+    print(f"lectern: restored {backup}; the damaged file is now {aside}", file=sys.stderr)
+    try:
+        return open_window(library_path)
+    except LibraryError as exc:
+        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
@@ -60,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from core.db import LibraryError
+    from core.db import LibraryDamaged, LibraryError
     from core.paths import resource_path
     from desktop.single_instance import SingleInstance
 
@@ -75,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         window = open_window(library_path)
+    except LibraryDamaged as exc:
+        window = offer_backup(library_path, exc)
+        if window is None:
+            instance.release()
+            return 1
     except LibraryError as exc:
         print(f"lectern: {exc}", file=sys.stderr)
         QMessageBox.critical(None, "Lectern cannot open the library", str(exc))

@@ -3,7 +3,10 @@ status bar; commands from the registry; searches run off the GUI thread."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+
+from sqlalchemy.exc import DBAPIError
 
 from PySide6.QtCore import (
     QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.annotations import EditError
 from core.changes import Changes, Progress
+from core.db import LibraryError
 from core.library import Library, NewPaper
 from core.query import QueryError
 from core.bibtex import export_text
@@ -516,6 +520,12 @@ class MainWindow(QMainWindow):
             changes = action()
         except EditError as exc:
             QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        except (sqlite3.Error, DBAPIError, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
+            reason = getattr(exc, "orig", None) or exc
+            QMessageBox.warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
+                                "Nothing was changed; what was saved before is intact. Free some disk space or "
+                                "check the library folder's permissions, then try again.")
             return False
         self.signals.publish(changes)
         if done:

@@ -1,0 +1,78 @@
+"""Failures in the window: nothing is lost, and the user is told what to do."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
+
+from core.db import backup_if_due
+from core.importing import load_default_library_if_new
+from core.library import Library
+from desktop.app import offer_backup
+from desktop.main_window import MainWindow
+
+
+def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, window: MainWindow, monkeypatch) -> None:
+    paper_id = window.current_paper_id()
+    window.library.set_note(paper_id, "saved earlier")
+    window.notes.set_paper(paper_id, "saved earlier")
+
+    def disk_full(*_args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(window.library, "set_note", disk_full)
+    window.notes.editor.setPlainText("saved earlier, and new thoughts")
+    assert window.notes.flush() is False
+    assert window.notes.text() == "saved earlier, and new thoughts"
+    assert "NOT saved" in window.notes.state.text() and "disk is full" in window.notes.state.text()
+    assert "NOT saved" in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    assert window.library.note(paper_id) == "saved earlier"
+    window.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.notes.editor.insertPlainText(".")  # the next edit saves it all
+    assert window.notes.flush() is True
+    assert window.library.note(paper_id) == "saved earlier, and new thoughts."
+
+
+def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, window: MainWindow, monkeypatch) -> None:
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+
+    def read_only(*_args: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(window.library, "toggle_star", read_only)
+    window.commands.run("paper.star")
+    assert shown and shown[0][0] == "Not saved" and "readonly" in shown[0][1]
+    monkeypatch.undo()
+    first = window.model.paper_id(0)
+    assert not window.library.rows([first])[first].starred
+
+
+def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, monkeypatch) -> None:
+    with Library.open(library_path) as lib:
+        load_default_library_if_new(lib)
+    backup_if_due(library_path)
+    library_path.write_bytes(b"\x00garbage" * 500)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window = offer_backup(library_path, RuntimeError("damaged"))
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 222
+    assert any(p.name.startswith("library.sqlite.damaged-") for p in library_path.parent.iterdir())
+    window.library.close()
+
+
+def test_html_and_script_in_every_field_is_shown_as_text(qtbot, window: MainWindow) -> None:
+    paper_id = window.current_paper_id()
+    window.library.update_paper(paper_id, authors="<b>Evil</b>, <script>x()</script>", venue="<i>Venue</i>")
+    window.library.add_tags([paper_id], ["<u>tag</u>"])
+    window.signals.publish(window.library.undo_stack.done[-1].changes)
+    window.detail.show_paper(window.library.paper(paper_id))
+    text = window.detail.toPlainText()
+    assert "<b>Evil</b>, <script>x()</script>" in text and "<i>Venue</i>" in text and "<u>tag</u>" in text
+    window.notes.editor.setPlainText("<script>alert(1)</script> <img src='http://example.com/a.png'>")
+    assert "<script>alert(1)</script>" in window.notes.preview.toPlainText()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from core.arxiv import parse_arxiv
 from core.changes import Changes
 from core.citekeys import is_valid_key
-from core.models import STATUSES
+from core.records import STATUSES
 from core.undo import ALL, Scope, Snapshot, UndoEntry, UndoStack, restore, take
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from core.library import Library, ProgressFn
-    from core.models import Paper
+    from core.records import PaperRecord as Paper
 
 Profile = Literal["bibtex", "biblatex"]
 # Longer fields are cut at a word with " [...]": classic bibtex aborts on long

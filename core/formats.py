@@ -17,7 +17,7 @@ from core.atomic import write_atomic
 from core.text import latex_to_text
 
 if TYPE_CHECKING:
-    from core.models import Paper
+    from core.records import PaperRecord as Paper
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:^$%@;,?/])")

@@ -140,8 +140,13 @@ def parse_arxiv_list(text: str) -> list[NewPaper] | None:
     """A list of arXiv ids or URLs, one per line, as papers (id, year and URL
     derived; the title is the id until the user edits it). None if any line is not one."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    found = [parse_arxiv(line) for line in lines]
-    if not lines or any(f is None for f in found):
+    found = []
+    for line in lines:
+        parsed = parse_arxiv(line) if len(line) <= 120 else None  # a long line is not an id: stop early
+        if parsed is None:
+            return None
+        found.append(parsed)
+    if not found:
         return None
     return [NewPaper(title=f"arXiv:{a.id}", arxiv_id=a.id, year=a.year, url=a.url) for a in found if a]
 

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -23,17 +22,13 @@ from core.related import RelatedPaper, related_papers
 from core.search import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.spelling import Vocabulary
 from core.undo import UndoStack
-from core.models import Meta, Note, Paper
+from core.records import PAPER_COLUMNS, PaperRecord, stored_time
 from core.text import find_links, latex_to_text
 
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
 INSERT_BATCH = 2000
+COLUMNS = ", ".join(PAPER_COLUMNS)
 ProgressFn = Callable[[Progress], None]
-
-
-def _stored_time(value: str) -> datetime:
-    """A timestamp as SQLAlchemy stores it (naive text, UTC) back to aware UTC."""
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
 
 
 def utcnow() -> datetime:
@@ -80,7 +75,7 @@ class SavedSearchRow:
 class PaperDetail:
     """Everything the detail pane shows for one paper."""
 
-    paper: Paper
+    paper: PaperRecord
     title_text: str
     abstract_text: str
     links: list[str]
@@ -114,13 +109,13 @@ class Library(Annotations):
     # -- meta -----------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         with self.db.read() as conn:
-            return conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
+            return conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).scalar()
 
     # -- reads ----------------------------------------------------------
     def count(self) -> int:
         """Papers in the library (not in the Trash)."""
         with self.db.read() as conn:
-            return conn.execute(text("SELECT count(*) FROM paper WHERE deleted_at IS NULL")).scalar_one()
+            return conn.exec_driver_sql("SELECT count(*) FROM paper WHERE deleted_at IS NULL").scalar_one()
 
     def paper_ids(self, sort: SortKey = "added", descending: bool = False) -> list[int]:
         """Ids of the library's papers in display order (sorted in SQL)."""
@@ -258,14 +253,14 @@ class Library(Annotations):
         with self.db.read() as conn:
             cursor = conn.connection.driver_connection.execute(sql, tuple(ids))  # type: ignore[union-attr]
             return {
-                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", _stored_time(r[5]))
+                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", stored_time(r[5]))
                 for r in cursor.fetchall()
             }
 
     def paper(self, paper_id: int) -> PaperDetail | None:
         """One paper with its tags and note, rendered for reading."""
         with self.db.read() as conn:
-            row = conn.execute(select(Paper.__table__).where(Paper.__table__.c.id == paper_id)).mappings().first()
+            row = conn.exec_driver_sql(f"SELECT {COLUMNS} FROM paper WHERE id = ?", (paper_id,)).mappings().first()
             if row is None:
                 return None
             tags = [
@@ -276,8 +271,8 @@ class Library(Annotations):
                     (paper_id,),
                 )
             ]
-            note = conn.execute(select(Note.body).where(Note.paper_id == paper_id)).scalar() or ""
-        paper = Paper.model_validate(dict(row))
+            note = conn.exec_driver_sql("SELECT body FROM note WHERE paper_id = ?", (paper_id,)).scalar() or ""
+        paper = PaperRecord.from_row(row)
         links = find_links(paper.abstract)
         if paper.url and paper.url not in links:
             links.insert(0, paper.url)
@@ -290,15 +285,14 @@ class Library(Annotations):
             note=note,
         )
 
-    def papers_for_export(self, ids: Sequence[int]) -> list[tuple[Paper, list[str], str]]:
+    def papers_for_export(self, ids: Sequence[int]) -> list[tuple[PaperRecord, list[str], str]]:
         """(paper, tags, note) for each of `ids` that exists, in `ids` order."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         with self.db.read() as conn:
-            rows = {r["id"]: r for r in conn.execute(
-                select(Paper.__table__).where(Paper.__table__.c.id.in_(bindparam("ids", expanding=True))),
-                {"ids": list(ids)}).mappings()}
+            rows = {r["id"]: r for r in conn.exec_driver_sql(
+                f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})", tuple(ids)).mappings()}
             tags: dict[int, list[str]] = {}
             for paper_id, name in conn.exec_driver_sql(
                 f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
@@ -306,16 +300,15 @@ class Library(Annotations):
                 tags.setdefault(paper_id, []).append(name)
             notes = dict(conn.exec_driver_sql(
                 f"SELECT paper_id, body FROM note WHERE paper_id IN ({marks})", tuple(ids)).all())
-        return [(Paper.model_validate(dict(rows[i])), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
+        return [(PaperRecord.from_row(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
 
     def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in `ids`."""
-        table = Paper.__table__
+        if not ids:
+            return {}
         with self.db.read() as conn:
-            rows = conn.execute(
-                select(table.c.id, table.c.citation_key).where(table.c.id.in_(bindparam("ids", expanding=True))),
-                {"ids": list(ids)},
-            )
+            rows = conn.exec_driver_sql(
+                f"SELECT id, citation_key FROM paper WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
             return {r[0]: r[1] for r in rows}
 
     def identity_index(self) -> dict[str, dict[str, int]]:
@@ -350,8 +343,7 @@ class Library(Annotations):
         """Add papers in one transaction: all of them, or (on error or cancel)
         none. Their `tags` and `notes` (in the same order) and `meta` entries
         are written in the same transaction."""
-        now = utcnow()
-        table = Paper.__table__
+        now = now_text()
         with self.db.write() as conn:
             taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
             generated = generate_keys(
@@ -365,20 +357,16 @@ class Library(Annotations):
                     key = next(keys)
                 else:
                     taken.add(key.lower())
-                values.append(
-                    {
-                        "title": p.title, "abstract": p.abstract, "authors": p.authors, "year": p.year,
-                        "venue": p.venue, "arxiv_id": p.arxiv_id, "doi": p.doi, "url": p.url,
-                        "citation_key": key, "added_at": now, "updated_at": now,
-                        "starred": False, "status": "unread",
-                    }
-                )
+                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             with deferred_indexing():
                 for start in range(0, len(values), INSERT_BATCH):
                     if cancel:
                         cancel.check()
-                    conn.execute(insert(table), values[start : start + INSERT_BATCH])
+                    conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                        "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
+                        "added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        values[start : start + INSERT_BATCH])
                     if progress:
                         progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))
             if progress:

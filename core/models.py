@@ -8,7 +8,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-STATUSES = ("unread", "reading", "read", "skipped")
+from core.records import STATUSES  # noqa: F401  (one list of reading statuses)
 
 
 class Paper(SQLModel, table=True):

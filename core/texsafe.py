@@ -21,7 +21,7 @@ SAFE_MACROS = frozenset(
 ACCENT_CHARS = "'`^\"~=.uvHckrdbt"
 _SPECIAL_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "^": r"\^{}",
                     "<": r"\textless{}", ">": r"\textgreater{}"}
-_MATH = re.compile(r"\$(?![\d\s])[^$\n]+?(?<!\s)\$")  # "$x^2$" is math; "$5 and $6" is money
+_MATH = re.compile(r"(?<!\\)\$(?![\d\s])[^$\n]+?(?<![\s\\])\$")  # "$x^2$" is math; "$5 and $6" is money
 
 
 def _macro_replacement(name: str) -> str:
@@ -34,79 +34,74 @@ def _macro_replacement(name: str) -> str:
     return name
 
 
+_INTERESTING = re.compile(r"\\(?:[A-Za-z]+|.?)|[&%#_$^<>]", re.DOTALL)
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
+def _escape_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token[0] != "\\":
+        return _SPECIAL_ESCAPES[token]
+    rest = token[1:]
+    if rest.isalpha():
+        if len(rest) == 1 and rest in ACCENT_CHARS:  # \c{c}, \u{a}, \v s
+            replacement = token
+        else:
+            replacement = _macro_replacement(rest)
+        following = match.string[match.end() : match.end() + 1]
+        if replacement.startswith("\\") and following.isalpha():
+            replacement += " "  # keep "\em x" apart
+        return replacement
+    if rest in ("{", "}"):  # BibTeX counts \{ as a brace too: name it instead
+        return r"\textbraceleft{}" if rest == "{" else r"\textbraceright{}"
+    if rest and rest in "&%#_$~^\\ ,;!" or (rest and rest in ACCENT_CHARS):
+        return token
+    if rest.isdigit():  # "\800" (a lost "\$"): read as 800, as the window shows it
+        return rest
+    return r"\textbackslash{}" + rest
+
+
 def _escape_piece(text: str) -> str:
     """Escape one stretch of text outside math."""
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            nxt = text[i + 1] if i + 1 < n else ""
-            if nxt.isalpha():
-                j = i + 1
-                while j < n and text[j].isalpha():
-                    j += 1
-                name = text[i + 1 : j]
-                replacement = _macro_replacement(name)
-                if len(name) == 1 and name in ACCENT_CHARS:  # \c{c}, \u{a}, \v s
-                    replacement = "\\" + name
-                out.append(replacement)
-                if replacement.startswith("\\") and j < n and text[j].isalpha():
-                    out.append(" ")  # keep "\em x" apart
-                i = j
-                continue
-            if nxt in "{}":  # BibTeX counts \{ as a brace too: name it instead
-                out.append(r"\textbraceleft{}" if nxt == "{" else r"\textbraceright{}")
-                i += 2
-                continue
-            if nxt and nxt in "&%#_$~^\\ ,;!":
-                out.append(text[i : i + 2])
-                i += 2
-                continue
-            if nxt and nxt in ACCENT_CHARS:
-                out.append(text[i : i + 2])
-                i += 2
-                continue
-            if nxt.isdigit():  # "\800" (a lost "\$"): read as 800, as the window shows it
-                i += 1
-                continue
-            out.append(r"\textbackslash{}")
-            i += 1
-            continue
-        out.append(_SPECIAL_ESCAPES.get(ch, ch))
-        i += 1
-    return "".join(out)
+    return _INTERESTING.sub(_escape_token, text)
 
 
 def _balance(text: str) -> str:
     """Name the braces that do not pair up (BibTeX needs every field balanced)."""
     opened: list[int] = []
-    unmatched: set[int] = set()
-    i = 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "{":
-            opened.append(i)
-        elif text[i] == "}":
+    unmatched: list[int] = []
+    for match in _BRACE_OR_ESCAPE.finditer(text):
+        token = match.group(0)
+        if token == "{":
+            opened.append(match.start())
+        elif token == "}":
             if opened:
                 opened.pop()
             else:
-                unmatched.add(i)
-        i += 1
-    unmatched.update(opened)
+                unmatched.append(match.start())
+    unmatched.extend(opened)
     if not unmatched:
         return text
     names = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
-    return "".join(names[c] if i in unmatched else c for i, c in enumerate(text))
+    out, pos = [], 0
+    for index in sorted(unmatched):
+        out.append(text[pos:index])
+        out.append(names[text[index]])
+        pos = index + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_PLAIN_SPECIALS = re.compile(r"[&%#_^<>]")
+_NEEDS_CAREFUL = re.compile(r"[\\{}$]")
 
 
 def tex_escape(text: str) -> str:
     """Text for a BibTeX field: specials escaped once, braces balanced, math
     (`$...$`) and known LaTeX kept, unknown macros turned into words."""
     text = " ".join(text.split())
+    if not _NEEDS_CAREFUL.search(text):  # most text: no LaTeX at all, escape in one C-speed pass
+        return _PLAIN_SPECIALS.sub(lambda m: _SPECIAL_ESCAPES[m.group()], text)
     out: list[str] = []
     pos = 0
     for match in _MATH.finditer(text):
@@ -146,9 +141,20 @@ def to_ascii_latex(text: str) -> str:
 _WORD = re.compile(r"(?<![\\\w{])([A-Za-z0-9][\w'-]*)")
 
 
+_ALNUM_WORD = re.compile(r"[^\W_]+")
+
+
+def _protect_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    needs = any(c.isupper() for c in word[1:]) or (any(c.isupper() for c in word) and any(c.isdigit() for c in word))
+    return "{" + word + "}" if needs else word
+
+
 def protect_capitals(title: str) -> str:
     """Brace words whose capitals a style must not lower-case: `{BERT}`,
     `{RoBERTa}`, `{GPT4Image}`, `{T5}` (not plain Title-Case words)."""
+    if "{" not in title and "\\" not in title:  # the common case, in one pass
+        return _ALNUM_WORD.sub(_protect_word, title)
     depth = 0
     out: list[str] = []
     i = 0

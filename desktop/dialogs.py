@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.models import Paper
+from core.records import PaperRecord as Paper
 
 
 class ListCompleter(QCompleter):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
+from core.db import Connection
 
 from core.arxiv import parse_arxiv
 from core.changes import Changes

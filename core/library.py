@@ -3,19 +3,19 @@ Each write is one transaction and returns a `Changes` value."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from core.annotations import Annotations, now_text
 from core.changes import CancelToken, Changes, Progress
 from core.citekeys import generate_keys
-from core.db import Database, deferred_indexing, split_statements
+from core.db import Connection, Database, deferred_indexing, split_statements
 from core.migrations import FTS_OBJECTS, FTS_SCHEMA
 from core.query import CompiledQuery, compile_query
 from core.related import RelatedPaper, related_papers
@@ -188,8 +188,8 @@ class Library(Annotations):
                 conn.exec_driver_sql("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
                 count = conn.exec_driver_sql("SELECT count(*) FROM paper_fts").scalar_one()
                 papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
-        except DBAPIError as exc:
-            return f"the search index is damaged ({exc.orig})"
+        except sqlite3.Error as exc:
+            return f"the search index is damaged ({exc})"
         if count != papers:
             return f"the search index holds {count} papers of {papers}"
         return None
@@ -403,7 +403,7 @@ def _drop_search_index(conn: Connection) -> None:
     conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts_vocab")
     try:
         conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
-    except DBAPIError:
+    except sqlite3.Error:
         pass
     for shadow in ("data", "idx", "content", "docsize", "config"):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS paper_fts_{shadow}")

@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Connection
+from core.db import Connection
 
 from core.spelling import fold, stem, words
 from core.text import latex_to_text

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection
+from core.db import Connection
 
 from core.query import CompiledQuery
 from core.spelling import Vocabulary, fold, stem, surface_form, words

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError
 
 from PySide6.QtCore import (
     QByteArray, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl,
@@ -521,8 +520,8 @@ class MainWindow(QMainWindow):
         except EditError as exc:
             QMessageBox.warning(self, "Not changed", str(exc))
             return False
-        except (sqlite3.Error, DBAPIError, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
-            reason = getattr(exc, "orig", None) or exc
+        except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
+            reason = exc
             QMessageBox.warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
                                 "Nothing was changed; what was saved before is intact. Free some disk space or "
                                 "check the library folder's permissions, then try again.")

@@ -40,6 +40,7 @@ from desktop.table_model import COLUMNS, PaperTableModel
 from desktop.workers import Job, LatestOnly, ProgressRelay
 
 FIRST_SCREEN = 200
+RELATED_DELAY_MS = 250
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +89,10 @@ class MainWindow(QMainWindow):
 
         self.searcher = LatestOnly(self._search_done, self._search_failed, self, on_partial=self._search_done)
         self.related_worker = LatestOnly(self._related_done, lambda exc: None, self)
+        self.related_timer = QTimer(self)
+        self.related_timer.setSingleShot(True)
+        self.related_timer.setInterval(RELATED_DELAY_MS)
+        self.related_timer.timeout.connect(self._find_related)
         self.index_worker = LatestOnly(self._index_checked, self._index_failed, self)
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
@@ -753,6 +758,11 @@ class MainWindow(QMainWindow):
         self.detail.show_paper(detail)
         if detail is None or self.notes.paper_id != paper_id:
             self.notes.set_paper(paper_id if detail else None, detail.note if detail else "")
+        if paper_id is not None:
+            self.related_timer.start()  # related papers once the selection rests (j/k stay instant)
+
+    def _find_related(self) -> None:
+        paper_id = self.current_paper_id()
         if paper_id is not None:
             library = self.library
             self.related_worker.submit(lambda job: (paper_id, library.related(paper_id)))

@@ -98,10 +98,16 @@ class PaperTableModel(QAbstractTableModel):
             self.refresh()
             return
         last = self.columnCount() - 1
+        rows = []
         for paper_id in changes.papers:
             self._cache.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
+                rows.append(row)
+        if len(rows) > 20:  # one signal for a bulk change: the view repaints what is visible once
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+        else:
+            for row in rows:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     # -- Qt model API -------------------------------------------------------

@@ -165,3 +165,21 @@ def test_help_lists_every_command_with_its_keys(window: MainWindow) -> None:
     for command in window.commands.commands.values():
         assert escape(command.spec.title) in html
     assert "g g" in html and "Ctrl+K" in html
+
+
+def test_tab_moves_between_panes_and_ctrl_numbers_jump(qtbot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.detail
+    qtbot.keyClick(window.detail, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.notes.editor
+    qtbot.keyClick(window.notes.editor, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is window.detail
+    qtbot.keyClick(window.detail, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.sidebar
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.table
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.detail
+    qtbot.keyClick(window.detail, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.table

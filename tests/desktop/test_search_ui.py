@@ -82,7 +82,7 @@ def test_related_papers_show_for_the_selection(qtbot, window: MainWindow) -> Non
     type_query(qtbot, window, "sabia")
     with qtbot.waitSignal(window.related_worker.finished, timeout=10000):
         window.table.selectRow(0)
-        window._selection_changed(None, None)  # type: ignore[arg-type]
+        window._selection_changed(None, None)  # type: ignore[arg-type]  (related papers follow 250 ms later)
     text = window.detail.toPlainText()
     assert "Related papers" in text
     assert "Portuguese Language" in text.split("Related papers", 1)[1]

@@ -10,6 +10,7 @@ import argparse
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,9 +60,8 @@ for _ in range(20):
     app.processEvents()
     time.sleep(0.02)
 window.index_worker.wait()
-rss = [l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(painted * 1000, handled * 1000, int(rss) / 1024, peak / 1024)
+status = {l.split(":")[0]: l.split()[1] for l in open("/proc/self/status") if l.startswith(("VmRSS", "VmHWM"))}
+print(painted * 1000, handled * 1000, int(status["VmRSS"]) / 1024, int(status["VmHWM"]) / 1024)
 """
 
 
@@ -181,12 +181,12 @@ def main() -> None:
                 values = results.get(name) or []
                 if not values:
                     continue
-                median = sorted(values)[len(values) // 2]
+                median = statistics.median(values)
                 worst = max(values)
                 met = "yes" if worst <= target else "NO"
                 unit = "" if "MB" in name else " ms"
                 rows.append([name, f"{median:,.0f}{unit}", f"{worst:,.0f}{unit}", f"{target:,}{unit}", met])
-            rows.append(["peak memory (RSS, MB)", f"{sorted(peak)[len(peak) // 2]:,.0f}", f"{max(peak):,.0f}", "—", "—"])
+            rows.append(["peak memory (RSS, MB)", f"{statistics.median(peak):,.0f}", f"{max(peak):,.0f}", "—", "—"])
             print_table(f"{size:,} papers ({args.runs} runs; bench process RSS {rss_mb():.0f} MB)",
                         ["measure", "median", "worst", "target at 100k", "met"], rows)
 

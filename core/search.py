@@ -19,8 +19,9 @@ SORT_SQL: dict[str, str] = {
     "starred": "p.starred",
     "status": "p.status",
     "year": "p.year",
-    "tags": "(SELECT group_concat(t.name, ', ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-    "WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)",
+    # by the first tag in alphabetical order (papers without tags first)
+    "tags": "(SELECT min(t.name COLLATE NOCASE) FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+    "WHERE pt.paper_id = p.id)",
     "added": "p.added_at",
 }
 

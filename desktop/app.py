@@ -26,17 +26,12 @@ def open_window(library_path: Path) -> "MainWindow":
     from core.keymap import keymap_path, load_keymap
     from desktop.commands import SPECS
 
-    from core.db import backup_if_due
     from core.importing import load_default_library_if_new
     from core.library import Library
     from core.listing import ListingError
     from desktop.main_window import MainWindow
 
     library = Library.open(library_path)
-    try:
-        backup_if_due(library_path)  # a rotated daily backup, taken with SQLite's backup API
-    except (OSError, sqlite3.Error) as exc:
-        print(f"lectern: no backup taken: {exc}", file=sys.stderr)
     try:
         load_default_library_if_new(library)
     except ListingError as exc:

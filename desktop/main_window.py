@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.annotations import EditError
 from core.changes import Changes, Progress
-from core.db import LibraryError
+from core.db import LibraryError, backup_if_due
 from core.library import Library, NewPaper
 from core.query import QueryError
 from core.bibtex import export_text
@@ -364,6 +364,10 @@ class MainWindow(QMainWindow):
             if problem:
                 relay.report(Progress(0, 0, f"Rebuilding the search index ({problem})"))
                 library.rebuild_search_index(progress=relay.report)
+            try:
+                backup_if_due(library.path)  # the daily backup, off the GUI thread
+            except (OSError, sqlite3.Error) as exc:
+                relay.report(Progress(0, 0, f"No backup taken today ({exc})"))
             return problem
 
         self.index_worker.submit(check_and_repair)

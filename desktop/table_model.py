@@ -77,9 +77,17 @@ class PaperTableModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, paper_id: int) -> int | None:
+        if self._row_of is None:  # one lookup: a C-speed scan beats building a 100k-entry map
+            try:
+                return self._ids.index(paper_id)
+            except ValueError:
+                return None
+        return self._row_of.get(paper_id)
+
+    def _row_map(self) -> dict[int, int]:
         if self._row_of is None:
             self._row_of = {pid: i for i, pid in enumerate(self._ids)}
-        return self._row_of.get(paper_id)
+        return self._row_of
 
     def _paper_row(self, row: int) -> PaperRow | None:
         paper_id = self._ids[row]
@@ -99,9 +107,10 @@ class PaperTableModel(QAbstractTableModel):
             return
         last = self.columnCount() - 1
         rows = []
+        lookup = self._row_map().get if len(changes.papers) > 20 else self.row_of
         for paper_id in changes.papers:
             self._cache.pop(paper_id, None)
-            row = self.row_of(paper_id)
+            row = lookup(paper_id)
             if row is not None:
                 rows.append(row)
         if len(rows) > 20:  # one signal for a bulk change: the view repaints what is visible once

@@ -14,7 +14,7 @@ from core.text import latex_to_text
 
 TERMS_PER_QUERY = 12
 TERMS_SHOWN = 4
-CANDIDATES = 100
+CANDIDATES = 50
 MIN_WORD = 3
 _STOP = frozenset(
     "the and for with from that this these those are was were been have has had our their its into over "

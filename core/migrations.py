@@ -93,9 +93,9 @@ CREATE VIRTUAL TABLE paper_fts USING fts5(
 CREATE VIRTUAL TABLE paper_fts_vocab USING fts5vocab(paper_fts, 'row');
 CREATE VIEW paper_fts_source AS
     SELECT p.id AS rowid,
-           lectern_fts_text(p.title) AS title,
-           lectern_fts_text(p.abstract) AS abstract,
-           lectern_fts_text(p.authors) AS authors,
+           CASE WHEN instr(p.title, '\\') THEN lectern_fts_text(p.title) ELSE p.title END AS title,
+           CASE WHEN instr(p.abstract, '\\') THEN lectern_fts_text(p.abstract) ELSE p.abstract END AS abstract,
+           CASE WHEN instr(p.authors, '\\') THEN lectern_fts_text(p.authors) ELSE p.authors END AS authors,
            coalesce((SELECT lectern_fts_text(n.body) FROM note n WHERE n.paper_id = p.id), '') AS notes,
            coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
                      WHERE pt.paper_id = p.id), '') AS tags
@@ -172,5 +172,9 @@ CREATE INDEX ix_live_starred ON paper (starred) WHERE deleted_at IS NULL;
 CREATE INDEX ix_live_status ON paper (status) WHERE deleted_at IS NULL;
 CREATE INDEX ix_trashed ON paper (deleted_at) WHERE deleted_at IS NOT NULL;
 """)
+
+# 4: the index source calls Python only for text holding LaTeX (a backslash):
+# rebuilding 100k papers no longer makes 400,000 calls into Python.
+MIGRATIONS.append("DROP VIEW paper_fts_source;\n" + FTS_SCHEMA[FTS_SCHEMA.index("CREATE VIEW"):FTS_SCHEMA.index("CREATE TRIGGER")])
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -276,7 +276,7 @@ def test_full_disk_keeps_what_was_saved(tmp_path: Path) -> None:
             first = lib.paper_ids()[0]
             lib.set_note(first, "saved before the disk filled")
             filler = mount / "filler"
-            with filler.open("wb") as handle:
+            with filler.open("wb", buffering=0) as handle:
                 try:
                     while True:
                         handle.write(b"\0" * 65536)

@@ -259,8 +259,11 @@ class Database:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self.generation = 0  # bumped after every committed write (for caches)
+        self.closed = False
 
     def _state(self) -> Any:
+        if self.closed:
+            raise LibraryError(f"{self.path} has been closed.")
         state = self._local
         if getattr(state, "conn", None) is None:
             raw = _connect(self.path)
@@ -328,11 +331,15 @@ class Database:
             driver.set_progress_handler(None, 0)
 
     def close(self) -> None:
+        """Close the connections not in use; one still running a statement on
+        another thread is left to finish (closing it under that thread can hang)."""
+        self.closed = True
         with self._all_lock:
             for raw in self._all:
-                try:
-                    raw.close()
-                except sqlite3.Error:
-                    pass
+                if not raw.in_transaction:
+                    try:
+                        raw.close()
+                    except sqlite3.Error:
+                        pass
             self._all.clear()
         self._local = threading.local()

@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.related_timer.stop()  # no background work may start after the window closes
+        self.notes.timer.stop()
         self.notes.flush()
         self.save_state()
         for worker in (self.searcher, self.related_worker, self.index_worker, self.transfer.worker):
@@ -767,7 +769,7 @@ class MainWindow(QMainWindow):
 
     def _find_related(self) -> None:
         paper_id = self.current_paper_id()
-        if paper_id is not None:
+        if paper_id is not None and self.isVisible():
             library = self.library
             self.related_worker.submit(lambda job: (paper_id, library.related(paper_id)))
 

@@ -100,6 +100,7 @@ def test_note_typed_then_closed_without_saving_is_there_after_reopen(qtbot, libr
     qtbot.addWidget(again)
     assert again.library.note(paper_id) == "Key idea: *continual* pre-training"
     assert again.notes.text() == "Key idea: *continual* pre-training"
+    again.close()
     again.library.close()
 
 
@@ -139,6 +140,7 @@ def test_reading_list_reorder_by_keyboard_persists(qtbot, window: MainWindow, li
     again = open_window(library_path)
     qtbot.addWidget(again)
     assert again.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
+    again.close()
     again.library.close()
 
 

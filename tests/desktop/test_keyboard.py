@@ -62,6 +62,7 @@ def test_a_keymap_override_takes_effect(qtbot, library_path: Path) -> None:
     assert win.commands.ran[-1] == "paper.star"
     qtbot.keyClick(win.table, Qt.Key.Key_S)  # no longer bound
     assert win.commands.ran.count("paper.star") == 1
+    win.close()
     win.library.close()
 
 
@@ -92,6 +93,7 @@ def test_conflicting_and_malformed_keymaps_are_reported_and_defaults_work(qtbot,
     assert "Keymap:" in win.statusBar().currentMessage()
     qtbot.keyClick(win.table, Qt.Key.Key_S)  # defaults still work
     assert win.commands.ran[-1] == "paper.star"
+    win.close()
     win.library.close()
 
 

@@ -98,6 +98,7 @@ def test_closing_and_reopening_shows_the_same_library(qtbot, library_path: Path)
     qtbot.addWidget(second)
     assert second.model.rowCount() == 223
     assert _title_at(second, 222) == "My own paper"
+    second.close()
     second.library.close()
 
 
@@ -111,4 +112,5 @@ def test_column_widths_are_remembered(qtbot, library_path: Path) -> None:
     second = open_window(library_path)
     qtbot.addWidget(second)
     assert second.table.horizontalHeader().sectionSize(TITLE) == 333
+    second.close()
     second.library.close()

@@ -63,6 +63,7 @@ def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, m
     qtbot.addWidget(window)
     assert window.model.rowCount() == 222
     assert any(p.name.startswith("library.sqlite.damaged-") for p in library_path.parent.iterdir())
+    window.close()
     window.library.close()
 
 

@@ -14,7 +14,7 @@ import bibtexparser
 
 from core.arxiv import parse_arxiv
 from core.library import NewPaper
-from core.listing import MAX_FILE_BYTES
+from core.listing import read_input_bytes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
@@ -114,19 +114,7 @@ def parse_bibtex(text: str) -> ParsedBib:
 def read_bibtex(path: Path) -> ParsedBib:
     """Read a .bib file. Raises BibError (nothing to import) for empty, binary,
     undecodable or entry-less files."""
-    try:
-        if path.is_dir():
-            raise BibError(f"{path} is a folder, not a file.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BibError(f"{path.name} is {size // 2**20} MB: too large to import.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BibError(f"{path} does not exist.") from None
-    except PermissionError:
-        raise BibError(f"Lectern may not read {path}: check the file's permissions.") from None
-    except OSError as exc:
-        raise BibError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    data = read_input_bytes(path, BibError)
     if not data.strip():
         raise BibError(f"{path.name} is empty: there is nothing to import.")
     if b"\x00" in data[:65536]:

@@ -75,22 +75,28 @@ def parse_listing(text: str) -> Listing:
     return listing
 
 
+def read_input_bytes(path: Path, error: type[ValueError]) -> bytes:
+    """The bytes of a file the user chose to import; `error` (with a message
+    that says what to do) for folders, missing, unreadable or oversized files."""
+    try:
+        if path.is_dir():
+            raise error(f"{path} is a folder, not a file.")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise error(f"{path.name} is {size // (1024 * 1024)} MB: too large to import.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path} does not exist.") from None
+    except PermissionError:
+        raise error(f"Lectern may not read {path}: check the file's permissions.") from None
+    except OSError as exc:
+        raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
+
+
 def read_listing_text(path: Path) -> str:
     """The text of a listing file, decoded as UTF-8 (with a BOM or without).
     Raises ListingError with a user-facing message for unreadable files."""
-    try:
-        if path.is_dir():
-            raise ListingError(f"{path} is a folder, not a file.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ListingError(f"{path.name} is {size // (1024 * 1024)} MB: too large to be a listing.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ListingError(f"{path} does not exist.") from None
-    except PermissionError:
-        raise ListingError(f"Lectern may not read {path}: check the file's permissions.") from None
-    except OSError as exc:
-        raise ListingError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    data = read_input_bytes(path, ListingError)
     if b"\x00" in data:
         raise ListingError(f"{path.name} is a binary file, not a text listing of papers.")
     try:

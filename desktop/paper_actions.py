@@ -1,0 +1,270 @@
+"""The window's actions on papers, lists and tags (star, status, tags, notes,
+lists, edits, Trash, undo): each calls one core facade method and publishes
+the `Changes` it returns. Mixed into MainWindow."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from core.annotations import EditError
+from core.changes import Changes
+from core.db import LibraryError
+from core.library import NewPaper
+from desktop.dialogs import ListDialog, PaperDialog, TagDialog
+from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
+from desktop.table_model import COLUMNS
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class PaperActions(_Base):
+    # -- annotating ---------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [self.model.paper_id(r) for r in rows]
+        if not ids and self.current_paper_id() is not None:
+            ids = [self.current_paper_id()]
+        return [i for i in ids if i is not None]
+
+    def _apply(self, action: Callable[[], Changes], done: str | None = None) -> bool:
+        """Run a core write, publish what changed, report refusals plainly."""
+        try:
+            changes = action()
+        except EditError as exc:
+            QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
+            reason = exc
+            QMessageBox.warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
+                                "Nothing was changed; what was saved before is intact. Free some disk space or "
+                                "check the library folder's permissions, then try again.")
+            return False
+        self.signals.publish(changes)
+        if done:
+            self.statusBar().showMessage(done, 4000)
+        return True
+
+    def toggle_star(self) -> None:
+        ids = self.selected_ids()
+        row = self.table.currentIndex().row()
+        if ids and self._apply(lambda: self.library.toggle_star(ids)):
+            self.statusBar().showMessage(self.library.undo_stack.undo_label() or "", 4000)
+            self._advance_after_triage(row)
+
+    def set_status(self, status: str) -> None:
+        ids = self.selected_ids()
+        row = self.table.currentIndex().row()
+        if ids and self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}"):
+            self._advance_after_triage(row)
+
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and COLUMNS[index.column()][0] == "starred":
+            paper_id = self.model.paper_id(index.row())
+            if paper_id is not None:
+                self._apply(lambda: self.library.toggle_star([paper_id]))
+
+    def edit_tags(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = self.library.rows(ids)
+        tag_sets = [set(filter(None, (t.strip() for t in rows[i].tags.split(",")))) for i in ids if i in rows]
+        common = sorted(set.intersection(*tag_sets) if tag_sets else set(), key=str.lower)
+        dialog = TagDialog(common, [t.name for t in self.library.tags()], len(ids), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        wanted = dialog.tags()
+        added = [t for t in wanted if t.lower() not in {c.lower() for c in common}]
+        removed = [t for t in common if t.lower() not in {w.lower() for w in wanted}]
+        if added:
+            self._apply(lambda: self.library.add_tags(ids, added))
+        if removed:
+            self._apply(lambda: self.library.remove_tags(ids, removed))
+
+    def focus_note(self) -> None:
+        if self.current_paper_id() is not None:
+            self.notes.editor.setFocus()
+
+    def _save_note(self, paper_id: int, text: str) -> None:
+        self.library.set_note(paper_id, text)
+
+    def add_to_list(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        lists = self.library.lists()
+        dialog = ListDialog([row.name for row in lists], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
+            return
+        name = dialog.name()
+        match = next((row for row in lists if row.name.lower() == name.lower()), None)
+        if match is None:
+            try:
+                list_id, changes = self.library.create_list(name)
+            except EditError as exc:
+                QMessageBox.warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+        else:
+            list_id = match.id
+        self._apply(lambda: self.library.add_to_list(list_id, ids), f"Added {len(ids)} to {name}")
+
+    def remove_from_list(self) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is not None and ids:
+            list_id = self.model.list_id
+            self._apply(lambda: self.library.remove_from_list(list_id, ids))
+
+    def move_in_list(self, delta: int) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is None or not ids:
+            self.statusBar().showMessage("Open a reading list in the sidebar to reorder it.", 4000)
+            return
+        list_id = self.model.list_id
+        self._apply(lambda: self.library.move_in_list(list_id, ids, delta))
+        self.searcher.wait()
+        self._reselect(ids)
+
+    def _reorder_list(self, list_id: int, order: list[int]) -> None:
+        moved = self.selected_ids()
+        self._apply(lambda: self.library.set_list_order(list_id, order))
+        self._reselect(moved)
+
+    def _reselect(self, ids: list[int]) -> None:
+        """Select these papers again after the rows were re-queried."""
+        QTimer.singleShot(0, lambda: self._select_ids(ids))
+
+    def _select_ids(self, ids: list[int]) -> None:
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        if rows:
+            self.go_to_row(rows[0])
+            for row in rows[1:]:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+    def new_list(self) -> None:
+        name, ok = QInputDialog.getText(self, "New reading list", "Name:")
+        if ok and name.strip():
+            try:
+                _, changes = self.library.create_list(name)
+            except EditError as exc:
+                QMessageBox.warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+
+    def rename_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is None:
+            self.statusBar().showMessage("Select a reading list in the sidebar first.", 4000)
+            return
+        current = next((r.name for r in self.library.lists() if r.id == list_id), "")
+        name, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=current)
+        if ok and name.strip():
+            if self._apply(lambda: self.library.rename_list(int(list_id), name)):
+                self.sidebar.select_scope(f'list:"{" ".join(name.split())}"')
+
+    def delete_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is not None:
+            self._apply(lambda: self.library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
+
+    def rename_tag(self) -> None:
+        old = self.sidebar.current_value(TAG_NAME_ROLE)
+        if old is None:
+            self.statusBar().showMessage("Select a tag in the sidebar first.", 4000)
+            return
+        name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):", text=str(old))
+        if ok and name.strip():
+            self._apply(lambda: self.library.rename_tag(str(old), name))
+
+    def edit_paper(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        detail = self.library.paper(paper_id)
+        dialog = PaperDialog(detail.paper if detail else None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                self.signals.publish(self.library.update_paper(paper_id, **values))
+                return
+            except EditError as exc:
+                dialog.show_error(str(exc))
+
+    def add_paper(self) -> None:
+        dialog = PaperDialog(None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            if not values["title"].strip():
+                dialog.show_error("A paper needs a title.")
+                continue
+            paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip(),
+                                                                abstract=values.pop("abstract")))
+            try:
+                extra = {k: v for k, v in values.items() if v.strip()}
+                if extra:
+                    self.library.update_paper(paper_id, **extra)
+                    self.library.undo_stack.done.pop()  # one undo step for the whole addition
+            except EditError as exc:
+                self.statusBar().showMessage(f"Added, but: {exc}", 8000)
+            self.signals.publish(changes)
+            self.searcher.wait()
+            self._reselect([paper_id])
+            return
+
+    def trash_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            row = self.table.currentIndex().row()
+            self._apply(lambda: self.library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)")
+            self.searcher.wait()
+            QTimer.singleShot(0, lambda: self.go_to_row(row))
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._apply(lambda: self.library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
+
+    def empty_trash(self) -> None:
+        count = len(self.library.trashed_ids())
+        if count == 0:
+            self.statusBar().showMessage("The Trash is empty.", 4000)
+            return
+        answer = QMessageBox.question(
+            self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
+            "(Until you quit, Edit > Undo can still bring them back.)")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._apply(self.library.empty_trash)
+
+    def undo(self) -> None:
+        self.notes.flush()
+        label = self.library.undo_stack.undo_label()
+        changes = self.library.undo()
+        if changes is not None:
+            self.signals.publish(changes if changes else Changes(membership=True))
+            self.statusBar().showMessage(f"Undone: {label}", 4000)
+
+    def redo(self) -> None:
+        label = self.library.undo_stack.redo_label()
+        changes = self.library.redo()
+        if changes is not None:
+            self.signals.publish(changes if changes else Changes(membership=True))
+            self.statusBar().showMessage(f"Redone: {label}", 4000)
+
+    def _update_undo_actions(self) -> None:
+        undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()
+        self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
+        self.redo_action.setEnabled(redo is not None)

@@ -76,24 +76,23 @@ class Annotations:
             self.undo_stack.push(UndoEntry(label, scope, before, after, changes))
         return changes
 
-    def undo(self) -> Changes | None:
-        """Undo the last recorded operation; None when there is nothing to undo."""
-        if not self.undo_stack.done:
+    def _replay(self, source: list[UndoEntry], target: list[UndoEntry], before: bool) -> Changes | None:
+        """Move the newest entry from `source` to `target`, writing back its
+        before (undo) or after (redo) snapshot; None when `source` is empty."""
+        if not source:
             return None
-        entry = self.undo_stack.done.pop()
+        entry = source[-1]
         with self.db.write() as conn:
-            restore(conn, entry.scope, entry.before, take(conn, entry.scope))
-        self.undo_stack.undone.append(entry)
+            restore(conn, entry.scope, entry.before if before else entry.after, take(conn, entry.scope))
+        target.append(source.pop())
         return entry.changes
 
+    def undo(self) -> Changes | None:
+        """Undo the last recorded operation; None when there is nothing to undo."""
+        return self._replay(self.undo_stack.done, self.undo_stack.undone, before=True)
+
     def redo(self) -> Changes | None:
-        if not self.undo_stack.undone:
-            return None
-        entry = self.undo_stack.undone.pop()
-        with self.db.write() as conn:
-            restore(conn, entry.scope, entry.after, take(conn, entry.scope))
-        self.undo_stack.done.append(entry)
-        return entry.changes
+        return self._replay(self.undo_stack.undone, self.undo_stack.done, before=False)
 
     # -- star and status ------------------------------------------------------
     def set_starred(self, ids: Iterable[int], starred: bool) -> Changes:

@@ -12,6 +12,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; on any error the old file stays."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    for stale in folder.glob(f".{path.name}.*.tmp"):  # left by a write that was killed
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

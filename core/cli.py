@@ -7,10 +7,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from core import __version__
 from core.paths import default_library_path
+
+if TYPE_CHECKING:
+    from core.library import Library
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,16 +51,12 @@ def library_path(args: argparse.Namespace) -> Path:
 
 
 def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.db import LibraryError
     from core.importing import load_default_library_if_new
-    from core.library import Library
     from core.query import QueryError
 
     text = " ".join(args.query)
-    try:
-        library = Library.open(library_path(args))
-    except LibraryError as exc:
-        print(f"lectern: {exc}", file=err)
+    library = open_library(args, err)
+    if library is None:
         return 2
     with library:
         load_default_library_if_new(library)
@@ -82,52 +81,57 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.bibtex_import import BibError
+def open_library(args: argparse.Namespace, err: TextIO) -> "Library | None":
+    """The library the command works on, or None after saying why it cannot open."""
     from core.db import LibraryError
-    from core.instance_lock import InstanceLock
-    from core.importing import import_file
     from core.library import Library
-    from core.listing import ListingError
 
     try:
-        library = Library.open(library_path(args))
+        return Library.open(library_path(args))
     except LibraryError as exc:
         print(f"lectern: {exc}", file=err)
-        return 2
+        return None
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.bibtex_import import BibError
+    from core.importing import import_file
+    from core.instance_lock import InstanceLock
+    from core.listing import ListingError
+
     lock = InstanceLock(library_path(args))
     if not lock.acquire():
-        library.close()
         print("lectern: Lectern is open on this library; import from its window (File > Import) "
               "or close it first.", file=err)
         return 2
-    failed = 0
-    with library:
-        for path in args.files:
-            try:
-                report = import_file(library, path, policy=args.duplicates)
-            except (BibError, ListingError) as exc:
-                print(f"lectern: {path}: {exc} Nothing was imported from it.", file=err)
-                failed += 1
-                continue
-            out.write(f"{path}: {report.added} papers added\n")
-            for warning in report.warnings:
-                print(f"lectern: {path}: {warning}", file=err)
-    lock.release()
-    return 1 if failed else 0
+    try:
+        library = open_library(args, err)
+        if library is None:
+            return 2
+        failed = 0
+        with library:
+            for path in args.files:
+                try:
+                    report = import_file(library, path, policy=args.duplicates)
+                except (BibError, ListingError) as exc:
+                    print(f"lectern: {path}: {exc} Nothing was imported from it.", file=err)
+                    failed += 1
+                    continue
+                out.write(f"{path}: {report.added} papers added\n")
+                for warning in report.warnings:
+                    print(f"lectern: {path}: {warning}", file=err)
+        return 1 if failed else 0
+    finally:
+        lock.release()
 
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.db import LibraryError
     from core.export import export, export_ids
     from core.importing import load_default_library_if_new
-    from core.library import Library
     from core.query import QueryError
 
-    try:
-        library = Library.open(library_path(args))
-    except LibraryError as exc:
-        print(f"lectern: {exc}", file=err)
+    library = open_library(args, err)
+    if library is None:
         return 2
     with library:
         load_default_library_if_new(library)

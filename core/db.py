@@ -76,6 +76,19 @@ def backup_dir(path: Path) -> Path:
     return path.parent / "backups"
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database with SQLite's backup API (consistent even while it is open)."""
+    src = sqlite3.connect(source)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
 def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
     """Copy the library with SQLite's backup API (consistent even while open)
     and keep the `keep` most recent backups for this reason."""
@@ -83,15 +96,7 @@ def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.stem}-{reason}-{stamp}.sqlite"
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_database(path, target)
     old = sorted(folder.glob(f"{path.stem}-{reason}-*.sqlite"))
     for stale in old[:-keep]:
         stale.unlink(missing_ok=True)
@@ -124,15 +129,7 @@ def restore_backup(path: Path, source: Path) -> Path:
         stale = Path(str(path) + suffix)
         if stale.exists():
             stale.rename(Path(str(aside) + suffix))
-    src = sqlite3.connect(source)
-    try:
-        dest = sqlite3.connect(path)
-        try:
-            src.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        src.close()
+    copy_database(source, path)
     return aside
 
 

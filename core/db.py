@@ -46,13 +46,17 @@ def deferred_indexing() -> Iterator[None]:
 
 def configure_connection(conn: sqlite3.Connection) -> None:
     """Settings every connection gets: WAL, foreign keys, a busy timeout, and
-    the function the search index triggers call."""
+    the function the search index triggers call. `secure_delete = FAST`: some
+    builds (Debian's) default to ON, which rewrites every freed page with
+    zeros; dropping the search index of 100k papers then wrote 195 MB (0.9 s).
+    FAST still clears deleted content where that costs no extra I/O."""
     conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
     conn.create_function("lectern_fts_live", 0, _fts_live)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA secure_delete = FAST")
     conn.execute("PRAGMA cache_size = -16384")  # 16 MiB a connection (one per thread)
 
 

@@ -86,6 +86,7 @@ class MainWindow(PaperActions, QMainWindow):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
 
+        self._selection_to_keep: int | None = None
         self.searcher = LatestOnly(self._search_done, self._search_failed, self, on_partial=self._search_done)
         self.related_worker = LatestOnly(self._related_done, lambda exc: None, self)
         self.related_timer = QTimer(self)
@@ -331,7 +332,7 @@ class MainWindow(PaperActions, QMainWindow):
         self.searcher.submit(search)
 
     def _search_done(self, result: SearchResult) -> None:
-        selected = self.current_paper_id()
+        selected = self._selection_to_keep or self.current_paper_id()
         self.model.show_result(result)
         count = len(result.ids)
         if count == 0 and result.suggestion:
@@ -342,6 +343,8 @@ class MainWindow(PaperActions, QMainWindow):
             self.search_bar.show_message("")
         self.detail.set_highlighter(_detail_highlighter(result))
         row = self.model.row_of(selected) if selected is not None else None
+        # A first screen may not hold the selected paper yet: the rest decides.
+        self._selection_to_keep = selected if row is None and not result.complete else None
         self.go_to_row(row if row is not None else 0)
         if count == 0:
             self.detail.show_paper(None)
@@ -557,7 +560,7 @@ class MainWindow(PaperActions, QMainWindow):
         shown = self.model.rowCount()
         noun = "paper" if shown == 1 else "papers"
         if not self.model.complete:
-            self.count_label.setText(f"best {shown} shown, ranking every match…")
+            self.count_label.setText(f"first {shown} shown, loading the rest…")
         elif self.model.text.strip() or self.model.scope:
             self.count_label.setText(f"{shown} {noun} of {self.library.count()}")
         else:

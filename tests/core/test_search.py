@@ -181,6 +181,14 @@ def test_saved_searches_stay_live(library_path: Path) -> None:
         assert lib.saved_searches() == []
 
 
+def test_a_listing_longer_than_a_screen_can_come_first_screen_first(library: Library) -> None:
+    first = library.search("", sort="title", first_screen=50)
+    full = library.search("", sort="title")
+    assert not first.complete and full.complete
+    assert len(full.ids) == 222 and first.ids == full.ids[:50]
+    assert library.search("", first_screen=300).complete
+
+
 def test_index_rebuilds_after_the_fts_table_is_dropped(library_path: Path) -> None:
     with Library.open(library_path) as lib:
         load_default_library_if_new(lib)
@@ -193,6 +201,24 @@ def test_index_rebuilds_after_the_fts_table_is_dropped(library_path: Path) -> No
         lib.rebuild_search_index()
         assert lib.check_search_index() is None
         assert titles(lib, "sabia") == ["Sabiá: Portuguese Large Language Models"]
+
+
+def test_a_rebuilt_large_library_finds_every_paper_and_later_edits(library_path: Path) -> None:
+    """Bulk import and rebuild index in several large statements; every paper
+    must still be found, and one-paper edits afterwards too."""
+    papers = [NewPaper(title=f"Study number w{n:05d}x of graphs", abstract=f"Abstract a{n:05d}b.") for n in range(4500)]
+    with Library.open(library_path) as lib:
+        lib.add_papers(papers)
+        assert len(lib.search("graphs").ids) == 4500
+        lib.rebuild_search_index()
+        assert lib.check_search_index() is None
+        for n in (0, 1999, 2000, 2250, 4499):
+            assert titles(lib, f"w{n:05d}x") == [f"Study number w{n:05d}x of graphs"]
+            assert len(lib.search(f"abstract:a{n:05d}b").ids) == 1
+        paper_id = lib.search("w04499x").ids[0]
+        lib.update_paper(paper_id, title="Renamed to zebrafish")
+        assert titles(lib, "zebrafish") == ["Renamed to zebrafish"]
+        assert lib.search("w04499x").ids == []
 
 
 def test_index_rebuilds_after_its_data_is_overwritten_with_garbage(library_path: Path) -> None:

@@ -29,6 +29,17 @@ def test_typing_filters_the_table_as_you_type(qtbot, window: MainWindow) -> None
     assert "Sabiá: Portuguese" in window.detail.toPlainText()
 
 
+def test_a_first_letter_keeps_the_whole_list_and_the_selected_paper(qtbot, window: MainWindow) -> None:
+    """One letter filters nothing yet; the list (longer than a first screen)
+    comes back whole and the paper far down stays selected."""
+    window.go_to_row(215)
+    picked = window.current_paper_id()
+    type_query(qtbot, window, "m")
+    assert window.model.rowCount() == 222
+    assert window.current_paper_id() == picked
+    assert window.count_label.text() == "222 papers of 222"
+
+
 def test_matches_are_highlighted_in_the_title_and_abstract(qtbot, window: MainWindow) -> None:
     type_query(qtbot, window, "roberta ")
     first = window.model.index(0, 0)

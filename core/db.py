@@ -26,24 +26,6 @@ class LibraryDamaged(LibraryError):
     """The library file is not a database or its pages are damaged."""
 
 
-_bulk = threading.local()
-
-
-def _fts_live() -> int:
-    return 0 if getattr(_bulk, "active", False) else 1
-
-
-@contextmanager
-def deferred_indexing() -> Iterator[None]:
-    """Inside, papers inserted by this thread are not indexed row by row; the
-    caller indexes them in one statement before its transaction commits."""
-    _bulk.active = True
-    try:
-        yield
-    finally:
-        _bulk.active = False
-
-
 def configure_connection(conn: sqlite3.Connection) -> None:
     """Settings every connection gets: WAL, foreign keys, a busy timeout, and
     the function the search index triggers call. `secure_delete = FAST`: some
@@ -51,7 +33,6 @@ def configure_connection(conn: sqlite3.Connection) -> None:
     zeros; dropping the search index of 100k papers then wrote 195 MB (0.9 s).
     FAST still clears deleted content where that costs no extra I/O."""
     conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
-    conn.create_function("lectern_fts_live", 0, _fts_live)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,9 +15,10 @@ from typing import Literal
 from core.annotations import Annotations, now_text
 from core.changes import CancelToken, Changes, Progress
 from core.citekeys import generate_keys
-from core.db import Connection, Database, deferred_indexing, split_statements
-from core.migrations import FTS_OBJECTS, FTS_SCHEMA
+from core.db import Database
+from core.migrations import FTS_OBJECTS
 from core.query import CompiledQuery, compile_query
+from core.search_index import bulk_index_buffer, deferred_indexing, index_papers, recreate_search_index
 from core.related import RelatedPaper, related_papers
 from core.search import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.spelling import Vocabulary
@@ -28,8 +28,6 @@ from core.text import find_links, latex_to_text
 
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
 INSERT_BATCH = 2000
-FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
-BULK_HASH_BYTES = 32 * 1024 * 1024
 COLUMNS = ", ".join(PAPER_COLUMNS)
 ProgressFn = Callable[[Progress], None]
 
@@ -205,9 +203,7 @@ class Library(Annotations):
     def rebuild_search_index(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
         """Drop and rebuild the search index from the papers, in one transaction."""
         with self.db.write() as conn:
-            _drop_search_index(conn)
-            for statement in split_statements(FTS_SCHEMA):
-                conn.exec_driver_sql(statement)
+            recreate_search_index(conn)
             ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
             step = max(INSERT_BATCH, len(ids) // 10 + 1)  # each statement flushes a segment
             with bulk_index_buffer(conn):
@@ -365,7 +361,7 @@ class Library(Annotations):
                     taken.add(key.lower())
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
-            with deferred_indexing():
+            with deferred_indexing(conn):
                 for start in range(0, len(values), INSERT_BATCH):
                     if cancel:
                         cancel.check()
@@ -396,37 +392,3 @@ class Library(Annotations):
                                          (paper_id, body, stamp, stamp))
         return Changes(papers=frozenset(new_ids), membership=True,
                        collections=frozenset({"tags"}) if tags else frozenset())
-
-
-@contextmanager
-def bulk_index_buffer(conn: Connection) -> Iterator[None]:
-    """Let the search index hold 32 MB of new terms in memory (default 1 MB)
-    while papers are indexed in bulk: fewer, larger segments to write and
-    merge (100k papers: about 1 s less). Set back afterwards, so row-by-row
-    updates keep the small buffer (on an error the rollback undoes both)."""
-    conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('hashsize', {BULK_HASH_BYTES})")
-    yield
-    conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
-
-
-def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:
-    """Index the papers matching `where` (over `paper_fts_source`) in one statement."""
-    conn.exec_driver_sql(
-        "INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) "
-        f"SELECT * FROM paper_fts_source WHERE {where}",
-        params,
-    )
-
-
-def _drop_search_index(conn: Connection) -> None:
-    """Remove every search-index object, even from a damaged index."""
-    for trigger in [n for n in FTS_OBJECTS if "_after_" in n]:
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-    conn.exec_driver_sql("DROP VIEW IF EXISTS paper_fts_source")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts_vocab")
-    try:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
-    except sqlite3.Error:
-        pass
-    for shadow in ("data", "idx", "content", "docsize", "config"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS paper_fts_{shadow}")

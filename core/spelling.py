@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 from typing import Any
@@ -56,9 +57,7 @@ class Vocabulary:
 
     def corrector(self) -> Any:
         if self._corrector is None:
-            from whoosh.spelling import ListCorrector
-
-            self._corrector = ListCorrector(sorted(t for t in self.doc_counts if not t.isdigit()))
+            self._corrector = _list_corrector(sorted(t for t in self.doc_counts if not t.isdigit()))
         return self._corrector
 
     def close_terms(self, word: str, maxdist: int = 2, limit: int = 8) -> list[str]:
@@ -69,6 +68,25 @@ class Vocabulary:
             for term in self.corrector().suggest(probe, limit=limit, maxdist=dist, prefix=1):
                 found.setdefault(term, None)
         return sorted(found, key=lambda t: -self.doc_counts.get(t, 0))[:limit]
+
+
+def _list_corrector(terms: list[str]) -> Any:
+    """Whoosh's ListCorrector, with its word-list walker fixed: the original
+    reads past the end of the list (IndexError on an empty library)."""
+    from whoosh.spelling import ListCorrector
+
+    class SafeSkipper(ListCorrector.Skipper):  # type: ignore[misc, name-defined]
+        def __call__(self, w: str) -> str | None:
+            if self.i < len(self.data) and self.data[self.i] == w:
+                return w
+            self.i += 1
+            pos = bisect_left(self.data, w, min(self.i, len(self.data)))
+            return self.data[pos] if pos < len(self.data) else None
+
+    class Corrector(ListCorrector):  # type: ignore[misc, valid-type]
+        Skipper = SafeSkipper
+
+    return Corrector(terms)
 
 
 def surface_form(stem_term: str, typed: str, texts: list[str]) -> str | None:

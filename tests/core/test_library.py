@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.changes import CancelToken, Cancelled
-from core.citekeys import is_valid_key
+from core.citekeys import base_key, is_valid_key
 from core.db import LibraryError
 from core.importing import import_listing_file, load_default_library_if_new
 from core.library import Library, NewPaper
@@ -68,6 +71,13 @@ def test_citation_keys_use_author_and_year_when_known(library_path: Path) -> Non
         )
         keys = [library.paper(i).paper.citation_key for i in library.paper_ids()]
     assert keys == ["vaswani2017Attention", "vaswani2017Attentiona"]
+
+
+@given(st.text(max_size=120), st.text(max_size=60), st.one_of(st.none(), st.integers(1000, 2100)))
+def test_a_generated_key_is_always_usable_in_bibtex(title: str, authors: str, year: int | None) -> None:
+    key = base_key(title, authors, year)
+    assert is_valid_key(key)
+    assert "".join(re.findall(r"[A-Za-z0-9]+", key)) == key
 
 
 def test_duplicate_keys_differing_only_in_case_are_refused(library_path: Path) -> None:

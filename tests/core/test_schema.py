@@ -64,3 +64,30 @@ def core_db_paper():
     from core.library import NewPaper
 
     return NewPaper(title="Kept", abstract="A note-worthy paper.")
+
+
+def test_a_library_from_before_schema_5_opens_and_indexes_new_papers(library_path: Path) -> None:
+    """Schema 4's insert trigger called a Python function this version no longer has."""
+    conn = sqlite3.connect(library_path)
+    conn.create_function("lectern_fts_text", 1, lambda text: text)
+    for script in core_db.MIGRATIONS[:4]:
+        conn.executescript(script)
+    conn.executescript(
+        "DROP TRIGGER paper_fts_after_insert;"
+        "CREATE TRIGGER paper_fts_after_insert AFTER INSERT ON paper WHEN lectern_fts_live() BEGIN "
+        "INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) "
+        "VALUES (new.id, new.title, new.abstract, new.authors, '', ''); END;"
+        "PRAGMA user_version = 4;"
+    )
+    conn.close()
+    with Library.open(library_path) as library:
+        from core.library import NewPaper
+
+        library.add_papers([NewPaper(title="Graph networks for zebrafish behaviour")])
+        (paper_id,) = library.search("zebrafish").ids
+        library.trash([paper_id])
+        library.empty_trash()
+        assert library.search("zebrafish in:trash").ids == []
+        library.undo()  # puts the row back one by one: the insert trigger indexes it
+        assert library.search("zebrafish in:trash").ids == [paper_id]
+        assert library.check_search_index() is None

@@ -233,3 +233,10 @@ def test_index_rebuilds_after_its_data_is_overwritten_with_garbage(library_path:
         lib.rebuild_search_index()
         assert lib.check_search_index() is None
         assert len(titles(lib, "pretraining")) > 200
+
+
+def test_an_empty_library_answers_a_search_without_a_suggestion(library_path: Path) -> None:
+    with Library.open(library_path) as lib:
+        result = lib.search("zebrafsh")
+        assert result.ids == [] and result.suggestion is None
+        assert lib.search("zebrafsh~").ids == []

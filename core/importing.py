@@ -105,7 +105,7 @@ def _free_keys(library: Library, papers: Sequence[NewPaper]) -> list[NewPaper]:
             taken.add(key.lower())
             out.append(paper)
         else:
-            out.append(replace(paper, citation_key=None))
+            out.append(paper if key is None else replace(paper, citation_key=None))
     return out
 
 
@@ -154,7 +154,7 @@ def parse_arxiv_list(text: str) -> list[NewPaper] | None:
 def parse_text(text: str) -> ParsedBib:
     """Read pasted or loaded text: BibTeX, a list of arXiv ids or URLs, or a listing.
     Raises BibError or ListingError with a message for the user."""
-    if text.lstrip().startswith("@") or re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE):
+    if text.lstrip().startswith("@") or ("@" in text and re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE)):
         parsed = parse_bibtex(text)
         if not parsed.papers:
             raise BibError("No BibTeX entries could be read: " + "; ".join(parsed.failures[:5]))

@@ -80,6 +80,15 @@ def test_a_generated_key_is_always_usable_in_bibtex(title: str, authors: str, ye
     assert "".join(re.findall(r"[A-Za-z0-9]+", key)) == key
 
 
+def test_papers_with_the_same_key_pattern_get_suffixes_in_order(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        library.add_papers([NewPaper(title="Attention Is All You Need")] * 28)
+        library.add_papers([NewPaper(title="Attention is all you need!")] * 2)
+        keys = [library.paper(i).paper.citation_key for i in library.paper_ids()]
+    assert keys[:3] == ["AttentionAllYou", "AttentionAllYoua", "AttentionAllYoub"]
+    assert keys[26:] == ["AttentionAllYouz", "AttentionAllYouaa", "AttentionAllYouab", "AttentionAllYouac"]
+
+
 def test_duplicate_keys_differing_only_in_case_are_refused(library_path: Path) -> None:
     with Library.open(library_path) as library:
         library.add_papers([NewPaper(title="A", citation_key="Key1")])

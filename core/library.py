@@ -361,34 +361,36 @@ class Library(Annotations):
                     taken.add(key.lower())
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
-            with deferred_indexing(conn):
+            raw = conn.connection.driver_connection
+            with deferred_indexing(conn):  # papers, tags and notes indexed once, below
                 for start in range(0, len(values), INSERT_BATCH):
                     if cancel:
                         cancel.check()
-                    conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                    raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
                         "added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         values[start : start + INSERT_BATCH])
                     if progress:
                         progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))
+                new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
+                _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
             if progress:
                 progress(Progress(len(values), len(values), "Indexing for search"))
             with bulk_index_buffer(conn):
                 index_papers(conn, "rowid > ?", (before,))
             for key, value in (meta or {}).items():
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-            new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
-            stamp = now_text()
-            for paper_id, paper_tags in zip(new_ids, tags or []):
-                for name in dict.fromkeys(" ".join(t.replace('"', "").split()) for t in paper_tags):
-                    if name:
-                        conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (name,))
-                        conn.exec_driver_sql(
-                            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?",
-                            (paper_id, name))
-            for paper_id, body in zip(new_ids, notes or []):
-                if body.strip():
-                    conn.exec_driver_sql("INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                                         (paper_id, body, stamp, stamp))
         return Changes(papers=frozenset(new_ids), membership=True,
                        collections=frozenset({"tags"}) if tags else frozenset())
+
+
+def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[Sequence[str]],
+                        notes: Sequence[str]) -> None:
+    """Tags and notes of newly added papers (same order), a statement for each kind."""
+    pairs = [(paper_id, name) for paper_id, paper_tags in zip(paper_ids, tags)
+             for name in dict.fromkeys(" ".join(t.replace('"', "").split()) for t in paper_tags) if name]
+    raw.executemany("INSERT OR IGNORE INTO tag (name) VALUES (?)", [(name,) for _, name in pairs])
+    raw.executemany("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?", pairs)
+    stamp = now_text()
+    raw.executemany("INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    [(paper_id, body, stamp, stamp) for paper_id, body in zip(paper_ids, notes) if body.strip()])

@@ -82,9 +82,9 @@ MIGRATIONS: list[str] = [
 # The full-text index lives in the same database, kept in step by triggers in
 # the same transaction as the data. `lectern_fts_text` (registered on every
 # connection, see core/db.py) renders LaTeX. A bulk import drops the insert
-# trigger for its transaction and indexes its papers in one statement at the
-# end (core/search_index.py): any trigger on the table costs ~30 us a row, and
-# FTS5 flushes a segment at every trigger statement.
+# triggers for its transaction and indexes its papers (with their notes and
+# tags) in one statement at the end (core/search_index.py): any trigger on a
+# table costs ~30 us a row, and FTS5 flushes a segment at every trigger statement.
 FTS_INSERT_TRIGGER = """CREATE TRIGGER paper_fts_after_insert AFTER INSERT ON paper BEGIN
     INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) VALUES (
         new.id, lectern_fts_text(new.title), lectern_fts_text(new.abstract), lectern_fts_text(new.authors), '', '');

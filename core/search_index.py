@@ -9,24 +9,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.db import Connection, split_statements
-from core.migrations import FTS_INSERT_TRIGGER, FTS_OBJECTS, FTS_SCHEMA
+from core.migrations import FTS_OBJECTS, FTS_SCHEMA
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
 BULK_HASH_BYTES = 32 * 1024 * 1024
 
 
+# Triggers that index a paper as a row of it is inserted.
+INSERT_TRIGGERS = ("paper_fts_after_insert", "note_fts_after_insert", "paper_tag_fts_after_insert")
+
+
 @contextmanager
 def deferred_indexing(conn: Connection) -> Iterator[None]:
-    """Inside (in one write transaction), papers inserted are not indexed row
-    by row: the insert trigger is dropped and re-created afterwards, and the
-    caller indexes the new papers with `index_papers` before it commits. A
-    trigger on the table, even one that does nothing, made inserting 100k
-    papers 4 s slower; the rollback of a failed import restores it too."""
-    conn.exec_driver_sql("DROP TRIGGER paper_fts_after_insert")
+    """Inside (in one write transaction), papers, notes and tags inserted are
+    not indexed row by row: the insert triggers are dropped and re-created
+    afterwards, and the caller indexes the new papers with `index_papers`
+    before it commits. A trigger on the table, even one that does nothing,
+    made inserting 100k papers 4 s slower, and FTS5 writes a segment for each
+    trigger statement. The rollback of a failed import restores them too."""
+    for name in INSERT_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
     try:
         yield
     finally:
-        conn.exec_driver_sql(FTS_INSERT_TRIGGER)
+        for name in INSERT_TRIGGERS:
+            conn.exec_driver_sql(_trigger_sql(name))
+
+
+def _trigger_sql(name: str) -> str:
+    """The CREATE TRIGGER statement of one index trigger, from the schema."""
+    return next(s for s in split_statements(FTS_SCHEMA) if s.startswith(f"CREATE TRIGGER {name} "))
 
 
 @contextmanager

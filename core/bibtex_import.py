@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
-
 from core.arxiv import parse_arxiv
 from core.library import NewPaper
 from core.listing import read_input_bytes
@@ -64,6 +62,8 @@ def parse_bibtex(text: str) -> ParsedBib:
     level = logger.level
     logger.setLevel(logging.ERROR)  # failures are reported to the user below, with line numbers
     try:
+        import bibtexparser  # here, not at start-up: the window opens 25 ms sooner
+
         library = bibtexparser.parse_string(text)
     finally:
         logger.setLevel(level)

@@ -57,10 +57,9 @@ def load_default_library_if_new(library: Library) -> ImportReport | None:
     list. Done once: a user who later empties the library is not re-seeded."""
     if library.get_meta(SEEDED_KEY) is not None:
         return None
-    listing = read_listing(default_listing_path())
     if library.count() > 0:
         return None
-    return add_listing(library, listing, meta={SEEDED_KEY: "1"})
+    return add_listing(library, read_listing(default_listing_path()), meta={SEEDED_KEY: "1"})
 
 
 # -- files of any supported kind -------------------------------------------------

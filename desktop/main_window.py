@@ -53,7 +53,7 @@ class MainWindow(PaperActions, QMainWindow):
         self.signals = LibrarySignals(self)
         self.setWindowTitle(f"Lectern — {library.path.name}")
 
-        self.model = PaperTableModel(library, self)
+        self.model = PaperTableModel(library, self, load=False)  # filled by the view's first sort
         self.table = self._build_table()
         self.search_bar = SearchBar(self)
         self.sidebar = Sidebar(self)
@@ -134,8 +134,6 @@ class MainWindow(PaperActions, QMainWindow):
         table.setItemDelegateForColumn(0, HighlightDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(COLUMNS.index(("added", "Added")), Qt.SortOrder.AscendingOrder)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         table.setWordWrap(False)
@@ -146,6 +144,13 @@ class MainWindow(PaperActions, QMainWindow):
         for column, width in enumerate((400, 32, 80, 56, 140, 96)):
             header.resizeSection(column, width)
         header.sectionClicked.connect(lambda _section: header.setSortIndicatorShown(True))
+        # The saved column widths and sort come back before sorting is switched on,
+        # which fills the model in that order: 100k ids are read once.
+        header.setSortIndicator(COLUMNS.index(("added", "Added")), Qt.SortOrder.AscendingOrder)
+        header_state = self.settings.value("table/header")
+        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+            header.restoreState(header_state)
+        table.setSortingEnabled(True)
         table.setDragEnabled(True)
         table.setAcceptDrops(True)
         table.setDropIndicatorShown(True)
@@ -230,9 +235,6 @@ class MainWindow(PaperActions, QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        header_state = self.settings.value("table/header")
-        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
-            self.table.horizontalHeader().restoreState(header_state)
         splitter_state = self.settings.value("window/splitter3")
         if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
             self.splitter.restoreState(splitter_state)

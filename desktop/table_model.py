@@ -29,7 +29,9 @@ PAPER_IDS_MIME = "application/x-lectern-paper-ids"
 
 
 class PaperTableModel(QAbstractTableModel):
-    def __init__(self, library: Library, parent: object = None) -> None:
+    def __init__(self, library: Library, parent: object = None, load: bool = True) -> None:
+        """`load=False` leaves the model empty until the first `sort` or `refresh`
+        (the window's view sorts it once its saved order is restored)."""
         super().__init__(parent)
         self._library = library
         self._ids: list[int] = []
@@ -41,9 +43,11 @@ class PaperTableModel(QAbstractTableModel):
         self.scope = ""  # the sidebar view's query
         self.highlighter = Highlighter()
         self.complete = True
+        self._ids_sorted_by: tuple[str | None, bool] | None = None  # the order the ids are in
         self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
         self.on_reorder: Callable[[int, list[int]], None] | None = None
-        self.refresh()
+        if load:
+            self.refresh()
 
     # -- data source --------------------------------------------------------
     def _query(self) -> SearchResult:
@@ -58,6 +62,7 @@ class PaperTableModel(QAbstractTableModel):
         """Show the papers of a finished search (from a worker thread)."""
         self.beginResetModel()
         self._ids = result.ids
+        self._ids_sorted_by = (self.sort_key, self.descending) if self.sort_key else None
         self.complete = result.complete
         self.text = result.text
         self.highlighter = Highlighter.for_field(result.query, "title")
@@ -189,21 +194,23 @@ class PaperTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.sort_key = COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        wanted = (COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._ids_sorted_by:
+            return  # the view asks again while it is set up: 100k ids are 50+ ms to read
+        self.sort_key, self.descending = wanted
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._ids = self._query().ids
         self._row_of = None
-        new_rows = {pid: i for i, pid in enumerate(self._ids)}
-        self._row_of = new_rows
-        from_list = self.persistentIndexList()
+        from_list = self.persistentIndexList()  # the selection and current row, to carry over
+        new_rows = self._row_map() if from_list else {}
         to_list = []
         for idx in from_list:
             old_id = old_ids[idx.row()] if 0 <= idx.row() < len(old_ids) else None
             new_row = new_rows.get(old_id) if old_id is not None else None
             to_list.append(self.index(new_row, idx.column()) if new_row is not None else QModelIndex())
         self.changePersistentIndexList(from_list, to_list)
+        self._ids_sorted_by = wanted
         self.layoutChanged.emit()
 
 

@@ -114,3 +114,20 @@ def test_column_widths_are_remembered(qtbot, library_path: Path) -> None:
     assert second.table.horizontalHeader().sectionSize(TITLE) == 333
     second.close()
     second.library.close()
+
+
+def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
+    first = open_window(library_path)
+    qtbot.addWidget(first)
+    first.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    shown = [_title_at(first, row) for row in range(first.model.rowCount())]
+    first.close()
+    first.library.close()
+    second = open_window(library_path)
+    qtbot.addWidget(second)
+    header = second.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (TITLE, Qt.SortOrder.DescendingOrder)
+    assert [_title_at(second, row) for row in range(second.model.rowCount())] == shown
+    assert shown[0].casefold() >= shown[-1].casefold()
+    second.close()
+    second.library.close()

@@ -203,11 +203,12 @@ class PaperTableModel(QAbstractTableModel):
         self._ids = self._query().ids
         self._row_of = None
         from_list = self.persistentIndexList()  # the selection and current row, to carry over
-        new_rows = self._row_map() if from_list else {}
+        # A few rows: a C-speed scan each beats building a map of 100k ids.
+        find = self.row_of if len(from_list) <= 16 else self._row_map().get
         to_list = []
         for idx in from_list:
             old_id = old_ids[idx.row()] if 0 <= idx.row() < len(old_ids) else None
-            new_row = new_rows.get(old_id) if old_id is not None else None
+            new_row = find(old_id) if old_id is not None else None
             to_list.append(self.index(new_row, idx.column()) if new_row is not None else QModelIndex())
         self.changePersistentIndexList(from_list, to_list)
         self._ids_sorted_by = wanted

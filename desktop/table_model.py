@@ -43,6 +43,7 @@ class PaperTableModel(QAbstractTableModel):
         self.scope = ""  # the sidebar view's query
         self.highlighter = Highlighter()
         self.complete = True
+        self.first_fill: int | None = None  # the next query reads only this many ids (complete=False)
         self._ids_sorted_by: tuple[str | None, bool] | None = None  # the order the ids are in
         self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
         self.on_reorder: Callable[[int, list[int]], None] | None = None
@@ -52,7 +53,9 @@ class PaperTableModel(QAbstractTableModel):
     # -- data source --------------------------------------------------------
     def _query(self) -> SearchResult:
         sort = self.sort_key if self.sort_key or not self.text.strip() else None
-        return self._library.search(self.text, scope=self.scope, sort=sort or None, descending=self.descending)
+        screen, self.first_fill = self.first_fill, None
+        return self._library.search(self.text, scope=self.scope, sort=sort or None, descending=self.descending,
+                                    first_screen=screen)
 
     def refresh(self) -> None:
         """Re-query the ids (after papers were added or removed, or a sort)."""
@@ -200,7 +203,8 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_key, self.descending = wanted
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
-        self._ids = self._query().ids
+        result = self._query()
+        self._ids, self.complete = result.ids, result.complete
         self._row_of = None
         from_list = self.persistentIndexList()  # the selection and current row, to carry over
         # A few rows: a C-speed scan each beats building a map of 100k ids.

@@ -36,10 +36,17 @@ def test_return_in_the_search_box_goes_to_the_list(qtbot, window: MainWindow) ->
     assert QApplication.focusWidget() is window.table
 
 
+def selected_rows(win: MainWindow) -> list[int]:
+    return sorted(index.row() for index in win.table.selectionModel().selectedRows())
+
+
 def test_gg_and_G_and_j_k_move(qtbot, window: MainWindow) -> None:
     activate(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ShiftModifier)
     assert window.table.currentIndex().row() == 221
+    assert selected_rows(window) == [221]  # Shift is part of G: it must not extend the selection
+    qtbot.keyClick(window.table, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert selected_rows(window) == [window.table.currentIndex().row()] != [221]
     qtbot.keyClick(window.table, Qt.Key.Key_G)
     assert "g g: First paper" in window.statusBar().currentMessage()
     qtbot.keyClick(window.table, Qt.Key.Key_G)

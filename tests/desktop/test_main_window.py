@@ -131,3 +131,23 @@ def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
     assert shown[0].casefold() >= shown[-1].casefold()
     second.close()
     second.library.close()
+
+
+def test_a_large_library_opens_on_its_first_rows_then_lists_every_paper(qtbot, library_path: Path) -> None:
+    from core.library import Library
+    from desktop.main_window import STARTUP_ROWS
+
+    with Library.open(library_path) as library:
+        library.add_papers([NewPaper(title=f"Paper {n:05d}") for n in range(STARTUP_ROWS + 500)])
+    window = open_window(library_path)  # the default list is not loaded: the library is not empty
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == STARTUP_ROWS
+    assert window.count_label.text() == f"first {STARTUP_ROWS} shown, loading the rest…"
+    with qtbot.waitSignal(window.searcher.finished, timeout=10000):
+        pass
+    assert window.model.rowCount() == STARTUP_ROWS + 500
+    assert window.count_label.text() == f"{STARTUP_ROWS + 500} papers"
+    assert _title_at(window, window.table.currentIndex().row()) == "Paper 00000"
+    assert _title_at(window, STARTUP_ROWS + 499) == "Paper 02499"
+    window.close()
+    window.library.close()

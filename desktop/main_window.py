@@ -529,6 +529,9 @@ class MainWindow(PaperActions, QMainWindow):
     # -- reactions --------------------------------------------------------------
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         paper_id = self.current_paper_id()
+        shown = self.detail.detail.paper.id if self.detail.detail is not None else None
+        if paper_id is not None and paper_id == shown:
+            return  # the same paper on another row (a sort, a search that kept it): nothing to redo
         detail = self.library.paper(paper_id) if paper_id is not None else None
         self.detail.show_paper(detail)
         if detail is None or self.notes.paper_id != paper_id:

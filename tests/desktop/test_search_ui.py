@@ -164,3 +164,16 @@ def test_a_damaged_index_is_rebuilt_at_start_while_browsing_works(qtbot, library
     assert titles(win) == ["Sabiá: Portuguese Large Language Models"]
     win.close()
     win.library.close()
+
+
+def test_a_search_that_keeps_the_selected_paper_keeps_its_related_papers(qtbot, window: MainWindow) -> None:
+    row = next(r for r in range(window.model.rowCount()) if window.model.index(r, 0).data().startswith("Sabiá"))
+    with qtbot.waitSignal(window.related_worker.finished, timeout=10000):
+        window.go_to_row(row)
+    related_before = window.detail.related
+    jobs_before = window.related_worker._job.generation
+    type_query(qtbot, window, "portuguese")
+    assert window.detail.detail.paper.title.startswith("Sabiá")
+    assert window.detail.related == related_before and related_before
+    assert not window.related_timer.isActive()  # the same paper: nothing to look up again
+    assert window.related_worker._job.generation == jobs_before

@@ -115,6 +115,20 @@ def test_a_cancelled_import_writes_nothing(library_path: Path) -> None:
         assert library.count() == 0
 
 
+def test_an_import_cancelled_halfway_leaves_the_library_and_its_index_as_they_were(library_path: Path) -> None:
+    token = CancelToken()
+    with Library.open(library_path) as library:
+        library.add_papers([NewPaper(title="Kept paper about zebrafish")])
+        with pytest.raises(Cancelled):  # cancelled after the first batch of rows went in
+            library.add_papers([NewPaper(title=f"Paper {n}") for n in range(4500)],
+                               progress=lambda _progress: token.cancel(), cancel=token,
+                               tags=[["bulk"]] * 4500, notes=["bulk note"] * 4500)
+        assert library.count() == 1 and library.tags() == []
+        assert library.check_search_index() is None  # its triggers are back
+        library.set_note(library.paper_ids()[0], "Read again for the thesis")
+        assert len(library.search("note:thesis zebrafish").ids) == 1
+
+
 def test_importing_a_non_listing_writes_nothing(library_path: Path, tmp_path: Path) -> None:
     bad = tmp_path / "refs.bib"
     bad.write_text("@article{a, title={T}}\n")

@@ -1,5 +1,6 @@
 """`lectern --self-test`: open a temporary library, load the default list, check
-the search index, search, export BibTeX, show the main window. Exits 0, or
+the search index, search, export BibTeX and read it back, render a note, show
+the main window. Exits 0, or
 non-zero with a line naming the step that failed (for the bundle and CI)."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ def self_test() -> int:
     from PySide6.QtWidgets import QApplication
 
     from core.bibtex import export_file
+    from core.bibtex_import import parse_bibtex
+    from core.markdown import note_html
     from core.importing import load_default_library_if_new
     from core.library import Library
     from core.paths import default_listing_path, resource_path
@@ -53,6 +56,13 @@ def self_test() -> int:
             entries = bib.read_text(encoding="utf-8").count("@misc{")
             assert entries == 222, f"{entries} entries written"
             ok("exported 222 BibTeX entries")
+            step = "reading BibTeX back"  # bibtexparser and markdown-it load on first use: check they ship
+            parsed = parse_bibtex(bib.read_text(encoding="utf-8"))
+            assert len(parsed.papers) == 222 and not parsed.failures, f"{len(parsed.papers)} entries read back"
+            ok("read the 222 entries back")
+            step = "rendering a note"
+            assert "<strong>read</strong>" in note_html("**read** again"), "no Markdown preview"
+            ok("rendered a Markdown note")
             step = "showing the main window"
             app = QApplication.instance() or QApplication(sys.argv[:1])
             settings = QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)

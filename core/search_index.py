@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from core.db import Connection, split_statements
 from core.migrations import FTS_OBJECTS, FTS_SCHEMA
@@ -36,6 +37,7 @@ def deferred_indexing(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(_trigger_sql(name))
 
 
+@lru_cache(maxsize=None)
 def _trigger_sql(name: str) -> str:
     """The CREATE TRIGGER statement of one index trigger, from the schema."""
     return next(s for s in split_statements(FTS_SCHEMA) if s.startswith(f"CREATE TRIGGER {name} "))

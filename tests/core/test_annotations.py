@@ -81,6 +81,9 @@ def test_tags_add_remove_rename_merge_with_undo(lib: Library) -> None:
     assert lib.undo_stack.undo_label() == "Merge tag computer vision into Vision models"
     lib.remove_tags(ids[:1], ["to read"])
     assert {t.name: t.count for t in lib.tags()}["to read"] == 2
+    lib.trash(ids[1:2])
+    assert {t.name: t.count for t in lib.tags()}["to read"] == 1
+    lib.undo()
     for _ in range(5):
         lib.undo()
     assert state(lib) == before
@@ -113,6 +116,9 @@ def test_reading_lists_keep_the_users_order(lib: Library) -> None:
     other, _ = lib.create_list("Reading group")
     lib.add_to_list(other, [ids[0]])  # a paper can be in many lists
     assert [(l.name, l.count) for l in lib.lists()] == [("Reading group", 1), ("Thesis", 3)]
+    lib.trash([ids[0]])  # the sidebar counts papers not in the Trash
+    assert [(l.name, l.count) for l in lib.lists()] == [("Reading group", 0), ("Thesis", 2)]
+    lib.undo()
     with pytest.raises(EditError):
         lib.create_list("thesis")
     lib.rename_list(thesis, "PhD thesis")

@@ -13,6 +13,7 @@ from core import __version__
 from core.paths import default_library_path
 
 if TYPE_CHECKING:
+    from core.instance_lock import InstanceLock
     from core.library import Library
 
 
@@ -43,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--list", metavar="NAME", help="only this reading list, in its order")
     exp.add_argument("--query", metavar="Q", help="only the papers matching this search")
     exp.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    bak = commands.add_parser("backup", help="copy the library safely (even while Lectern is open), checked")
+    bak.add_argument("output", nargs="?", type=Path, metavar="FILE",
+                     help="where to write the copy (default: a new backup in the library's backups folder)")
+    res = commands.add_parser("restore-backup", help="put the library's latest good backup in its place "
+                                                      "(the current file is kept beside it)")
+    res.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                     help="restore this backup file instead of the latest good one")
+    res.add_argument("--list", action="store_true", help="only list the library's backups, newest first")
     return parser
 
 
@@ -83,8 +92,8 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def open_library(args: argparse.Namespace, err: TextIO) -> "Library | None":
     """The library the command works on, or None after saying why it cannot open."""
-    from core.db import LibraryError
     from core.library import Library
+    from core.library_errors import LibraryError
 
     try:
         return Library.open(library_path(args))
@@ -93,16 +102,96 @@ def open_library(args: argparse.Namespace, err: TextIO) -> "Library | None":
         return None
 
 
-def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.bibtex_import import BibError
-    from core.importing import import_file
+def hold_lock(args: argparse.Namespace, err: TextIO, doing: str) -> "InstanceLock | None":
+    """The library's one-writer lock, or None after saying who holds it."""
     from core.instance_lock import InstanceLock
-    from core.listing import ListingError
 
     lock = InstanceLock(library_path(args))
     if not lock.acquire():
-        print("lectern: Lectern is open on this library; import from its window (File > Import) "
-              "or close it first.", file=err)
+        print(f"lectern: {lock.library} is in use: Lectern is open on it. {doing} "
+              "from its window, or close it first.", file=err)
+        return None
+    return lock
+
+
+def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """A consistent, checked copy of the library (what is in its -wal file included)."""
+    from core.backups import checked_copy
+    from core.library_errors import LibraryDamaged
+
+    library = open_library(args, err)
+    if library is None:
+        return 2
+    with library:
+        try:
+            if args.output is None:
+                target = library.db.backup("manual")
+            else:
+                target = args.output.expanduser()
+                if target.is_dir():
+                    target = target / library.path.name
+                checked_copy(library.path, target)
+        except LibraryDamaged as exc:
+            print(f"lectern: {exc}", file=err)
+            return 3
+        except OSError as exc:
+            print(f"lectern: could not write the backup: {exc.strerror or exc}", file=err)
+            return 1
+    out.write(f"{library.path} copied to {target}\n")
+    return 0
+
+
+def run_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Put a good backup in place of the library; nothing is deleted."""
+    from core.backups import backup_info, inspect_backup, latest_good_backup, list_backups, restore_backup
+    from core.library_errors import LibraryError
+    from core.library_file import real_library_path
+
+    try:
+        path = real_library_path(library_path(args))
+        if args.list:
+            for info in list_backups(path):
+                checked = inspect_backup(info)
+                verdict = "good" if checked.ok else f"damaged: {checked.problem}"
+                out.write(f"{checked.path}\t{checked.describe()}\t{verdict}\n")
+            return 0
+        lock = hold_lock(args, err, "Restore a backup")
+        if lock is None:
+            return 2
+        try:
+            if args.source is not None:
+                chosen = inspect_backup(backup_info(args.source.expanduser()))
+                if not chosen.ok:
+                    print(f"lectern: {args.source} is not a good backup ({chosen.problem}); nothing was changed.",
+                          file=err)
+                    return 3
+            else:
+                chosen = latest_good_backup(lock.library)
+                if chosen is None:
+                    print(f"lectern: {lock.library} has no good backup; nothing was changed.", file=err)
+                    return 3
+            aside = restore_backup(lock.library, chosen.path, label="replaced")
+        finally:
+            lock.release()
+    except LibraryError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 3
+    except OSError as exc:
+        print(f"lectern: could not restore: {exc.strerror or exc}; nothing was changed.", file=err)
+        return 1
+    out.write(f"Restored {chosen.describe()} from {chosen.path.parent}\n")
+    if aside is not None:
+        out.write(f"The file it replaced is kept as {aside}\n")
+    return 0
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.bibtex_import import BibError
+    from core.importing import import_file
+    from core.listing import ListingError
+
+    lock = hold_lock(args, err, "Import (File > Import)")
+    if lock is None:
         return 2
     try:
         library = open_library(args, err)
@@ -151,12 +240,17 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
+    from core.library_errors import LibraryDamaged, LibraryError
+
     out = out or sys.stdout
     err = err or sys.stderr
-    if args.command == "search":
-        return run_search(args, out, err)
-    if args.command == "import":
-        return run_import(args, out, err)
-    if args.command == "export":
-        return run_export(args, out, err)
-    raise ValueError(f"unknown command {args.command}")
+    commands = {"search": run_search, "import": run_import, "export": run_export,
+                "backup": run_backup, "restore-backup": run_restore}
+    try:
+        return commands[args.command](args, out, err)
+    except LibraryDamaged as exc:  # met on a damaged page while working
+        print(f"lectern: {exc}", file=err)
+        return 3
+    except LibraryError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 2

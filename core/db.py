@@ -5,25 +5,21 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from core.backups import backup, has_backups, quick_check
 from core.changes import CancelToken, Cancelled
-
+from core.library_errors import (
+    LibraryDamaged, LibraryError, LibraryReadOnly, classify, is_file_damage,
+)
+from core.library_file import folder_is_writable, real_library_path
 from core.migrations import MIGRATIONS, SCHEMA_VERSION
 from core.text import index_text
 
+__all__ = ["Database", "LibraryDamaged", "LibraryError", "BUSY_TIMEOUT_MS"]
+
 BUSY_TIMEOUT_MS = 10_000
-BACKUPS_KEPT = 5
-
-
-class LibraryError(RuntimeError):
-    """A library cannot be opened or written; the message says what to do."""
-
-
-class LibraryDamaged(LibraryError):
-    """The library file is not a database or its pages are damaged."""
 
 
 def configure_connection(conn: sqlite3.Connection) -> None:
@@ -56,68 +52,6 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def backup_dir(path: Path) -> Path:
-    """Where the backups of the library at `path` live."""
-    return path.parent / "backups"
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a database with SQLite's backup API (consistent even while it is open)."""
-    src = sqlite3.connect(source)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            src.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        src.close()
-
-
-def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
-    """Copy the library with SQLite's backup API (consistent even while open)
-    and keep the `keep` most recent backups for this reason."""
-    folder = backup_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{path.stem}-{reason}-{stamp}.sqlite"
-    copy_database(path, target)
-    old = sorted(folder.glob(f"{path.stem}-{reason}-*.sqlite"))
-    for stale in old[:-keep]:
-        stale.unlink(missing_ok=True)
-    return target
-
-
-def latest_backup(path: Path) -> Path | None:
-    """The most recent backup of the library at `path`, if any."""
-    backups = sorted(backup_dir(path).glob(f"{path.stem}-*.sqlite"), key=lambda p: p.stat().st_mtime)
-    return backups[-1] if backups else None
-
-
-def backup_if_due(path: Path, max_age_hours: float = 24.0) -> Path | None:
-    """A scheduled backup ("daily", a handful kept) when the last one is older
-    than `max_age_hours`; returns the new backup or None."""
-    recent = sorted(backup_dir(path).glob(f"{path.stem}-daily-*.sqlite"), key=lambda p: p.stat().st_mtime)
-    if recent and (datetime.now(timezone.utc).timestamp() - recent[-1].stat().st_mtime) < max_age_hours * 3600:
-        return None
-    return backup(path, "daily")
-
-
-def restore_backup(path: Path, source: Path) -> Path:
-    """Put `source` in place of the library at `path`; the damaged file is kept
-    beside it (renamed), never deleted. Returns where the damaged file went."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    if path.exists():
-        path.rename(aside)
-    for suffix in ("-wal", "-shm"):
-        stale = Path(str(path) + suffix)
-        if stale.exists():
-            stale.rename(Path(str(aside) + suffix))
-    copy_database(source, path)
-    return aside
-
-
 def migrate(path: Path) -> int:
     """Bring the schema to SCHEMA_VERSION, one transaction per migration, with a
     backup of an existing library before each. Returns the version it found."""
@@ -131,7 +65,7 @@ def migrate(path: Path) -> int:
                 "update Lectern to open it."
             )
         for version in range(found + 1, SCHEMA_VERSION + 1):
-            if found > 0:  # an existing library: keep a copy before changing it
+            if found > 0:  # an existing library: keep a (checked) copy before changing it
                 backup(path, f"before-v{version}")
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -224,18 +158,40 @@ def _connect(path: Path) -> sqlite3.Connection:
     return raw
 
 
+def _check_presence(path: Path) -> None:
+    """A missing or empty file where backups show a library lived is damage, not a new library."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = None
+    if (size is None or size == 0) and has_backups(path):
+        state = "is missing" if size is None else "is empty (0 bytes)"
+        raise LibraryDamaged(
+            f"The library {path} {state}, but its backups show a library was there. Nothing was created "
+            "in its place: restore its latest backup (`lectern restore-backup`), or move its backups "
+            "folder away to start a new library.")
+
+
 class Database:
     """The engine of one library file plus the lock that serialises its writers."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        path = self.path = real_library_path(path)
+        _check_presence(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             migrate(path)
-        except sqlite3.DatabaseError as exc:
-            raise LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).") from None
-        except OSError as exc:
-            raise LibraryError(f"Cannot open the library at {path}: {exc.strerror or exc}.") from None
+        except (sqlite3.Error, OSError) as exc:
+            error = classify(exc, path)
+            if type(error) is LibraryError and path.parent.is_dir() and not folder_is_writable(path):
+                error = LibraryReadOnly(
+                    f"The library {path} is in a folder Lectern cannot write to (it needs to keep its "
+                    "-wal and -shm files there). Nothing was changed; fix the permissions or copy the "
+                    "library somewhere writable.")
+            if isinstance(error, LibraryDamaged):
+                error = LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).")
+            raise error from None
+        self.damage: str | None = None  # set when a read or write meets a damaged page
         self._write_lock = threading.RLock()
         self._local = threading.local()  # one connection per thread, and its transaction depth
         self._all: list[sqlite3.Connection] = []
@@ -267,18 +223,55 @@ class Database:
                 state.depth -= 1
             return
         raw = state.conn.raw
-        raw.execute("BEGIN IMMEDIATE" if mode == "write" else "BEGIN")
-        state.depth, state.mode = 1, mode
+        if mode == "write" and self.damage:
+            raise LibraryDamaged(self.damage)
         try:
-            yield state.conn
-        except BaseException:
-            if raw.in_transaction:
-                raw.execute("ROLLBACK")
+            raw.execute("BEGIN IMMEDIATE" if mode == "write" else "BEGIN")
+            state.depth, state.mode = 1, mode
+            try:
+                yield state.conn
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+            else:
+                raw.execute("COMMIT")
+            finally:
+                state.depth, state.mode = 0, None
+        except sqlite3.DatabaseError as exc:
+            if is_file_damage(exc):
+                raise self.damaged(str(exc)) from None
             raise
-        else:
-            raw.execute("COMMIT")
-        finally:
-            state.depth, state.mode = 0, None
+
+    def damaged(self, detail: str) -> LibraryDamaged:
+        """Note that the file is damaged (no more writes go to it) and return the error to raise."""
+        self.damage = (f"The library {self.path} is damaged ({detail}). Lectern has stopped writing to it; "
+                       "restore its latest good backup (`lectern restore-backup`, or reopen Lectern).")
+        return LibraryDamaged(self.damage)
+
+    def check(self) -> None:
+        """Run SQLite's quick_check over the whole file (seconds at 100k papers:
+        call it off the GUI thread). Raises LibraryDamaged when it fails."""
+        with self.read() as conn:
+            problem = quick_check(conn.raw)
+        if problem is not None:
+            raise self.damaged(problem)
+
+    def checkpoint(self, truncate: bool = False) -> None:
+        """Move recent work from the -wal file into the library file, so that a
+        plain copy of the file holds it (done when idle and on close)."""
+        state = self._state()
+        if state.depth == 0:
+            state.conn.raw.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
+
+    def backup(self, reason: str) -> Path:
+        """A checked backup of this library (LibraryDamaged if it fails the check)."""
+        if self.damage:
+            raise LibraryDamaged(self.damage)
+        try:
+            return backup(self.path, reason)
+        except LibraryDamaged as exc:
+            raise self.damaged(str(exc)) from None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -315,6 +308,11 @@ class Database:
     def close(self) -> None:
         """Close the connections not in use; one still running a statement on
         another thread is left to finish (closing it under that thread can hang)."""
+        if not self.closed and not self.damage:
+            try:
+                self.checkpoint(truncate=True)
+            except sqlite3.Error:
+                pass  # busy or full: the -wal file stays and SQLite replays it on the next open
         self.closed = True
         with self._all_lock:
             for raw in self._all:

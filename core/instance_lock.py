@@ -1,11 +1,15 @@
-"""One writer per library: an advisory lock on a file beside the library.
-The operating system drops the lock when the holder exits or crashes, so a
-stale lock after a crash is reclaimed by the next start without any guessing."""
+"""One writer per library: an advisory lock on a file beside the library's real
+path (a symlink leads to the same lock; a second name by hard link is refused,
+see core/library_file.py). The operating system drops the lock when the holder
+exits or crashes, so a stale lock after a crash is reclaimed without guessing."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from core.library_errors import LibraryInUse
+from core.library_file import real_library_path
 
 try:
     import fcntl
@@ -13,15 +17,15 @@ except ImportError:  # pragma: no cover - not on Linux or macOS
     fcntl = None  # type: ignore[assignment]
 
 
-class LibraryInUse(RuntimeError):
-    """Another Lectern process has this library open."""
+__all__ = ["InstanceLock", "LibraryInUse"]
 
 
 class InstanceLock:
     """Hold `acquire()` for as long as the library is open for writing."""
 
     def __init__(self, library_path: Path) -> None:
-        self.path = Path(str(library_path) + ".lock")
+        self.library = real_library_path(library_path)
+        self.path = Path(str(self.library) + ".lock")
         self._fd: int | None = None
 
     def acquire(self) -> bool:

@@ -14,6 +14,9 @@ from core.cli import library_path as cli_library_path
 from core.paths import state_dir
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from core.backups import BackupInfo
     from desktop.main_window import MainWindow
 
 
@@ -48,33 +51,60 @@ def open_window(library_path: Path) -> "MainWindow":
     return window
 
 
-def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
-    """The library is damaged: say so, and offer the most recent automatic backup.
-    The damaged file is kept beside the library, never deleted."""
+def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None" = None) -> "BackupInfo | None":
+    """The library is damaged: say so, and offer its latest backup that passes
+    SQLite's check, named by file, date and paper count. None when there is
+    none or the user says No; nothing is changed here."""
     from PySide6.QtWidgets import QMessageBox
 
-    from core.db import LibraryError, latest_backup, restore_backup
+    from core.backups import backup_dir, latest_good_backup
+    from desktop.dialogs import message_box
 
-    backup = latest_backup(library_path)
     print(f"lectern: {error}", file=sys.stderr)
+    backup = latest_good_backup(library_path)
     if backup is None:
-        QMessageBox.critical(None, "The library is damaged",
-                             f"{error}\n\nThere is no automatic backup of it yet. The file has not been changed.")
+        message_box(QMessageBox.Icon.Critical, "The library is damaged",
+                    f"{error}\n\nThere is no good backup of it in {backup_dir(library_path)}. "
+                    "The file has not been changed.", parent=parent).exec()
         return None
-    when = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    answer = QMessageBox.question(
-        None, "The library is damaged",
-        f"{error}\n\nRestore the most recent automatic backup, from {when}?\n"
-        "The damaged file is kept beside it (renamed), so nothing is deleted.")
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    aside = restore_backup(library_path, backup)
-    print(f"lectern: restored {backup}; the damaged file is now {aside}", file=sys.stderr)
+    box = message_box(
+        QMessageBox.Icon.Question, "The library is damaged",
+        f"{error}\n\nRestore its latest good backup?\n\n{backup.describe()}\nin {backup.path.parent}\n\n"
+        "The damaged file is kept beside the library (renamed), so nothing is deleted.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return backup if box.exec() == QMessageBox.StandardButton.Yes else None
+
+
+def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | None":
+    """Put `backup` in place of the (closed) library and open a window on it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.backups import restore_backup
+    from core.library_errors import LibraryError
+    from desktop.dialogs import message_box
+
     try:
+        aside = restore_backup(library_path, backup.path)
+        print(f"lectern: restored {backup.path}; the damaged file is now {aside}", file=sys.stderr)
         return open_window(library_path)
-    except LibraryError as exc:
-        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+    except (LibraryError, OSError) as exc:
+        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
         return None
+
+
+def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
+    """A library that could not open because it is damaged: offer its backup,
+    restore it if the user agrees, and open the window on it."""
+    from core.library_errors import LibraryError
+    from core.library_file import real_library_path
+
+    try:
+        library_path = real_library_path(library_path)
+    except LibraryError:
+        pass
+    backup = choose_backup(library_path, error)
+    return restore_and_open(library_path, backup) if backup is not None else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,12 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         return self_test()
     library_path = cli_library_path(args)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from core.db import LibraryDamaged, LibraryError
+    from core.library_errors import LibraryDamaged, LibraryError
     from core.paths import resource_path
+    from desktop.dialogs import message_box
     from desktop.single_instance import SingleInstance
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -100,7 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("lectern")
     app.setWindowIcon(QIcon(str(resource_path("icons", "lectern.svg"))))
-    instance = SingleInstance(library_path)
+    try:
+        instance = SingleInstance(library_path)
+    except LibraryError as exc:  # not a regular file, or a second name of a library
+        print(f"lectern: {exc}", file=sys.stderr)
+        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
+        return 1
     if not instance.claim():
         print(f"lectern: already open on {library_path}; brought that window forward.", file=sys.stderr)
         return 0
@@ -113,24 +149,46 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     except LibraryError as exc:
         print(f"lectern: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
         instance.release()
         return 1
+    current = [window]
+
     def come_forward() -> None:
         print("lectern: another launch on this library asked this window to come forward", file=sys.stderr, flush=True)
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
+        current[0].showNormal()
+        current[0].raise_()
+        current[0].activateWindow()
+
+    def damage_found(error: Exception) -> None:
+        """Damage met while open: offer the latest good backup; on Yes the
+        window closes, the backup is restored, and a new window opens on it."""
+        old = current[0]
+        backup = choose_backup(old.library.path, error, old)
+        if backup is None:
+            return  # the window stays open; writes are refused and the status bar says why
+        old.close()
+        old.library.close()
+        new = restore_and_open(old.library.path, backup)
+        if new is None:
+            app.quit()
+            return
+        start(new)
+
+    def start(win: "MainWindow") -> None:
+        current[0] = win
+        win.damageFound.connect(damage_found, Qt.ConnectionType.QueuedConnection)  # after the key handler returns
+        win.show()
+        win.activateWindow()
 
     instance.activated.connect(come_forward)
-    window.show()
-    window.activateWindow()
+    start(window)
     if args.import_files:
         QTimer.singleShot(0, lambda: window.transfer.import_files(list(args.import_files)))
     try:
         return app.exec()
     finally:
-        window.library.close()
+        current[0].library.close()
         instance.release()
 
 

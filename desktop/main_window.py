@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 
 from PySide6.QtCore import (
-    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, QUrl,
+    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, QUrl, Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.changes import Changes, Progress
-from core.db import backup_if_due
+from core.backups import backup_if_due
+from core.library_errors import LibraryDamaged
 from core.library import Library
 from core.query import QueryError
 from core.bibtex import export_text
@@ -43,7 +44,12 @@ STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in t
 RELATED_DELAY_MS = 250
 
 
+IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves into the library file
+
+
 class MainWindow(PaperActions, QMainWindow):
+    damageFound = Signal(object)  # the LibraryDamaged error; the app offers the latest good backup
+
     def __init__(self, library: Library, settings: QSettings,
                  key_overrides: dict[str, tuple[str, ...]] | None = None, keymap_problems: list[str] | None = None) -> None:
         super().__init__()
@@ -96,6 +102,12 @@ class MainWindow(PaperActions, QMainWindow):
         self.related_timer.setInterval(RELATED_DELAY_MS)
         self.related_timer.timeout.connect(self._find_related)
         self.index_worker = LatestOnly(self._index_checked, self._index_failed, self)
+        self.upkeep_worker = LatestOnly(lambda _result: None, self._upkeep_failed, self)
+        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer.setSingleShot(True)
+        self.checkpoint_timer.setInterval(IDLE_CHECKPOINT_MS)
+        self.checkpoint_timer.timeout.connect(self.checkpoint)
+        self.damage: LibraryDamaged | None = None
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
         self.transfer = Transfer(self)
@@ -250,10 +262,12 @@ class MainWindow(PaperActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.related_timer.stop()  # no background work may start after the window closes
+        self.checkpoint_timer.stop()
         self.notes.timer.stop()
         self.notes.flush()
         self.save_state()
-        for worker in (self.searcher, self.related_worker, self.index_worker, self.transfer.worker):
+        for worker in (self.searcher, self.related_worker, self.index_worker, self.upkeep_worker,
+                       self.transfer.worker):
             worker.wait()
         super().closeEvent(event)
 
@@ -359,7 +373,9 @@ class MainWindow(PaperActions, QMainWindow):
         self._update_count()
 
     def _search_failed(self, error: Exception) -> None:
-        if isinstance(error, QueryError):
+        if isinstance(error, LibraryDamaged):
+            self.library_damaged(error)
+        elif isinstance(error, QueryError):
             self.search_bar.show_message(str(error))
         else:
             self.search_bar.show_message("Search failed; checking the search index…")
@@ -367,17 +383,22 @@ class MainWindow(PaperActions, QMainWindow):
 
     # -- search index health ----------------------------------------------------
     def check_search_index(self) -> None:
-        """Check the index off the GUI thread; rebuild it there if damaged."""
+        """Off the GUI thread: check the whole file (SQLite's quick_check), then
+        the search index (rebuilt if damaged), then take the daily backup. A
+        damaged file is neither rebuilt nor backed up: the damage path takes over."""
         library = self.library
         relay = self.index_progress
 
         def check_and_repair(job: Job) -> str | None:
+            library.db.check()
             problem = library.check_search_index()
             if problem:
                 relay.report(Progress(0, 0, f"Rebuilding the search index ({problem})"))
                 library.rebuild_search_index(progress=relay.report)
             try:
-                backup_if_due(library.path)  # the daily backup, off the GUI thread
+                backup_if_due(library.path)  # the daily backup, checked before it is kept
+            except LibraryDamaged as exc:
+                raise library.db.damaged(str(exc)) from None
             except (OSError, sqlite3.Error) as exc:
                 relay.report(Progress(0, 0, f"No backup taken today ({exc})"))
             return problem
@@ -394,7 +415,29 @@ class MainWindow(PaperActions, QMainWindow):
             self.run_search(self.search_bar.text())
 
     def _index_failed(self, error: Exception) -> None:
-        self.statusBar().showMessage(f"The search index could not be rebuilt: {error}")
+        if isinstance(error, LibraryDamaged):
+            self.library_damaged(error)
+        else:
+            self.statusBar().showMessage(f"The search index could not be rebuilt: {error}")
+
+    def library_damaged(self, error: LibraryDamaged) -> None:
+        """Damage was found (by the background check or a read that hit it):
+        writing stops, and the app offers the latest good backup, once."""
+        if self.damage is not None:
+            return
+        self.damage = error
+        self.statusBar().showMessage(f"{error}")
+        self.damageFound.emit(error)
+
+    def checkpoint(self) -> None:
+        """When idle: move recent work from the -wal file into the library file."""
+        if self.damage is None and not self.library.db.closed:
+            library = self.library
+            self.upkeep_worker.submit(lambda job: library.db.checkpoint())
+
+    def _upkeep_failed(self, error: Exception) -> None:
+        if isinstance(error, LibraryDamaged):
+            self.library_damaged(error)
 
     def step_match(self, step: int) -> None:
         """n/N: the next match in this paper, then the first in the next paper."""
@@ -550,6 +593,7 @@ class MainWindow(PaperActions, QMainWindow):
         self.detail.set_related(paper_id, related)
 
     def _library_changed(self, changes: Changes) -> None:
+        self.checkpoint_timer.start()
         if "searches" in changes.collections:
             self.sidebar.set_saved_searches(self.library.saved_searches())
         if "lists" in changes.collections:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from core.annotations import EditError
 from core.changes import Changes
-from core.db import LibraryError
+from core.library_errors import LibraryDamaged, LibraryError
 from core.library import NewPaper
 from desktop.dialogs import ListDialog, PaperDialog, TagDialog
 from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
@@ -42,6 +42,9 @@ class PaperActions(_Base):
             changes = action()
         except EditError as exc:
             QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        except LibraryDamaged as exc:  # the file is damaged: the damage path offers its backup
+            self.library_damaged(exc)
             return False
         except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
             reason = exc

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from core.bibtex_import import parse_bibtex
-from core.db import backup_dir, backup_if_due, latest_backup, restore_backup, LibraryDamaged, LibraryError
+from core.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
+from core.library_errors import LibraryDamaged, LibraryError
 from core.formats import md_escape
 from core.export import export
 from core.importing import import_file, load_default_library_if_new
@@ -141,11 +142,11 @@ def test_scheduled_backups_rotate_and_one_restores(library_path: Path, tmp_path:
     assert backup_if_due(library_path) is None  # not due again today
     for _ in range(7):
         backup_if_due(library_path, max_age_hours=0)
-    assert len(list(backup_dir(library_path).glob("*-daily-*.sqlite"))) == 5  # a handful kept
+    assert len(list(backup_dir(library_path).glob("daily-*.sqlite"))) == 5  # a handful kept
     library_path.write_bytes(b"garbage" * 1000)  # the library is destroyed
     with pytest.raises(LibraryDamaged):
         Library.open(library_path)
-    aside = restore_backup(library_path, latest_backup(library_path))
+    aside = restore_backup(library_path, latest_good_backup(library_path).path)
     assert aside.read_bytes().startswith(b"garbage")  # kept, never deleted
     with Library.open(library_path) as lib:
         assert lib.count() == 222

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers the tables)
 from core import db as core_db
+from core.backups import backup_dir
 from core.library import Library
 
 
@@ -32,7 +33,7 @@ def test_a_migration_backs_up_the_library_first(library_path: Path, monkeypatch)
     monkeypatch.setattr(core_db, "MIGRATIONS", [*core_db.MIGRATIONS, extra])
     monkeypatch.setattr(core_db, "SCHEMA_VERSION", current + 1)
     assert core_db.migrate(library_path) == current
-    backups = list(core_db.backup_dir(library_path).glob("*.sqlite"))
+    backups = list(backup_dir(library_path).glob("*.sqlite"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
-from core.db import backup_if_due
+from core.backups import backup_if_due
 from core.importing import load_default_library_if_new
 from core.library import Library
 from desktop.app import offer_backup

@@ -30,7 +30,7 @@ class Draft:
 
     paper_id: int
     text: str
-    written_at: datetime
+    written_at: datetime  # aware, local time
     path: Path
 
 
@@ -74,10 +74,14 @@ class Drafts:
         path = self.path_of(paper_id)
         try:
             data = path.read_bytes()
-            when = datetime.fromtimestamp(path.stat().st_mtime)
+            when = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
         except FileNotFoundError:
             return None
-        return Draft(int(paper_id), data.decode("utf-8", errors="surrogatepass"), when, path)
+        try:
+            text = data.decode("utf-8", errors="surrogatepass")
+        except UnicodeDecodeError:  # not written by Lectern: show what can be read
+            text = data.decode("utf-8", errors="replace")
+        return Draft(int(paper_id), text, when, path)
 
     def remove(self, paper_id: int) -> None:
         """Forget a draft (its text is in the library now)."""
@@ -107,23 +111,27 @@ class Recovery:
 
     restored: list[Draft] = field(default_factory=list)  # saved into the library now
     unsaved: list[tuple[Draft, str]] = field(default_factory=list)  # newer than the note; saving failed (why)
-    orphans: list[Draft] = field(default_factory=list)  # the paper is gone: the file is kept
+    orphans: list[Draft] = field(default_factory=list)  # the paper is gone (or its id reused): the file is kept
     discarded: int = 0  # equal to the saved note: nothing was lost, removed silently
 
 
-def recover(drafts: Drafts, note_of: Callable[[int], str | None], save: Callable[[int, str], object]) -> Recovery:
+def recover(drafts: Drafts, lookup: Callable[[int], tuple[str, datetime] | None],
+            save: Callable[[int, str], object]) -> Recovery:
     """Bring every draft left by a crash back into the library.
 
-    `note_of(paper_id)` gives the saved note, or None when the paper no longer
-    exists; `save(paper_id, text)` writes a note. A draft that differs from the
-    saved note is saved and then removed; one that cannot be saved, or whose
-    paper is gone, stays on disk."""
+    `lookup(paper_id)` gives the paper's saved note and when the paper was
+    added (aware), or None when it no longer exists; `save(paper_id, text)`
+    writes a note. A draft that differs from the saved note is saved and then
+    removed; one that cannot be saved, or whose paper is gone, stays on disk.
+    Paper ids can be reused: a paper added after the draft was written is not
+    the draft's paper."""
     recovery = Recovery()
     for draft in drafts.all():
-        saved = note_of(draft.paper_id)
-        if saved is None:
+        found = lookup(draft.paper_id)
+        if found is None or found[1] > draft.written_at:
             recovery.orphans.append(draft)
             continue
+        saved = found[0]
         if saved != draft.text:
             try:
                 save(draft.paper_id, draft.text)

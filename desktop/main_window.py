@@ -112,7 +112,8 @@ class MainWindow(PaperActions, QMainWindow):
         self.notes.saved.connect(lambda paper_id: self.signals.publish(
             Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))))
         self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
-            f"Your note is NOT saved ({message}). It stays in the editor; Lectern tries again as you type."))
+            f"Your note is NOT saved ({message}). Lectern keeps it, in the editor and in a draft, and tries again "
+            "every few seconds."))
         self.detail.cleared.connect(lambda: self.notes.set_paper(None, ""))  # no paper shown: no note to edit
         drafts_notice = self.notes.recover_drafts(library.paper)  # notes a crash left unsaved
         self.table.clicked.connect(self._cell_clicked)

@@ -63,7 +63,7 @@ class NoteEditor(QWidget):
         self.pending: dict[int, str] = {}
         self._last_error = ""
         self._restored: dict[int, datetime] = {}  # paper id -> when its restored draft was written
-        self._drafted: set[int] = {d.paper_id for d in drafts.all()} if drafts else set()
+        self._drafted: set[int] = set()  # papers with a draft on disk (those found at start: recover_drafts)
         self.editor = _Editor(self)
         self.editor.setObjectName("noteEditor")
         self.editor.setPlaceholderText("Notes in Markdown (e).  Saved as you type.")
@@ -127,6 +127,8 @@ class NoteEditor(QWidget):
         return self.paper_id is not None and self.text() != self._saved_text
 
     def _edited(self) -> None:
+        if self.paper_id is None:
+            return  # read-only: there is no note to save
         self.preview.setHtml(note_html(self.text()))
         self.state.setText("Note — editing…")
         self.timer.start()
@@ -217,11 +219,14 @@ class NoteEditor(QWidget):
         if self.drafts is None:
             return ""
 
-        def note_of(paper_id: int) -> str | None:
+        def lookup(paper_id: int) -> tuple[str, datetime] | None:
             detail = paper(paper_id)
-            return detail.note if detail is not None else None
+            return (detail.note, detail.paper.added_at) if detail is not None else None
 
-        recovery = recover(self.drafts, note_of, self._save)
+        try:
+            recovery = recover(self.drafts, lookup, self._save)
+        except OSError as exc:  # the folder cannot be read: say so, touch nothing
+            return f"Unsaved note drafts in {self.drafts.folder} could not be read ({exc.strerror or exc})."
         self._drafted = {d.paper_id for d in self.drafts.all()}
         messages = []
         for draft in recovery.restored:

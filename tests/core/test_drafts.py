@@ -3,7 +3,9 @@ library, and comes back into the library at the next start."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 from core.drafts import Drafts, drafts_folder, recover
@@ -17,7 +19,8 @@ def two_papers(library: Library) -> tuple[int, int]:
 
 
 def note_of(library: Library):
-    return lambda paper_id: (d.note if (d := library.paper(paper_id)) is not None else None)
+    """The lookup the window gives: a paper's note and when it was added."""
+    return lambda paper_id: ((d.note, d.paper.added_at) if (d := library.paper(paper_id)) is not None else None)
 
 
 def test_a_draft_is_a_file_beside_the_library_made_on_first_write(library_path: Path) -> None:
@@ -97,3 +100,16 @@ def test_a_draft_that_cannot_be_saved_yet_stays_on_disk(library_path: Path) -> N
         assert library.note(first) == ""
         assert recover(drafts, note_of(library), library.set_note).restored  # space freed: it is saved
         assert library.note(first) == "typed on a full disk"
+
+
+def test_a_draft_is_not_given_to_a_paper_added_after_it_under_a_reused_id(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        drafts = Drafts(library_path)
+        drafts.write(1, "a note of a paper deleted since")
+        old = time.time() - 3600
+        os.utime(drafts.path_of(1), (old, old))
+        first, _second = two_papers(library)  # ids start at 1 again
+        assert first == 1
+        recovery = recover(drafts, note_of(library), library.set_note)
+        assert [d.paper_id for d in recovery.orphans] == [1]
+        assert library.note(1) == "" and drafts.read(1).text == "a note of a paper deleted since"

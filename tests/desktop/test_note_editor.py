@@ -68,7 +68,7 @@ def test_refused_notes_of_papers_left_behind_are_saved_at_the_next_paper_change(
     second = window.current_paper_id()
     type_note(qtbot, window, "second paper's note")
     window.table.setFocus()
-    assert set(window.notes.pending) == {first, second}
+    assert {d.paper_id for d in Drafts(window.library.path).all()} == {first, second}  # both kept on disk
     monkeypatch.undo()
     qtbot.keyClick(window.table, Qt.Key.Key_J)  # a paper change tries every pending note again
     assert window.library.note(first) == "first paper's note"

@@ -52,6 +52,7 @@ class DetailPane(QTextBrowser):
     """Read-only view of one paper; web links open only on the user's click."""
 
     paperActivated = Signal(int)
+    cleared = Signal()  # the pane shows no paper now (empty result, nothing selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,8 @@ class DetailPane(QTextBrowser):
         if highlighter is not None:
             self.highlighter = highlighter
         self._render()
+        if detail is None:
+            self.cleared.emit()
 
     def set_related(self, paper_id: int, related: list[RelatedPaper]) -> None:
         if self.detail is not None and self.detail.paper.id == paper_id:

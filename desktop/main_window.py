@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.changes import Changes, Progress
 from core.backups import backup_if_due
+from core.drafts import Drafts
 from core.library_errors import LibraryDamaged
 from core.library import Library
 from core.query import QueryError
@@ -69,7 +70,7 @@ class MainWindow(PaperActions, QMainWindow):
         self.sidebar.set_lists(library.lists())
         self.sidebar.set_tags(library.tags())
         self.detail = DetailPane(self)
-        self.notes = NoteEditor(self._save_note, self)
+        self.notes = NoteEditor(self._save_note, self, Drafts(library.path))
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(self.detail)
         self.right.addWidget(self.notes)
@@ -123,7 +124,10 @@ class MainWindow(PaperActions, QMainWindow):
         self.notes.saved.connect(lambda paper_id: self.signals.publish(
             Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))))
         self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
-            f"Your note is NOT saved ({message}). It stays in the editor; Lectern tries again as you type."))
+            f"Your note is NOT saved ({message}). Lectern keeps it, in the editor and in a draft, and tries again "
+            "every few seconds."))
+        self.detail.cleared.connect(lambda: self.notes.set_paper(None, ""))  # no paper shown: no note to edit
+        drafts_notice = self.notes.recover_drafts(library.paper)  # notes a crash left unsaved
         self.table.clicked.connect(self._cell_clicked)
         self.model.on_reorder = self._reorder_list
         self.signals.changed.connect(self._library_changed)
@@ -141,6 +145,8 @@ class MainWindow(PaperActions, QMainWindow):
         self.table.installEventFilter(self)
         if self.keymap_problems:
             self.statusBar().showMessage("Keymap: " + " ".join(self.keymap_problems))
+        if drafts_notice:
+            self.statusBar().showMessage(drafts_notice)
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)

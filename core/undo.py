@@ -189,8 +189,27 @@ def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
     columns: dict[str, list[str]] = {}
     touched: set[int] = set()
     tags: set[int] = set()
-    for table, op, rid, old, new in reversed(log):
+    rows = list(reversed(log))
+    at = 0
+    while at < len(rows):
+        table, op, rid, old, new = rows[at]
         cols = columns.get(table) or columns.setdefault(table, _columns(conn, table))
+        if op == "I" and new is None:  # rows a bulk insert logged: taken out in batches
+            end = at
+            while end < len(rows) and end - at < 5000 and rows[end][:2] == (table, "I") and rows[end][4] is None:
+                end += 1
+            _delete_inserted(conn, table, cols, [r[2] for r in rows[at:end]], touched)
+            tags |= {r[2] for r in rows[at:end]} if table == "tag" else set()
+            at = end
+            continue
+        if op == "D" and at + 1 < len(rows) and rows[at + 1][:2] == (table, "D"):  # deleted rows: back in batches
+            end = at
+            while end < len(rows) and end - at < 5000 and rows[end][:2] == (table, "D"):
+                end += 1
+            _insert_deleted(conn, table, cols, rows[at:end], touched)
+            at = end
+            continue
+        at += 1
         now = _current(conn, table, cols, rid)
         if op in ("I", "U"):
             expected = new
@@ -230,6 +249,39 @@ def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
         touched |= {r[0] for r in conn.exec_driver_sql(
             f"SELECT paper_id FROM paper_tag WHERE tag_id IN ({','.join(map(str, tags))})")}
     return touched
+
+
+def _delete_inserted(conn: Connection, table: str, cols: list[str], rids: list[int], touched: set[int]) -> None:
+    """Take out rows a bulk insert added, all of which must still be there."""
+    marks = ",".join(map(str, rids))
+    if conn.exec_driver_sql(f"SELECT count(*) FROM main.{table} WHERE rowid IN ({marks})").scalar_one() != len(rids):
+        raise _Conflict(f"Some of the {'papers' if table == 'paper' else 'records'} it added were deleted since.")
+    if table == "paper":
+        touched.update(rids)
+    elif "paper_id" in cols:
+        touched.update(r[0] for r in conn.exec_driver_sql(f"SELECT paper_id FROM main.{table} WHERE rowid IN ({marks})"))
+    conn.exec_driver_sql(f"DELETE FROM main.{table} WHERE rowid IN ({marks})")
+
+
+def _insert_deleted(conn: Connection, table: str, cols: list[str], rows: Sequence[LogRow], touched: set[int]) -> None:
+    """Put back rows deleted together, none of whose ids may be taken since."""
+    marks = ",".join(str(r[2]) for r in rows)
+    taken = conn.exec_driver_sql(f"SELECT rowid FROM main.{table} WHERE rowid IN ({marks}) LIMIT 1").scalar()
+    images = [json.loads(r[3] or "[]") for r in rows]
+    if taken is not None:
+        what = _describe(conn, table, next(i for r, i in zip(rows, images) if r[2] == taken), cols)
+        raise _Conflict(f"{what[0].upper()}{what[1:]} cannot come back: its place is taken.")
+    names = ", ".join(f'"{c}"' for c in cols)
+    raw = conn.connection.driver_connection
+    try:
+        raw.executemany(f"INSERT INTO main.{table} (rowid, {names}) VALUES (?, {', '.join('?' * len(cols))})",
+                        [(r[2], *i) for r, i in zip(rows, images)])
+    except sqlite3.IntegrityError as exc:
+        raise _Conflict(_clash(conn, table, images[0], cols, exc)) from None
+    for r, image in zip(rows, images):
+        paper = _paper_of(table, cols, image, r[2])
+        if paper is not None:
+            touched.add(paper)
 
 
 def _clash(conn: Connection, table: str, values: list[Any], cols: list[str], exc: sqlite3.IntegrityError) -> str:

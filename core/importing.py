@@ -38,10 +38,17 @@ def add_listing(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     meta: dict[str, str] | None = None,
+    undoable: bool = True,
 ) -> ImportReport:
-    """Add every entry of a parsed listing to the library."""
+    """Add every entry of a parsed listing to the library (one undo step,
+    "Import of N papers", unless not `undoable`)."""
     papers = [NewPaper(title=e.title, abstract=e.abstract) for e in listing.entries]
-    changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta)
+    if undoable:
+        with library.undo_step(import_label(len(papers))) as step:
+            step.changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta)
+        changes = step.changes
+    else:
+        changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta, undoable=False)
     return ImportReport(added=len(papers), changes=changes, warnings=list(listing.warnings))
 
 
@@ -59,7 +66,13 @@ def load_default_library_if_new(library: Library) -> ImportReport | None:
         return None
     if library.count() > 0:
         return None
-    return add_listing(library, read_listing(default_listing_path()), meta={SEEDED_KEY: "1"})
+    return add_listing(library, read_listing(default_listing_path()), meta={SEEDED_KEY: "1"}, undoable=False)
+
+
+def import_label(added: int, merged: int = 0) -> str:
+    """The undo step of an import: "Import of 3 papers" (Edit > "Undo import of 3 papers")."""
+    label = f"Import of {added} paper{'' if added == 1 else 's'}"
+    return label + (f" ({merged} merged)" if merged else "")
 
 
 # -- files of any supported kind -------------------------------------------------
@@ -112,21 +125,24 @@ def import_bib(
     library: Library, parsed: ParsedBib, policy: DuplicatePolicy = "skip",
     progress: ProgressFn | None = None, cancel: CancelToken | None = None,
 ) -> ImportReport:
-    """Add parsed BibTeX papers; duplicates are skipped, merged or imported anyway."""
+    """Add parsed BibTeX papers; duplicates are skipped, merged or imported
+    anyway. One transaction and one undo step, merges included."""
     papers = [b.paper for b in parsed.papers]
-    duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
-    fresh = [i for i in range(len(papers)) if i not in duplicates]
-    changes = library.add_papers(
-        _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
-        tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
-    )
+    with library.undo_step("Import") as step:
+        duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
+        fresh = [i for i in range(len(papers)) if i not in duplicates]
+        changes = library.add_papers(
+            _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
+            tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
+        )
+        merged = 0
+        for i, dup in duplicates.items():
+            if policy == "merge":
+                changes = changes.merge(library.merge_into(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
+                                                          note=parsed.papers[i].note))
+                merged += 1
+        step.label, step.changes = import_label(len(fresh), merged), changes
     warnings = list(parsed.failures)
-    merged = 0
-    for i, dup in duplicates.items():
-        if policy == "merge":
-            changes = changes.merge(library.merge_into(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
-                                                      note=parsed.papers[i].note))
-            merged += 1
     skipped = len(duplicates) - merged
     if skipped:
         warnings.append(f"{skipped} already in the library (same DOI, arXiv id, key or title): skipped")

@@ -22,7 +22,7 @@ from core.search_index import bulk_index_buffer, deferred_indexing, index_papers
 from core.related import RelatedPaper, related_papers
 from core.search import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.spelling import Vocabulary
-from core.undo import UndoStack
+from core.undo import UndoStack, log_inserted, paused
 from core.records import PAPER_COLUMNS, PaperRecord, stored_time
 from core.text import find_links, latex_to_text
 
@@ -228,18 +228,19 @@ class Library(Annotations):
         if not name:
             raise ValueError("A saved search needs a name.")
         self.compile(query)  # refuse a query that cannot run
-        with self.db.write() as conn:
-            conn.exec_driver_sql(
+        return self._change(
+            f"Save search {name}",
+            lambda conn: conn.exec_driver_sql(
                 "INSERT INTO saved_search (name, query, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
-                (name, query, now_text()),
-            )
-        return Changes(collections=frozenset({"searches"}))
+                (name, query, now_text())),
+            Changes(collections=frozenset({"searches"})))
 
     def delete_saved_search(self, search_id: int) -> Changes:
-        with self.db.write() as conn:
-            conn.exec_driver_sql("DELETE FROM saved_search WHERE id = ?", (search_id,))
-        return Changes(collections=frozenset({"searches"}))
+        return self._change(
+            "Delete saved search",
+            lambda conn: conn.exec_driver_sql("DELETE FROM saved_search WHERE id = ?", (search_id,)),
+            Changes(collections=frozenset({"searches"})))
 
     def rows(self, ids: Sequence[int]) -> dict[int, PaperRow]:
         """Table rows for `ids` (missing ids are left out)."""
@@ -341,12 +342,20 @@ class Library(Annotations):
         meta: dict[str, str] | None = None,
         tags: Sequence[Sequence[str]] | None = None,
         notes: Sequence[str] | None = None,
+        undoable: bool = True,
     ) -> Changes:
         """Add papers in one transaction: all of them, or (on error or cancel)
         none. Their `tags` and `notes` (in the same order) and `meta` entries
-        are written in the same transaction."""
+        are written in the same transaction. One undo step ("Add N papers",
+        or part of the step it runs in, such as an import) unless not `undoable`
+        (the default library loaded into a new one)."""
+        if undoable and self._recording() is None:
+            with self.undo_step(f"Add {len(papers)} paper{'' if len(papers) == 1 else 's'}") as step:
+                step.changes = self.add_papers(papers, progress, cancel, meta, tags, notes)
+            return step.changes
         now = now_text()
-        with self.db.write() as conn:
+        recorded = ("paper", "tag", "paper_tag", "note")
+        with self.db.write() as conn, paused(conn, recorded):
             taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
             generated = generate_keys(
                 ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken
@@ -361,6 +370,7 @@ class Library(Annotations):
                     taken.add(key.lower())
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
+            tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
             with deferred_indexing(conn):  # papers, tags and notes indexed once, below
                 for start in range(0, len(values), INSERT_BATCH):
@@ -378,6 +388,11 @@ class Library(Annotations):
                 progress(Progress(len(values), len(values), "Indexing for search"))
             with bulk_index_buffer(conn):
                 index_papers(conn, "rowid > ?", (before,))
+            if undoable:  # the new rows, for undo: logged in one statement a table, not by triggers
+                log_inserted(conn, "paper", "id > ?", (before,))
+                log_inserted(conn, "tag", "id > ?", (tags_before,))
+                log_inserted(conn, "paper_tag", "paper_id > ?", (before,))
+                log_inserted(conn, "note", "paper_id > ?", (before,))
             for key, value in (meta or {}).items():
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         return Changes(papers=frozenset(new_ids), membership=True,

@@ -8,13 +8,14 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from core.annotations import EditError
 from core.changes import Changes
 from core.library_errors import LibraryDamaged, LibraryError
 from core.library import NewPaper
+from core.undo import UndoError
 from desktop.dialogs import ListDialog, PaperDialog, TagDialog
 from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
 from desktop.table_model import COLUMNS
@@ -212,15 +213,11 @@ class PaperActions(_Base):
             if not values["title"].strip():
                 dialog.show_error("A paper needs a title.")
                 continue
-            paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip(),
-                                                                abstract=values.pop("abstract")))
-            try:
-                extra = {k: v for k, v in values.items() if v.strip()}
-                if extra:
-                    self.library.update_paper(paper_id, **extra)
-                    self.library.undo_stack.done.pop()  # one undo step for the whole addition
+            try:  # every field typed is checked first and added with the paper: one undo step
+                paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
             except EditError as exc:
-                self.statusBar().showMessage(f"Added, but: {exc}", 8000)
+                dialog.show_error(str(exc))
+                continue
             self.signals.publish(changes)
             self.searcher.wait()
             self._reselect([paper_id])
@@ -251,19 +248,41 @@ class PaperActions(_Base):
             self._apply(self.library.empty_trash)
 
     def undo(self) -> None:
-        self.notes.flush()
-        label = self.library.undo_stack.undo_label()
-        changes = self.library.undo()
-        if changes is not None:
-            self.signals.publish(changes if changes else Changes(membership=True))
-            self.statusBar().showMessage(f"Undone: {label}", 4000)
+        self._step_back_or_forth(undoing=True)
 
     def redo(self) -> None:
-        label = self.library.undo_stack.redo_label()
-        changes = self.library.redo()
-        if changes is not None:
-            self.signals.publish(changes if changes else Changes(membership=True))
-            self.statusBar().showMessage(f"Redone: {label}", 4000)
+        self._step_back_or_forth(undoing=False)
+
+    def _step_back_or_forth(self, undoing: bool) -> None:
+        """Undo or redo one step; a step that can no longer be undone, or a
+        write that fails (disk full, read-only folder), is said in a message."""
+        self.notes.flush()
+        stack = self.library.undo_stack
+        label = stack.undo_label() if undoing else stack.redo_label()
+        verb = "Undo" if undoing else "Redo"
+        try:
+            changes = self.library.undo() if undoing else self.library.redo()
+        except UndoError as exc:
+            self._update_undo_actions()
+            self._plain_warning(f"Cannot {verb.lower()}", str(exc))
+            return
+        except (sqlite3.Error, OSError, LibraryError) as exc:
+            self._plain_warning(f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
+                                "Nothing was changed. Free some disk space or check the library folder's "
+                                "permissions, then try again.")
+            return
+        if changes is None:
+            return
+        self.signals.publish(changes if changes else Changes(membership=True))
+        paper_id = self.current_paper_id()
+        if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
+            self.notes.set_paper(paper_id, self.library.note(paper_id))  # the editor shows the note undone
+        self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {label}", 4000)
+
+    def _plain_warning(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def _update_undo_actions(self) -> None:
         undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()

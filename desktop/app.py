@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
     list into a new one, and build the main window. Raises LibraryError."""
-    from PySide6.QtCore import QSettings, Qt, QTimer
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtCore import QSettings, QTimer
 
     from core.keymap import keymap_path, load_keymap
     from desktop.commands import SPECS
@@ -30,20 +29,19 @@ def open_window(library_path: Path) -> "MainWindow":
     from core.library import Library
     from core.listing import ListingError
     from desktop.main_window import MainWindow
+    from desktop.untrusted import Icon, message_box, warning
 
     library = Library.open(library_path)
     try:
         load_default_library_if_new(library)
     except ListingError as exc:
-        QMessageBox.warning(None, "Default reading list not loaded", str(exc))
+        warning(None, "Default reading list not loaded", str(exc))
     state_dir().mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(state_dir() / "window.ini"), QSettings.Format.IniFormat)
     keymap = load_keymap(keymap_path(), set(SPECS))
     window = MainWindow(library, settings, keymap.overrides, keymap.problems)
     if window.keymap_problems:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems),
-                          parent=window)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box = message_box(window, Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems))
         QTimer.singleShot(0, box.show)  # once, at start-up, without blocking
     return window
 
@@ -51,29 +49,26 @@ def open_window(library_path: Path) -> "MainWindow":
 def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
     """The library is damaged: say so, and offer the most recent automatic backup.
     The damaged file is kept beside the library, never deleted."""
-    from PySide6.QtWidgets import QMessageBox
-
     from core.db import LibraryError, latest_backup, restore_backup
+    from desktop.untrusted import ask, critical
 
     backup = latest_backup(library_path)
     print(f"lectern: {error}", file=sys.stderr)
     if backup is None:
-        QMessageBox.critical(None, "The library is damaged",
-                             f"{error}\n\nThere is no automatic backup of it yet. The file has not been changed.")
+        critical(None, "The library is damaged",
+                 f"{error}\n\nThere is no automatic backup of it yet. The file has not been changed.")
         return None
     when = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    answer = QMessageBox.question(
-        None, "The library is damaged",
-        f"{error}\n\nRestore the most recent automatic backup, from {when}?\n"
-        "The damaged file is kept beside it (renamed), so nothing is deleted.")
-    if answer != QMessageBox.StandardButton.Yes:
+    if not ask(None, "The library is damaged",
+               f"{error}\n\nRestore the most recent automatic backup, from {when}?\n"
+               "The damaged file is kept beside it (renamed), so nothing is deleted.", default_yes=True):
         return None
     aside = restore_backup(library_path, backup)
     print(f"lectern: restored {backup}; the damaged file is now {aside}", file=sys.stderr)
     try:
         return open_window(library_path)
     except LibraryError as exc:
-        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        critical(None, "Lectern cannot open the library", str(exc))
         return None
 
 
@@ -89,11 +84,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from core.db import LibraryDamaged, LibraryError
     from core.paths import resource_path
     from desktop.single_instance import SingleInstance
+    from desktop.untrusted import critical
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lectern")
@@ -113,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     except LibraryError as exc:
         print(f"lectern: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, "Lectern cannot open the library", str(exc))
+        critical(None, "Lectern cannot open the library", str(exc))
         instance.release()
         return 1
     def come_forward() -> None:

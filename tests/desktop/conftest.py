@@ -39,3 +39,34 @@ def close_stray_windows(qtbot):
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
+
+
+class MessageBoxes(list):
+    """What every message box shown said: (title, text, text format, default
+    button). `answer` is the button each one is answered with (No at first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from PySide6.QtWidgets import QMessageBox
+
+        self.answer = QMessageBox.StandardButton.No
+
+    def titles(self) -> list[str]:
+        return [shown[0] for shown in self]
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    """Record message boxes instead of blocking on them (Qt's `exec` is replaced)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = MessageBoxes()
+
+    def shown(box: QMessageBox) -> int:
+        default = box.defaultButton()
+        boxes.append((box.windowTitle(), box.text(), box.textFormat(),
+                      box.standardButton(default) if default is not None else None))
+        return boxes.answer
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
+    return boxes

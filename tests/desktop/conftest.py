@@ -56,17 +56,28 @@ class MessageBoxes(list):
 
 
 @pytest.fixture
-def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
-    """Record message boxes instead of blocking on them (Qt's `exec` is replaced)."""
-    from PySide6.QtWidgets import QMessageBox
+def message_boxes(qtbot) -> Iterator[MessageBoxes]:
+    """Answer each message box the window shows (really shown, modal or not),
+    recording what it said: a test never blocks on one."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     boxes = MessageBoxes()
 
-    def shown(box: QMessageBox) -> int:
-        default = box.defaultButton()
-        boxes.append((box.windowTitle(), box.text(), box.textFormat(),
-                      box.standardButton(default) if default is not None else None))
-        return boxes.answer
+    def answer() -> None:
+        for box in QApplication.topLevelWidgets():
+            if isinstance(box, QMessageBox) and box.isVisible():
+                default = box.defaultButton()
+                boxes.append((box.windowTitle(), box.text(), box.textFormat(),
+                              box.standardButton(default) if default is not None else None))
+                button = box.button(boxes.answer) or box.escapeButton() or default
+                if button is not None:
+                    button.click()
+                else:
+                    box.reject()
 
-    monkeypatch.setattr(QMessageBox, "exec", shown)
-    return boxes
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(10)
+    yield boxes
+    timer.stop()

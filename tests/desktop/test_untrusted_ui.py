@@ -158,10 +158,11 @@ def test_the_progress_label_shows_a_file_name_as_text(qtbot, window: MainWindow,
     bib = tmp_path / "<img src=x.png> <b>bold.bib"
     bib.write_text("@misc{a, title={A Paper About Graphs}, year={2024}}\n", encoding="utf-8")
     window.transfer.import_files([bib])
-    labels = window.transfer.dialog.findChildren(QLabel)
-    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
-    assert any(bib.name in label.text() for label in labels)
+    labels = [(label.textFormat(), label.text()) for label in window.transfer.dialog.findChildren(QLabel)]
     window.transfer.wait()
+    qtbot.waitUntil(lambda: window.transfer.dialog is None)
+    assert labels and all(text_format == Qt.TextFormat.PlainText for text_format, _ in labels)
+    assert any(bib.name in text for _, text in labels)
 
 
 def test_a_title_tooltip_shows_the_title_literally(qtbot, window: MainWindow, tmp_path: Path) -> None:

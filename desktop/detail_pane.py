@@ -138,7 +138,7 @@ class DetailPane(QTextBrowser):
         return list(self.detail.links) if self.detail else []
 
     def loadResource(self, type_: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
-        return None  # nothing named in text is fetched (and escaping means no <img> is ever named)
+        return None  # no fetching by the browser; and all text is escaped, so no <img> is ever named
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == PAPER_SCHEME:

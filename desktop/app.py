@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
     list into a new one, and build the main window. Raises LibraryError."""
-    from PySide6.QtCore import QSettings, Qt, QTimer
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtCore import QSettings, QTimer
 
     from core.keymap import keymap_path, load_keymap
     from desktop.commands import SPECS
@@ -33,20 +32,19 @@ def open_window(library_path: Path) -> "MainWindow":
     from core.library import Library
     from core.listing import ListingError
     from desktop.main_window import MainWindow
+    from desktop.untrusted import Icon, message_box, warning
 
     library = Library.open(library_path)
     try:
         load_default_library_if_new(library)
     except ListingError as exc:
-        QMessageBox.warning(None, "Default reading list not loaded", str(exc))
+        warning(None, "Default reading list not loaded", str(exc))
     state_dir().mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(state_dir() / "window.ini"), QSettings.Format.IniFormat)
     keymap = load_keymap(keymap_path(), set(SPECS))
     window = MainWindow(library, settings, keymap.overrides, keymap.problems)
     if window.keymap_problems:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems),
-                          parent=window)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box = message_box(window, Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems))
         QTimer.singleShot(0, box.show)  # once, at start-up, without blocking
     return window
 
@@ -55,41 +53,35 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
     """The library is damaged: say so, and offer its latest backup that passes
     SQLite's check, named by file, date and paper count. None when there is
     none or the user says No; nothing is changed here."""
-    from PySide6.QtWidgets import QMessageBox
-
     from core.backups import backup_dir, latest_good_backup
-    from desktop.dialogs import message_box
+    from desktop.untrusted import ask, critical
 
     print(f"lectern: {error}", file=sys.stderr)
     backup = latest_good_backup(library_path)
     if backup is None:
-        message_box(QMessageBox.Icon.Critical, "The library is damaged",
-                    f"{error}\n\nThere is no good backup of it in {backup_dir(library_path)}. "
-                    "The file has not been changed.", parent=parent).exec()
+        critical(parent, "The library is damaged",
+                 f"{error}\n\nThere is no good backup of it in {backup_dir(library_path)}. "
+                 "The file has not been changed.")
         return None
-    box = message_box(
-        QMessageBox.Icon.Question, "The library is damaged",
-        f"{error}\n\nRestore its latest good backup?\n\n{backup.describe()}\nin {backup.path.parent}\n\n"
-        "The damaged file is kept beside the library (renamed), so nothing is deleted.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return backup if box.exec() == QMessageBox.StandardButton.Yes else None
+    if ask(parent, "The library is damaged",
+           f"{error}\n\nRestore its latest good backup?\n\n{backup.describe()}\nin {backup.path.parent}\n\n"
+           "The damaged file is kept beside the library (renamed), so nothing is deleted."):
+        return backup
+    return None
 
 
 def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | None":
     """Put `backup` in place of the (closed) library and open a window on it."""
-    from PySide6.QtWidgets import QMessageBox
-
     from core.backups import restore_backup
     from core.library_errors import LibraryError
-    from desktop.dialogs import message_box
+    from desktop.untrusted import critical
 
     try:
         aside = restore_backup(library_path, backup.path)
         print(f"lectern: restored {backup.path}; the damaged file is now {aside}", file=sys.stderr)
         return open_window(library_path)
     except (LibraryError, OSError) as exc:
-        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
+        critical(None, "Lectern cannot open the library", str(exc))
         return None
 
 
@@ -119,12 +111,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from core.library_errors import LibraryDamaged, LibraryError
     from core.paths import resource_path
-    from desktop.dialogs import message_box
     from desktop.single_instance import SingleInstance
+    from desktop.untrusted import critical
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lectern")
@@ -135,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         instance = SingleInstance(library_path)
     except LibraryError as exc:  # not a regular file, or a second name of a library
         print(f"lectern: {exc}", file=sys.stderr)
-        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
+        critical(None, "Lectern cannot open the library", str(exc))
         return 1
     if not instance.claim():
         print(f"lectern: already open on {library_path}; brought that window forward.", file=sys.stderr)
@@ -149,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     except LibraryError as exc:
         print(f"lectern: {exc}", file=sys.stderr)
-        message_box(QMessageBox.Icon.Critical, "Lectern cannot open the library", str(exc)).exec()
+        critical(None, "Lectern cannot open the library", str(exc))
         instance.release()
         return 1
     current = [window]

@@ -1,21 +1,24 @@
 """The detail pane: the selected paper's title, metadata, abstract, links and
 related papers. Every piece of user text is HTML-escaped, so it always shows
-as text; search matches are painted over it and `n`/`N` step through them."""
+as text (and can never name an image to load); search matches are painted over
+it and `n`/`N` step through them. Links open through `open_link`: web pages,
+DOIs and arXiv ids at once, anything else only if the user agrees."""
 
 from __future__ import annotations
 
 from html import escape
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from core.library import PaperDetail
+from core.links import arxiv_url, doi_url
 from core.related import RelatedPaper
 from core.search import Highlighter
 from desktop.highlight import HIGHLIGHT_COLOR
+from desktop.untrusted import open_link
 
-SAFE_SCHEMES = ("http", "https")
 PAPER_SCHEME = "lectern"
 
 
@@ -29,8 +32,12 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
             facts.append((label, value))
     star = "★ " if paper.starred else ""
     parts = [f"<h2>{escape(star + detail.title_text)}</h2>", "<table cellspacing='2'>"]
+    targets = {"arXiv": arxiv_url(paper.arxiv_id or ""), "DOI": doi_url(paper.doi or "")}
     for label, value in facts:
-        parts.append(f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{escape(value)}</td></tr>")
+        shown = escape(value)
+        if targets.get(label):  # the id links to its page (https only, made by the core)
+            shown = f"<a href='{escape(targets[label] or '', quote=True)}'>{shown}</a>"
+        parts.append(f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
     parts.append("</table>")
     if detail.abstract_text:
         parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")
@@ -134,10 +141,12 @@ class DetailPane(QTextBrowser):
         return list(self.detail.links) if self.detail else []
 
     def loadResource(self, type_: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
-        return None  # never fetch images or other resources named in text
+        return None  # no fetching by the browser; and all text is escaped, so no <img> is ever named
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() == PAPER_SCHEME and url.path().startswith("paper/"):
-            self.paperActivated.emit(int(url.path().split("/", 1)[1]))
-        elif url.scheme() in SAFE_SCHEMES:
-            QDesktopServices.openUrl(url)
+        if url.scheme() == PAPER_SCHEME:
+            paper_id = url.path().removeprefix("paper/")
+            if paper_id.isdigit():
+                self.paperActivated.emit(int(paper_id))
+        else:
+            open_link(self, url.toString())

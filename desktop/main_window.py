@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 
 from PySide6.QtCore import (
-    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, QUrl, Signal,
+    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -34,6 +34,7 @@ from desktop.note_editor import NoteEditor
 from desktop.paper_actions import PaperActions
 from desktop.palette import CommandPalette, HelpOverlay
 from desktop.transfer import Transfer
+from desktop.untrusted import information, warning
 from desktop.highlight import HighlightDelegate
 from desktop.search_bar import SearchBar
 from desktop.sidebar import LIST_ID_ROLE, Sidebar
@@ -218,7 +219,7 @@ class MainWindow(PaperActions, QMainWindow):
             "edit.redo": self.redo,
             "app.quit": self.close,
             "app.palette": self.open_palette,
-            "app.about": lambda: QMessageBox.about(
+            "app.about": lambda: information(
                 self, "About Lectern", f"Lectern {__version__}\n\nA keyboard-driven reading list for research papers.\n"
                 f"Library: {self.library.path}"),
             "file.import": lambda: self.transfer.import_files(),
@@ -469,7 +470,7 @@ class MainWindow(PaperActions, QMainWindow):
         try:
             self.signals.publish(self.library.save_search(name, query))
         except (QueryError, ValueError) as exc:
-            QMessageBox.warning(self, "Search not saved", str(exc))
+            warning(self, "Search not saved", str(exc))
             return
         self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000)
 
@@ -540,19 +541,6 @@ class MainWindow(PaperActions, QMainWindow):
             self.statusBar().showMessage("Select the duplicates to merge (the first one is kept).", 5000)
             return
         self._apply(lambda: self.library.merge_into(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
-
-    def open_url(self) -> None:
-        paper_id = self.current_paper_id()
-        detail = self.library.paper(paper_id) if paper_id is not None else None
-        if detail is None:
-            return
-        url = detail.paper.url or (f"https://arxiv.org/abs/{detail.paper.arxiv_id}" if detail.paper.arxiv_id else None)
-        url = url or (detail.links[0] if detail.links else None)
-        if url:
-            QDesktopServices.openUrl(QUrl(url))
-            self.statusBar().showMessage(f"Opened {url}", 4000)
-        else:
-            self.statusBar().showMessage("This paper has no link.", 4000)
 
     def toggle_triage(self) -> None:
         self.triage = not self.triage

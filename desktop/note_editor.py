@@ -10,12 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFocusEvent
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from core.drafts import Drafts, recover
 from core.library import PaperDetail
 from core.markdown import note_html
+from desktop.untrusted import open_link
 
 AUTOSAVE_MS = 1000
 DRAFT_MS = 150  # a keystroke is on disk within this (the draft), whatever comes next
@@ -31,13 +32,14 @@ class _Editor(QPlainTextEdit):
 
 
 class NotePreview(QTextBrowser):
-    """Rendered note: nothing remote is ever loaded; links open on click only."""
+    """Rendered note: nothing is loaded, local or remote (`note_html` turns
+    images into links); a link opens on click only, through `open_link`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notePreview")
         self.setOpenLinks(False)
-        self.anchorClicked.connect(lambda url: QDesktopServices.openUrl(url) if url.scheme() in ("http", "https") else None)
+        self.anchorClicked.connect(lambda url: open_link(self, url.toString()))
 
     def loadResource(self, type_: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
         return None

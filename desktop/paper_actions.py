@@ -8,17 +8,19 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from core.annotations import EditError
 from core.changes import Changes
 from core.library_errors import LibraryDamaged, LibraryError
 from core.library import NewPaper
+from core.links import paper_link
 from core.undo import UndoError
 from desktop.dialogs import ListDialog, PaperDialog, TagDialog
 from desktop.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
 from desktop.table_model import COLUMNS
+from desktop.untrusted import ask, open_link, warning
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -42,16 +44,16 @@ class PaperActions(_Base):
         try:
             changes = action()
         except EditError as exc:
-            QMessageBox.warning(self, "Not changed", str(exc))
+            warning(self, "Not changed", str(exc))
             return False
         except LibraryDamaged as exc:  # the file is damaged: the damage path offers its backup
             self.library_damaged(exc)
             return False
         except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
             reason = exc
-            QMessageBox.warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
-                                "Nothing was changed; what was saved before is intact. Free some disk space or "
-                                "check the library folder's permissions, then try again.")
+            warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
+                    "Nothing was changed; what was saved before is intact. Free some disk space or "
+                    "check the library folder's permissions, then try again.")
             return False
         self.signals.publish(changes)
         if done:
@@ -116,7 +118,7 @@ class PaperActions(_Base):
             try:
                 list_id, changes = self.library.create_list(name)
             except EditError as exc:
-                QMessageBox.warning(self, "List not created", str(exc))
+                warning(self, "List not created", str(exc))
                 return
             self.signals.publish(changes)
         else:
@@ -163,7 +165,7 @@ class PaperActions(_Base):
             try:
                 _, changes = self.library.create_list(name)
             except EditError as exc:
-                QMessageBox.warning(self, "List not created", str(exc))
+                warning(self, "List not created", str(exc))
                 return
             self.signals.publish(changes)
 
@@ -241,11 +243,25 @@ class PaperActions(_Base):
         if count == 0:
             self.statusBar().showMessage("The Trash is empty.", 4000)
             return
-        answer = QMessageBox.question(
-            self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
-            "(Until you quit, Edit > Undo can still bring them back.)")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
+               "(Until you quit, Edit > Undo can still bring them back.)", default_yes=True):
             self._apply(self.library.empty_trash)
+
+    def open_url(self) -> None:
+        """`o`: open the paper's link; one that is not a web page, DOI or arXiv
+        id (a `file:` URL from an imported file) is opened only if the user agrees."""
+        paper_id = self.current_paper_id()
+        detail = self.library.paper(paper_id) if paper_id is not None else None
+        if detail is None:
+            return
+        paper = detail.paper
+        url = paper_link(paper.url, paper.arxiv_id, paper.doi, detail.links)
+        if not url:
+            self.statusBar().showMessage("This paper has no link.", 4000)
+        elif open_link(self, url):
+            self.statusBar().showMessage(f"Opened {url}", 4000)
+        else:
+            self.statusBar().showMessage("The link was not opened.", 4000)
 
     def undo(self) -> None:
         self._step_back_or_forth(undoing=True)
@@ -264,10 +280,10 @@ class PaperActions(_Base):
             changes = self.library.undo() if undoing else self.library.redo()
         except UndoError as exc:
             self._update_undo_actions()
-            self._plain_warning(f"Cannot {verb.lower()}", str(exc))
+            warning(self, f"Cannot {verb.lower()}", str(exc))
             return
         except (sqlite3.Error, OSError, LibraryError) as exc:
-            self._plain_warning(f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
+            warning(self, f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
                                 "Nothing was changed. Free some disk space or check the library folder's "
                                 "permissions, then try again.")
             return
@@ -278,11 +294,6 @@ class PaperActions(_Base):
         if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
             self.notes.set_paper(paper_id, self.library.note(paper_id))  # the editor shows the note undone
         self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {label}", 4000)
-
-    def _plain_warning(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
 
     def _update_undo_actions(self) -> None:
         undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from core.annotations import ListRow, TagRow
 from core.library import SavedSearchRow
+from desktop.untrusted import plain_tooltip
 
 LIBRARY_VIEWS: list[tuple[str, str]] = [
     ("All papers", ""),
@@ -61,7 +62,7 @@ class Sidebar(QTreeWidget):
         root.takeChildren()
         for label, query, role, value in entries:
             item = QTreeWidgetItem(root, [label])
-            item.setToolTip(0, query)
+            item.setToolTip(0, plain_tooltip(query))  # names and queries are user text: shown literally
             item.setData(0, SCOPE_ROLE, query)
             item.setData(0, role, value)
         root.setHidden(not entries)

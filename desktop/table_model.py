@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersist
 from core.changes import Changes
 from core.library import Library, PaperRow
 from core.search import Highlighter, SearchResult
+from desktop.untrusted import plain_tooltip
 
 COLUMNS: list[tuple[str, str]] = [
     ("title", "Title"),
@@ -155,7 +156,7 @@ class PaperTableModel(QAbstractTableModel):
         if paper is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return paper.title if key == "title" else None
+            return plain_tooltip(paper.title) if key == "title" else None
         return display_value(paper, key)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

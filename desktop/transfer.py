@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox, QProgressDialog,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QProgressDialog,
 )
 
 from core.bibtex_import import BibError
@@ -17,6 +17,7 @@ from core.changes import Progress
 from core.export import SUFFIX, export
 from core.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from core.listing import ListingError
+from desktop.untrusted import Icon, message_box, warning
 from desktop.workers import Job, LatestOnly, ProgressRelay
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ class Transfer:
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
+        label = QLabel(self.dialog)  # the text names the file: plain text, never HTML
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.dialog.setLabel(label)
+        self.dialog.setLabelText(title)
         self.dialog.setWindowTitle("Lectern")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
@@ -80,13 +85,13 @@ class Transfer:
     def _failed(self, error: Exception) -> None:
         self._close()
         if isinstance(error, (BibError, ListingError)):
-            QMessageBox.warning(self.window, "Nothing was imported", str(error))
+            warning(self.window, "Nothing was imported", str(error))
         elif isinstance(error, OSError):
-            QMessageBox.warning(self.window, "Could not write the file",
-                                f"{getattr(error, 'filename', '') or ''}: {error.strerror or error}\n"
-                                "Nothing was changed; choose another folder or free some space.")
+            warning(self.window, "Could not write the file",
+                    f"{getattr(error, 'filename', '') or ''}: {error.strerror or error}\n"
+                    "Nothing was changed; choose another folder or free some space.")
         else:
-            QMessageBox.warning(self.window, "Lectern", f"That did not work: {error}")
+            warning(self.window, "Lectern", f"That did not work: {error}")
 
     def wait(self) -> None:
         self.worker.wait()
@@ -118,10 +123,9 @@ class Transfer:
 
     def ask_duplicate_policy(self, name: str, duplicates: int, total: int) -> str | None:
         """Skip, merge or import the papers already in the library? None: cancel."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Papers already in the library",
+        box = message_box(self.window, Icon.Question, "Papers already in the library",
                           f"{duplicates} of the {total} papers in {name} are already in the "
-                          "library (same DOI, arXiv id, citation key or title).", parent=self.window)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+                          "library (same DOI, arXiv id, citation key or title).", QMessageBox.StandardButton.NoButton)
         skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
         merge = box.addButton("Merge into the existing papers", QMessageBox.ButtonRole.AcceptRole)
         anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.AcceptRole)
@@ -145,11 +149,8 @@ class Transfer:
         self.window.signals.publish(report.changes)
         self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
         if report.warnings:
-            box = QMessageBox(QMessageBox.Icon.Information, f"Imported {report.added} papers from {name}",
-                              "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else ""),
-                              parent=self.window)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.exec()
+            message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",
+                        "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else "")).exec()
 
     # -- export -----------------------------------------------------------------
     def export_dialog(self) -> None:

@@ -39,3 +39,45 @@ def close_stray_windows(qtbot):
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
+
+
+class MessageBoxes(list):
+    """What every message box shown said: (title, text, text format, default
+    button). `answer` is the button each one is answered with (No at first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from PySide6.QtWidgets import QMessageBox
+
+        self.answer = QMessageBox.StandardButton.No
+
+    def titles(self) -> list[str]:
+        return [shown[0] for shown in self]
+
+
+@pytest.fixture
+def message_boxes(qtbot) -> Iterator[MessageBoxes]:
+    """Answer each message box the window shows (really shown, modal or not),
+    recording what it said: a test never blocks on one."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    boxes = MessageBoxes()
+
+    def answer() -> None:
+        for box in QApplication.topLevelWidgets():
+            if isinstance(box, QMessageBox) and box.isVisible():
+                default = box.defaultButton()
+                boxes.append((box.windowTitle(), box.text(), box.textFormat(),
+                              box.standardButton(default) if default is not None else None))
+                button = box.button(boxes.answer) or box.escapeButton() or default
+                if button is not None:
+                    button.click()
+                else:
+                    box.reject()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(10)
+    yield boxes
+    timer.stop()

@@ -174,14 +174,15 @@ def test_undo_of_a_bulk_delete_restores_papers_with_notes_and_tags(qtbot, window
     assert all(window.library.rows(ids)[i].tags == "keep" for i in ids)
 
 
-def test_empty_trash_asks_first(qtbot, window: MainWindow, monkeypatch) -> None:
+def test_empty_trash_asks_first(qtbot, window: MainWindow, message_boxes) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     window.signals.publish(window.library.trash([window.model.paper_id(0)]))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    message_boxes.answer = QMessageBox.StandardButton.No
     window.commands.run("trash.empty")
+    assert message_boxes.titles() == ["Empty Trash"]
     assert len(window.library.trashed_ids()) == 1
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     window.commands.run("trash.empty")
     assert window.library.trashed_ids() == []
     assert window.undo_action.text() == "Undo empty Trash (1 paper)"

@@ -37,9 +37,9 @@ def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, window: MainWind
     assert window.library.note(paper_id) == "saved earlier, and new thoughts."
 
 
-def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, window: MainWindow, monkeypatch) -> None:
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, window: MainWindow, monkeypatch,
+                                                                         message_boxes) -> None:
+    shown = message_boxes
 
     def read_only(*_args: object) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
@@ -52,12 +52,12 @@ def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, 
     assert not window.library.rows([first])[first].starred
 
 
-def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, monkeypatch) -> None:
+def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, message_boxes) -> None:
     with Library.open(library_path) as lib:
         load_default_library_if_new(lib)
     backup_if_due(library_path)
     library_path.write_bytes(b"\x00garbage" * 500)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     window = offer_backup(library_path, RuntimeError("damaged"))
     assert window is not None
     qtbot.addWidget(window)

@@ -36,11 +36,11 @@ def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_
     assert "Imported 1 papers" in window.statusBar().currentMessage()
 
 
-def test_importing_junk_says_what_failed_and_writes_nothing(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+def test_importing_junk_says_what_failed_and_writes_nothing(qtbot, window: MainWindow, tmp_path: Path,
+                                                            message_boxes) -> None:
     junk = tmp_path / "junk.bib"
     junk.write_bytes(b"\x00\x01binary junk")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    shown = message_boxes
     window.transfer.import_files([junk])
     finish(qtbot, window)
     assert shown and shown[0][0] == "Nothing was imported" and "binary" in shown[0][1]

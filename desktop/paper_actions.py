@@ -282,6 +282,9 @@ class PaperActions(_Base):
             self._update_undo_actions()
             warning(self, f"Cannot {verb.lower()}", str(exc))
             return
+        except LibraryDamaged as exc:
+            self.library_damaged(exc)
+            return
         except (sqlite3.Error, OSError, LibraryError) as exc:
             warning(self, f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
                                 "Nothing was changed. Free some disk space or check the library folder's "

@@ -90,20 +90,46 @@ def test_a_second_launch_brings_the_first_forward(tmp_path: Path) -> None:
     assert "asked this window to come forward" in first_err
 
 
-def test_cli_import_refuses_while_the_window_has_the_library(tmp_path: Path) -> None:
+def cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, "--library", str(library), *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_cli_import_refuses_while_the_window_has_the_library_by_any_name(tmp_path: Path) -> None:
     library = tmp_path / "library.sqlite"
     listing = tmp_path / "l.txt"
     listing.write_text("A title\nAn abstract\n")
     first = launch(library)
     try:
         wait_until_locked(library, first)
-        code = "import sys; from desktop.app import main; sys.exit(main(sys.argv[1:]))"
-        result = subprocess.run([sys.executable, "-c", code, "--library", str(library), "import", str(listing)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        result = cli(library, "import", str(listing))
         assert result.returncode == 2
-        assert "Lectern is open on this library" in result.stderr
+        assert "is in use: Lectern is open on it" in result.stderr
+        link = tmp_path / "elsewhere" / "same.sqlite"  # the same file through a symlink
+        link.parent.mkdir()
+        link.symlink_to(library)
+        result = cli(link, "import", str(listing))
+        assert result.returncode == 2 and "is in use" in result.stderr, result.stderr
+        second = launch(link)  # a second window through the symlink brings the first forward
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 0 and "already open" in err
+        hard = tmp_path / "hard.sqlite"  # a second name by hard link is refused outright
+        os.link(library, hard)
+        result = cli(hard, "import", str(listing))
+        assert result.returncode == 2 and "hard links" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        hard.unlink()
     finally:
         stop(first)
+    import sqlite3
+
+    conn = sqlite3.connect(library)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM paper WHERE title = 'A title'").fetchone()[0] == 0
+    finally:
+        conn.close()
 
 
 def test_a_stale_lock_after_a_crash_is_reclaimed(tmp_path: Path) -> None:

@@ -64,9 +64,7 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.query import QueryError
 
     text = " ".join(args.query)
-    library = open_library(args, err)
-    if library is None:
-        return 2
+    library = open_library(args)
     with library:
         load_default_library_if_new(library)
         try:
@@ -90,16 +88,11 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def open_library(args: argparse.Namespace, err: TextIO) -> "Library | None":
-    """The library the command works on, or None after saying why it cannot open."""
+def open_library(args: argparse.Namespace) -> "Library":
+    """The library the command works on (LibraryError, said by `run`, if it cannot open)."""
     from core.library import Library
-    from core.library_errors import LibraryError
 
-    try:
-        return Library.open(library_path(args))
-    except LibraryError as exc:
-        print(f"lectern: {exc}", file=err)
-        return None
+    return Library.open(library_path(args))
 
 
 def hold_lock(args: argparse.Namespace, err: TextIO, doing: str) -> "InstanceLock | None":
@@ -119,9 +112,7 @@ def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.backups import checked_copy
     from core.library_errors import LibraryDamaged
 
-    library = open_library(args, err)
-    if library is None:
-        return 2
+    library = open_library(args)
     with library:
         try:
             if args.output is None:
@@ -194,9 +185,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if lock is None:
         return 2
     try:
-        library = open_library(args, err)
-        if library is None:
-            return 2
+        library = open_library(args)
         failed = 0
         with library:
             for path in args.files:
@@ -219,9 +208,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.importing import load_default_library_if_new
     from core.query import QueryError
 
-    library = open_library(args, err)
-    if library is None:
-        return 2
+    library = open_library(args)
     with library:
         load_default_library_if_new(library)
         try:

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from core.backups import backup, has_backups, quick_check
 from core.changes import CancelToken, Cancelled
@@ -192,6 +192,7 @@ class Database:
                 error = LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).")
             raise error from None
         self.damage: str | None = None  # set when a read or write meets a damaged page
+        self.damage_listeners: list[Callable[[LibraryDamaged], None]] = []  # told once, from any thread
         self._write_lock = threading.RLock()
         self._local = threading.local()  # one connection per thread, and its transaction depth
         self._all: list[sqlite3.Connection] = []
@@ -244,10 +245,17 @@ class Database:
             raise
 
     def damaged(self, detail: str) -> LibraryDamaged:
-        """Note that the file is damaged (no more writes go to it) and return the error to raise."""
-        self.damage = (f"The library {self.path} is damaged ({detail}). Lectern has stopped writing to it; "
-                       "restore its latest good backup (`lectern restore-backup`, or reopen Lectern).")
-        return LibraryDamaged(self.damage)
+        """Note that the file is damaged (no more writes go to it), tell the
+        listeners the first time, and return the error to raise."""
+        first = self.damage is None
+        if first:
+            self.damage = (f"The library {self.path} is damaged ({detail}). Lectern has stopped writing to it; "
+                           "restore its latest good backup (`lectern restore-backup`, or reopen Lectern).")
+        error = LibraryDamaged(self.damage)
+        if first:
+            for listener in list(self.damage_listeners):
+                listener(error)
+        return error
 
     def check(self) -> None:
         """Run SQLite's quick_check over the whole file (seconds at 100k papers:

@@ -88,8 +88,8 @@ class Library(Annotations):
     """One open library file."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.db = Database(self.path)
+        self.db = Database(Path(path))
+        self.path = self.db.path  # the real file (symlinks resolved)
         self.undo_stack = UndoStack()
         self._vocabulary: tuple[int, Vocabulary] | None = None
         self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids

@@ -145,6 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         instance.release()
         return 1
     current = [window]
+    default_hook = sys.excepthook
+
+    def quiet_damage(kind: type[BaseException], value: BaseException, trace: object) -> None:
+        """A read that met damage inside a Qt callback: the window already offers the backup."""
+        if isinstance(value, LibraryDamaged):
+            print(f"lectern: {value}", file=sys.stderr)
+        else:
+            default_hook(kind, value, trace)  # type: ignore[arg-type]
+
+    sys.excepthook = quiet_damage
 
     def come_forward() -> None:
         print("lectern: another launch on this library asked this window to come forward", file=sys.stderr, flush=True)

@@ -51,6 +51,7 @@ IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves 
 
 class MainWindow(PaperActions, QMainWindow):
     damageFound = Signal(object)  # the LibraryDamaged error; the app offers the latest good backup
+    _damageHeard = Signal(object)  # from the library, on any thread
 
     def __init__(self, library: Library, settings: QSettings,
                  key_overrides: dict[str, tuple[str, ...]] | None = None, keymap_problems: list[str] | None = None) -> None:
@@ -110,6 +111,8 @@ class MainWindow(PaperActions, QMainWindow):
         self.checkpoint_timer.setInterval(IDLE_CHECKPOINT_MS)
         self.checkpoint_timer.timeout.connect(self.checkpoint)
         self.damage: LibraryDamaged | None = None
+        self._damageHeard.connect(self.library_damaged)
+        library.db.damage_listeners.append(self._damageHeard.emit)
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
         self.transfer = Transfer(self)
@@ -270,6 +273,8 @@ class MainWindow(PaperActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.related_timer.stop()  # no background work may start after the window closes
         self.checkpoint_timer.stop()
+        if self._damageHeard.emit in self.library.db.damage_listeners:
+            self.library.db.damage_listeners.remove(self._damageHeard.emit)
         self.notes.timer.stop()
         self.notes.flush()
         self.save_state()
@@ -434,7 +439,7 @@ class MainWindow(PaperActions, QMainWindow):
             return
         self.damage = error
         self.statusBar().showMessage(f"{error}")
-        self.damageFound.emit(error)
+        QTimer.singleShot(0, lambda: self.damageFound.emit(error))  # once the current key or paint is done
 
     def checkpoint(self) -> None:
         """When idle: move recent work from the -wal file into the library file."""
@@ -569,7 +574,10 @@ class MainWindow(PaperActions, QMainWindow):
         shown = self.detail.detail.paper.id if self.detail.detail is not None else None
         if paper_id is not None and paper_id == shown:
             return  # the same paper on another row (a sort, a search that kept it): nothing to redo
-        detail = self.library.paper(paper_id) if paper_id is not None else None
+        try:
+            detail = self.library.paper(paper_id) if paper_id is not None else None
+        except LibraryDamaged:  # the library has told the window; show no paper
+            detail = None
         self.detail.show_paper(detail)
         if detail is None or self.notes.paper_id != paper_id:
             self.notes.set_paper(paper_id if detail else None, detail.note if detail else "")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from core.changes import Changes
+from core.library_errors import LibraryDamaged
 from core.library import Library, PaperRow
 from core.search import Highlighter, SearchResult
 from desktop.untrusted import plain_tooltip
@@ -105,7 +106,10 @@ class PaperTableModel(QAbstractTableModel):
             if len(self._cache) > CACHE_LIMIT:
                 self._cache.clear()
             start = row - row % BLOCK
-            self._cache.update(self._library.rows(self._ids[start : start + BLOCK]))
+            try:
+                self._cache.update(self._library.rows(self._ids[start : start + BLOCK]))
+            except LibraryDamaged:  # the window hears of it from the library and offers the backup
+                return None
             cached = self._cache.get(paper_id)
         return cached
 

@@ -236,7 +236,12 @@ class Database:
                     raw.execute("ROLLBACK")
                 raise
             else:
-                raw.execute("COMMIT")
+                try:
+                    raw.execute("COMMIT")
+                except BaseException:  # a commit refused (disk full, busy): nothing of it stays
+                    if raw.in_transaction:
+                        raw.execute("ROLLBACK")
+                    raise
             finally:
                 state.depth, state.mode = 0, None
         except sqlite3.DatabaseError as exc:

@@ -438,6 +438,7 @@ class MainWindow(PaperActions, QMainWindow):
         if self.damage is not None:
             return
         self.damage = error
+        self.setWindowTitle(f"Lectern — {self.library.path.name} (damaged: nothing is saved)")
         self.statusBar().showMessage(f"{error}")
         QTimer.singleShot(0, lambda: self.damageFound.emit(error))  # once the current key or paint is done
 

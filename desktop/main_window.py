@@ -17,28 +17,28 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.changes import Changes, Progress
-from core.backups import backup_if_due
-from core.drafts import Drafts
-from core.library_errors import LibraryDamaged
-from core.library import Library
-from core.query import QueryError
-from core.bibtex import export_text
-from core.formats import md_escape
-from core.search import Highlighter, SearchResult
-from core.text import latex_to_text
+from core.domain.changes import Changes, Progress
+from core.store.backups import backup_if_due
+from core.store.drafts import Drafts
+from core.store.library_errors import LibraryDamaged
+from core.library.facade import Library
+from core.search.query import QueryError
+from core.formats.bibtex import export_text
+from core.formats.writers import md_escape
+from core.search.engine import Highlighter, SearchResult
+from core.text.latex import latex_to_text
 from desktop.bridge import LibrarySignals
-from desktop.commands import CommandRegistry
-from desktop.detail_pane import DetailPane
-from desktop.note_editor import NoteEditor
-from desktop.paper_actions import PaperActions
-from desktop.palette import CommandPalette, HelpOverlay
-from desktop.transfer import Transfer
+from desktop.actions.commands import CommandRegistry
+from desktop.views.detail_pane import DetailPane
+from desktop.views.note_editor import NoteEditor
+from desktop.actions.paper_actions import PaperActions
+from desktop.views.palette import CommandPalette, HelpOverlay
+from desktop.actions.transfer import Transfer
 from desktop.untrusted import information, warning
-from desktop.highlight import HighlightDelegate
-from desktop.search_bar import SearchBar
-from desktop.sidebar import LIST_ID_ROLE, Sidebar
-from desktop.table_model import COLUMNS, PaperTableModel
+from desktop.views.highlight import HighlightDelegate
+from desktop.views.search_bar import SearchBar
+from desktop.views.sidebar import LIST_ID_ROLE, Sidebar
+from desktop.views.table_model import COLUMNS, PaperTableModel
 from desktop.workers import Job, LatestOnly, ProgressRelay
 
 FIRST_SCREEN = 200

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.annotations import EditError
-from core.importing import load_default_library_if_new
-from core.library import Library
+from core.library.annotations import EditError
+from core.transfer.importing import load_default_library_if_new
+from core.library.facade import Library
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_delete_to_trash_restore_and_empty_with_undo(lib: Library) -> None:
 
 
 def test_arxiv_parsing() -> None:
-    from core.arxiv import parse_arxiv
+    from core.domain.arxiv import parse_arxiv
 
     assert parse_arxiv("2106.09685").year == 2021
     assert parse_arxiv("arXiv:2106.09685v2").id == "2106.09685"
@@ -187,7 +187,7 @@ def test_arxiv_parsing() -> None:
 
 
 def test_adding_a_paper_by_hand_can_be_undone(lib: Library) -> None:
-    from core.library import NewPaper
+    from core.library.facade import NewPaper
 
     paper_id, _ = lib.add_paper(NewPaper(title="My hand-added paper", authors="Doe, Jane", year=2024))
     assert lib.paper(paper_id).paper.citation_key == "doe2024Hand"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core.bibtex import BibOptions, export_file
-from core.importing import load_default_library_if_new
-from core.library import Library
+from core.formats.bibtex import BibOptions, export_file
+from core.transfer.importing import load_default_library_if_new
+from core.library.facade import Library
 from tests.fixtures.hostile import build_hostile
 
 TOOLS = ("bibtex", "biber", "pdflatex")

@@ -8,8 +8,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from core.drafts import Drafts, drafts_folder, recover
-from core.library import Library, NewPaper
+from core.store.drafts import Drafts, drafts_folder, recover
+from core.library.facade import Library, NewPaper
 
 
 def two_papers(library: Library) -> tuple[int, int]:

@@ -12,16 +12,16 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from core.bibtex import BibOptions, export_text
-from core.bibtex_import import BibError, parse_bibtex, read_bibtex
-from core.changes import CancelToken, Cancelled
+from core.formats.bibtex import BibOptions, export_text
+from core.formats.bibtex_import import BibError, parse_bibtex, read_bibtex
+from core.domain.changes import CancelToken, Cancelled
 from core.cli import build_parser, run
-from core.export import export, export_ids
-from core.formats import markdown_document, markdown_note_file
-from core.importing import find_duplicates, import_file, import_text, load_default_library_if_new
-from core.library import Library, NewPaper
-from core.listing import ListingError
-from core.text import latex_to_text
+from core.transfer.export import export, export_ids
+from core.formats.writers import markdown_document, markdown_note_file
+from core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
+from core.library.facade import Library, NewPaper
+from core.formats.listing import ListingError
+from core.text.latex import latex_to_text
 from tests.fixtures.hostile import build_hostile
 
 

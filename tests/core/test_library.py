@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.changes import CancelToken, Cancelled
-from core.citekeys import base_key, is_valid_key
-from core.db import LibraryError
-from core.importing import import_listing_file, load_default_library_if_new
-from core.library import Library, NewPaper
-from core.listing import ListingError, read_listing
-from core.migrations import SCHEMA_VERSION
+from core.domain.changes import CancelToken, Cancelled
+from core.domain.citekeys import base_key, is_valid_key
+from core.store.database import LibraryError
+from core.transfer.importing import import_listing_file, load_default_library_if_new
+from core.library.facade import Library, NewPaper
+from core.formats.listing import ListingError, read_listing
+from core.store.migrations import SCHEMA_VERSION
 from tests.conftest import DEFAULT_LISTING
 
 

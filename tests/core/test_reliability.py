@@ -18,15 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from core.bibtex_import import parse_bibtex
-from core.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
-from core.library_errors import LibraryDamaged, LibraryError
-from core.formats import md_escape
-from core.export import export
-from core.importing import import_file, load_default_library_if_new
-from core.library import Library, NewPaper
-from core.listing import ListingError, parse_listing, read_listing
-from core.texsafe import tex_escape
+from core.formats.bibtex_import import parse_bibtex
+from core.store.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
+from core.store.library_errors import LibraryDamaged, LibraryError
+from core.formats.writers import md_escape
+from core.transfer.export import export
+from core.transfer.importing import import_file, load_default_library_if_new
+from core.library.facade import Library, NewPaper
+from core.formats.listing import ListingError, parse_listing, read_listing
+from core.text.texsafe import tex_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,8 +61,8 @@ def write_listing(path: Path, count: int) -> None:
 IMPORT = """
 import sys
 from pathlib import Path
-from core.library import Library
-from core.importing import import_file
+from core.library.facade import Library
+from core.transfer.importing import import_file
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 import_file(lib, Path(sys.argv[2]))
@@ -87,7 +87,7 @@ def test_kill_9_mid_import_leaves_the_file_whole_or_absent(tmp_path: Path, delay
 REBUILD = """
 import sys
 from pathlib import Path
-from core.library import Library
+from core.library.facade import Library
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:
@@ -110,8 +110,8 @@ def test_kill_9_mid_index_rebuild_leaves_a_whole_index(tmp_path: Path) -> None:
 EXPORT = """
 import sys
 from pathlib import Path
-from core.library import Library
-from core.export import export
+from core.library.facade import Library
+from core.transfer.export import export
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:

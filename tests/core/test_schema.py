@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401  (registers the tables)
-from core import db as core_db
-from core.backups import backup_dir
-from core.library import Library
+import core.store.models  # noqa: F401  (registers the tables)
+from core.store import database as core_db
+from core.store.backups import backup_dir
+from core.library.facade import Library
 
 
 def test_migrated_schema_has_every_model_column(library_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_a_failing_migration_leaves_the_library_as_it_was(library_path: Path, mo
 
 
 def core_db_paper():
-    from core.library import NewPaper
+    from core.library.facade import NewPaper
 
     return NewPaper(title="Kept", abstract="A note-worthy paper.")
 
@@ -82,7 +82,7 @@ def test_a_library_from_before_schema_5_opens_and_indexes_new_papers(library_pat
     )
     conn.close()
     with Library.open(library_path) as library:
-        from core.library import NewPaper
+        from core.library.facade import NewPaper
 
         library.add_papers([NewPaper(title="Graph networks for zebrafish behaviour")])
         (paper_id,) = library.search("zebrafish").ids

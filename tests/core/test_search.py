@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.importing import load_default_library_if_new
-from core.library import Library, NewPaper
-from core.query import QueryError, compile_query
-from core.search import Highlighter
+from core.transfer.importing import load_default_library_if_new
+from core.library.facade import Library, NewPaper
+from core.search.query import QueryError, compile_query
+from core.search.engine import Highlighter
 
 
 @pytest.fixture(scope="module")

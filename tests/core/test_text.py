@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.text import find_links, latex_to_text
+from core.text.latex import find_links, latex_to_text
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.db import configure_connection
-from core.importing import import_file, import_text
-from core.library import Library, NewPaper
-from core.undo import UndoError
+from core.store.database import configure_connection
+from core.transfer.importing import import_file, import_text
+from core.library.facade import Library, NewPaper
+from core.store.undo import UndoError
 
 
 def dump(lib: Library) -> dict[str, list[tuple]]:
@@ -182,7 +182,7 @@ def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
 
 
 def test_add_paper_with_a_bad_field_adds_nothing(lib: Library) -> None:
-    from core.annotations import EditError
+    from core.library.annotations import EditError
 
     start = dump(lib)
     with pytest.raises(EditError, match="year"):

@@ -8,10 +8,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.app import open_window
-from desktop.dialogs import ListCompleter, TagDialog
+from desktop.views.dialogs import ListCompleter, TagDialog
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
-from desktop.table_model import COLUMNS
+from desktop.views.table_model import COLUMNS
 
 
 def select_rows(win: MainWindow, rows: list[int]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from desktop.commands import COMMANDS, README_MARKERS, keyboard_markdown
+from desktop.actions.commands import COMMANDS, README_MARKERS, keyboard_markdown
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
 
@@ -19,7 +19,7 @@ def test_readme_keyboard_table_matches_the_registry() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = README_MARKERS
     table = text.split(start, 1)[1].split(end, 1)[0]
-    assert table == keyboard_markdown(), "run: .venv/bin/python -m desktop.commands README.md"
+    assert table == keyboard_markdown(), "run: .venv/bin/python -m desktop.actions.commands README.md"
 
 
 def test_no_two_commands_share_a_key() -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core.drafts import Drafts
-from core.importing import load_default_library_if_new
-from core.library import Library
+from core.store.drafts import Drafts
+from core.transfer.importing import load_default_library_if_new
+from core.library.facade import Library
 from desktop.app import open_window
 from desktop.main_window import MainWindow
-from desktop.note_editor import DRAFT_MS, RETRY_MS
+from desktop.views.note_editor import DRAFT_MS, RETRY_MS
 from tests.desktop.conftest import activate
 from tests.desktop.test_search_ui import type_query
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
-from desktop.sidebar import SCOPE_ROLE
-from desktop.table_model import HIGHLIGHT_ROLE
+from desktop.views.sidebar import SCOPE_ROLE
+from desktop.views.table_model import HIGHLIGHT_ROLE
 
 
 def titles(win: MainWindow) -> list[str]:

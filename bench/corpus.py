@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.library.facade import NewPaper  # noqa: E402
+from core.domain.records import NewPaper  # noqa: E402
 from core.formats.listing import read_listing  # noqa: E402
 from core.store.paths import default_listing_path  # noqa: E402
 

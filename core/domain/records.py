@@ -51,3 +51,18 @@ class PaperRecord:
             starred=bool(row["starred"]), status=row["status"], read_at=stored_time(row["read_at"]),
             deleted_at=stored_time(row["deleted_at"]),
         )
+
+
+@dataclass(frozen=True)
+class NewPaper:
+    """A paper to add; the citation key is generated when not given."""
+
+    title: str
+    abstract: str = ""
+    authors: str = ""
+    year: int | None = None
+    venue: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    citation_key: str | None = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.domain.arxiv import parse_arxiv
-from core.library.facade import NewPaper
+from core.domain.records import NewPaper
 from core.formats.listing import read_input_bytes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

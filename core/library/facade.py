@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Literal
 
 
-from core.library.annotations import Annotations, now_text
+from core.library.annotations import Annotations
+from core.library.rows import now_text
 from core.domain.changes import CancelToken, Changes, Progress
 from core.domain.citekeys import generate_keys
+from core.domain.identity import normal_title
 from core.store.database import Database
 from core.store.migrations import FTS_OBJECTS
 from core.search.query import CompiledQuery, compile_query
@@ -23,7 +25,7 @@ from core.search.related import RelatedPaper, related_papers
 from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.search.spelling import Vocabulary
 from core.store.undo import UndoStack, log_inserted, paused
-from core.domain.records import PAPER_COLUMNS, PaperRecord, stored_time
+from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, stored_time
 from core.text.latex import find_links, latex_to_text
 
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
@@ -35,21 +37,6 @@ ProgressFn = Callable[[Progress], None]
 def utcnow() -> datetime:
     """The current time in UTC (timestamps are stored timezone-aware)."""
     return datetime.now(timezone.utc)
-
-
-@dataclass(frozen=True)
-class NewPaper:
-    """A paper to add; the citation key is generated when not given."""
-
-    title: str
-    abstract: str = ""
-    authors: str = ""
-    year: int | None = None
-    venue: str = ""
-    arxiv_id: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    citation_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,7 +303,6 @@ class Library(Annotations):
 
     def identity_index(self) -> dict[str, dict[str, int]]:
         """What identifies a paper -> its id: DOI, arXiv id, citation key, normal title."""
-        from core.transfer.importing import normal_title
 
         index: dict[str, dict[str, int]] = {"DOI": {}, "arXiv id": {}, "citation key": {}, "title": {}}
         with self.db.read() as conn:

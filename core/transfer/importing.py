@@ -12,11 +12,12 @@ from typing import Literal
 from core.domain.arxiv import parse_arxiv
 from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from core.domain.changes import CancelToken, Changes
-from core.domain.citekeys import ascii_fold, is_valid_key
-from core.library.facade import Library, NewPaper, ProgressFn
+from core.domain.citekeys import is_valid_key
+from core.domain.identity import normal_title
+from core.domain.records import NewPaper
+from core.library.facade import Library, ProgressFn
 from core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
 from core.store.paths import default_listing_path
-from core.text.latex import latex_to_text
 
 SEEDED_KEY = "default_library_loaded"
 
@@ -78,14 +79,6 @@ def import_label(added: int, merged: int = 0) -> str:
 # -- files of any supported kind -------------------------------------------------
 
 DuplicatePolicy = Literal["skip", "merge", "import"]
-_TITLE_NORMAL = re.compile(r"[^a-z0-9]+")
-
-
-def normal_title(title: str) -> str:
-    """A title compared for duplicates: LaTeX rendered, accents, case and punctuation aside."""
-    return _TITLE_NORMAL.sub("", ascii_fold(latex_to_text(title)).lower())
-
-
 @dataclass(frozen=True)
 class Duplicate:
     index: int  # position in the papers being imported

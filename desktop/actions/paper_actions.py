@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from core.library.annotations import EditError
+from core.library.rows import EditError
 from core.domain.changes import Changes
 from core.store.library_errors import LibraryDamaged, LibraryError
-from core.library.facade import NewPaper
+from core.domain.records import NewPaper
 from core.domain.links import paper_link
 from core.store.undo import UndoError
 from desktop.views.dialogs import ListDialog, PaperDialog, TagDialog

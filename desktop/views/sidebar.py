@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from core.library.annotations import ListRow, TagRow
+from core.library.rows import ListRow, TagRow
 from core.library.facade import SavedSearchRow
 from desktop.untrusted import plain_tooltip
 

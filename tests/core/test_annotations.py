@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.library.annotations import EditError
+from core.library.rows import EditError
 from core.transfer.importing import load_default_library_if_new
 from core.library.facade import Library
 
@@ -187,7 +187,7 @@ def test_arxiv_parsing() -> None:
 
 
 def test_adding_a_paper_by_hand_can_be_undone(lib: Library) -> None:
-    from core.library.facade import NewPaper
+    from core.domain.records import NewPaper
 
     paper_id, _ = lib.add_paper(NewPaper(title="My hand-added paper", authors="Doe, Jane", year=2024))
     assert lib.paper(paper_id).paper.citation_key == "doe2024Hand"

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from core.store.drafts import Drafts, drafts_folder, recover
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 
 
 def two_papers(library: Library) -> tuple[int, int]:

@@ -19,7 +19,8 @@ from core.cli import build_parser, run
 from core.transfer.export import export, export_ids
 from core.formats.writers import markdown_document, markdown_note_file
 from core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from core.formats.listing import ListingError
 from core.text.latex import latex_to_text
 from tests.fixtures.hostile import build_hostile

@@ -14,7 +14,8 @@ from core.domain.changes import CancelToken, Cancelled
 from core.domain.citekeys import base_key, is_valid_key
 from core.store.database import LibraryError
 from core.transfer.importing import import_listing_file, load_default_library_if_new
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from core.formats.listing import ListingError, read_listing
 from core.store.migrations import SCHEMA_VERSION
 from tests.conftest import DEFAULT_LISTING

@@ -24,7 +24,8 @@ from core.store.library_errors import LibraryDamaged, LibraryError
 from core.formats.writers import md_escape
 from core.transfer.export import export
 from core.transfer.importing import import_file, load_default_library_if_new
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from core.formats.listing import ListingError, parse_listing, read_listing
 from core.text.texsafe import tex_escape
 

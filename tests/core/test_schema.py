@@ -62,7 +62,7 @@ def test_a_failing_migration_leaves_the_library_as_it_was(library_path: Path, mo
 
 
 def core_db_paper():
-    from core.library.facade import NewPaper
+    from core.domain.records import NewPaper
 
     return NewPaper(title="Kept", abstract="A note-worthy paper.")
 
@@ -82,7 +82,7 @@ def test_a_library_from_before_schema_5_opens_and_indexes_new_papers(library_pat
     )
     conn.close()
     with Library.open(library_path) as library:
-        from core.library.facade import NewPaper
+        from core.domain.records import NewPaper
 
         library.add_papers([NewPaper(title="Graph networks for zebrafish behaviour")])
         (paper_id,) = library.search("zebrafish").ids

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.transfer.importing import load_default_library_if_new
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from core.search.query import QueryError, compile_query
 from core.search.engine import Highlighter
 

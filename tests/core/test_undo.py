@@ -11,7 +11,8 @@ import pytest
 
 from core.store.database import configure_connection
 from core.transfer.importing import import_file, import_text
-from core.library.facade import Library, NewPaper
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from core.store.undo import UndoError
 
 
@@ -182,7 +183,7 @@ def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
 
 
 def test_add_paper_with_a_bad_field_adds_nothing(lib: Library) -> None:
-    from core.library.annotations import EditError
+    from core.library.rows import EditError
 
     start = dump(lib)
     with pytest.raises(EditError, match="year"):

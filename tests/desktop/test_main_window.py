@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core.library.facade import NewPaper
+from core.domain.records import NewPaper
 from desktop.app import open_window
 from desktop.main_window import MainWindow
 from desktop.views.table_model import COLUMNS

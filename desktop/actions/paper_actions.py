@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
@@ -22,15 +21,9 @@ from desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
 from desktop.views.table_model import COLUMNS
 from desktop.untrusted import ask, open_link, warning
 
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+class PaperActions:
+    """Methods of MainWindow for annotating and editing papers (it supplies the table, model and library)."""
 
-    _Base = MainWindow
-else:
-    _Base = object
-
-
-class PaperActions(_Base):
     # -- annotating ---------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())

@@ -5,11 +5,11 @@ message that says what failed and where."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QProgressDialog,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMainWindow, QMessageBox, QProgressDialog,
 )
 
 from core.formats.bibtex_import import BibError
@@ -19,9 +19,6 @@ from core.transfer.importing import ImportReport, find_duplicates, import_bib, p
 from core.formats.listing import ListingError
 from desktop.untrusted import Icon, message_box, warning
 from desktop.workers import Job, LatestOnly, ProgressRelay
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
 
 EXPORT_FORMATS = [
     ("BibTeX (UTF-8, for biber or modern bibtex)", "bibtex", False),
@@ -37,7 +34,9 @@ EXPORT_FORMATS = [
 class Transfer:
     """Runs one import or export at a time for a window."""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: QMainWindow) -> None:
+        """`window` is the MainWindow (library, model, signals, selected_ids, shown_ids); typed
+        as its Qt base so this module does not import the window that imports it."""
         self.window = window
         self.worker = LatestOnly(self._done, self._failed, window)
         self.relay = ProgressRelay(window)

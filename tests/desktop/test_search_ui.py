@@ -115,7 +115,7 @@ def test_slash_focuses_search_and_esc_clears_it(qtbot, window: MainWindow) -> No
 
 def test_saved_search_appears_in_the_sidebar_and_stays_live(qtbot, window: MainWindow, monkeypatch) -> None:
     type_query(qtbot, window, "portuguese")
-    monkeypatch.setattr("desktop.main_window.QInputDialog.getText", lambda *a, **k: ("Portuguese", True))
+    monkeypatch.setattr("desktop.actions.searching.QInputDialog.getText", lambda *a, **k: ("Portuguese", True))
     window.commands.run("search.save")
     root = window.sidebar.searches_root
     assert root.childCount() == 1 and root.child(0).text(0) == "Portuguese"

@@ -29,7 +29,7 @@ from core.library.facade import Library
 from core.formats.listing import ListingError, parse_listing, read_listing
 from core.text.texsafe import tex_escape
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def integrity_ok(path: Path) -> bool:

@@ -16,7 +16,7 @@ from desktop.app import open_window
 from desktop.main_window import MainWindow
 from desktop.views.note_editor import DRAFT_MS, RETRY_MS
 from tests.desktop.conftest import activate
-from tests.desktop.test_search_ui import type_query
+from tests.desktop.actions.test_searching_ui import type_query
 
 
 def disk_full(*_args: object) -> None:

@@ -12,7 +12,7 @@ from desktop.actions.commands import COMMANDS, README_MARKERS, keyboard_markdown
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_readme_keyboard_table_matches_the_registry() -> None:

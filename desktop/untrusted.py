@@ -1,5 +1,5 @@
 """Showing untrusted text (imported files, notes, typed names) in Qt without
-letting it act (DESIGN.md pattern 8): message boxes in plain text, tooltips
+letting it act: message boxes in plain text, tooltips
 that render literally, and the one place links are opened. Every QMessageBox
 in desktop/ is made here (a test checks it), so none can render a crafted
 `<a href=file:...>` or `<img src=...>` from a file's text."""

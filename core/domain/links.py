@@ -1,4 +1,4 @@
-"""Which links Lectern opens without asking (DESIGN.md pattern 8).
+"""Which links Lectern opens without asking.
 
 A link from an imported file or a note is untrusted: `file:`, `javascript:`,
 `smb:` or a relative path handed to the desktop could open a local file or

@@ -1,5 +1,5 @@
 """The paper table: a list of ids in display order (sorted in SQL by the core)
-plus rows fetched lazily in blocks and cached (DESIGN.md pattern 2)."""
+plus rows fetched lazily in blocks and cached, so a large library opens at once."""
 
 from __future__ import annotations
 

@@ -137,3 +137,9 @@ def test_every_core_package_is_placed_in_a_layer() -> None:
 def test_no_import_cycle_in_core_or_desktop() -> None:
     for top in ("core", "desktop"):
         assert _cycles(_graph(top)) == [], f"import cycle in {top}/"
+
+
+def test_no_module_in_core_or_desktop_is_over_500_lines() -> None:
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for top in ("core", "desktop") for p in sorted((ROOT / top).rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
+    assert long == []

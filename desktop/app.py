@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 from core import __version__
 from core.cli import build_parser, run
 from core.cli import library_path as cli_library_path
-from core.paths import state_dir
+from core.store.paths import state_dir
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from core.backups import BackupInfo
+    from core.store.backups import BackupInfo
     from desktop.main_window import MainWindow
 
 
@@ -25,12 +25,12 @@ def open_window(library_path: Path) -> "MainWindow":
     list into a new one, and build the main window. Raises LibraryError."""
     from PySide6.QtCore import QSettings, QTimer
 
-    from core.keymap import keymap_path, load_keymap
-    from desktop.commands import SPECS
+    from core.store.keymap import keymap_path, load_keymap
+    from desktop.actions.commands import SPECS
 
-    from core.importing import load_default_library_if_new
-    from core.library import Library
-    from core.listing import ListingError
+    from core.transfer.importing import load_default_library_if_new
+    from core.library.facade import Library
+    from core.formats.listing import ListingError
     from desktop.main_window import MainWindow
     from desktop.untrusted import Icon, message_box, warning
 
@@ -53,7 +53,7 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
     """The library is damaged: say so, and offer its latest backup that passes
     SQLite's check, named by file, date and paper count. None when there is
     none or the user says No; nothing is changed here."""
-    from core.backups import backup_dir, latest_good_backup
+    from core.store.backups import backup_dir, latest_good_backup
     from desktop.untrusted import ask, critical
 
     print(f"lectern: {error}", file=sys.stderr)
@@ -72,8 +72,8 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
 
 def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | None":
     """Put `backup` in place of the (closed) library and open a window on it."""
-    from core.backups import restore_backup
-    from core.library_errors import LibraryError
+    from core.store.backups import restore_backup
+    from core.store.library_errors import LibraryError
     from desktop.untrusted import critical
 
     try:
@@ -88,8 +88,8 @@ def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | 
 def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
     """A library that could not open because it is damaged: offer its backup,
     restore it if the user agrees, and open the window on it."""
-    from core.library_errors import LibraryError
-    from core.library_file import real_library_path
+    from core.store.library_errors import LibraryError
+    from core.store.library_file import real_library_path
 
     try:
         library_path = real_library_path(library_path)
@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from core.library_errors import LibraryDamaged, LibraryError
-    from core.paths import resource_path
+    from core.store.library_errors import LibraryDamaged, LibraryError
+    from core.store.paths import resource_path
     from desktop.single_instance import SingleInstance
     from desktop.untrusted import critical
 

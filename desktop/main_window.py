@@ -3,7 +3,6 @@ status bar; commands from the registry; searches run off the GUI thread."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 
@@ -12,36 +11,33 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QInputDialog, QLabel, QMainWindow, QSplitter, QTableView,
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
 from core import __version__
-from core.changes import Changes, Progress
-from core.backups import backup_if_due
-from core.drafts import Drafts
-from core.library_errors import LibraryDamaged
-from core.library import Library
-from core.query import QueryError
-from core.bibtex import export_text
-from core.formats import md_escape
-from core.search import Highlighter, SearchResult
-from core.text import latex_to_text
+from core.domain.changes import Changes
+from core.store.drafts import Drafts
+from core.store.library_errors import LibraryDamaged
+from core.library.facade import Library
+from core.formats.bibtex import export_text
+from core.formats.writers import md_escape
+from core.text.latex import latex_to_text
 from desktop.bridge import LibrarySignals
-from desktop.commands import CommandRegistry
-from desktop.detail_pane import DetailPane
-from desktop.note_editor import NoteEditor
-from desktop.paper_actions import PaperActions
-from desktop.palette import CommandPalette, HelpOverlay
-from desktop.transfer import Transfer
-from desktop.untrusted import information, warning
-from desktop.highlight import HighlightDelegate
-from desktop.search_bar import SearchBar
-from desktop.sidebar import LIST_ID_ROLE, Sidebar
-from desktop.table_model import COLUMNS, PaperTableModel
-from desktop.workers import Job, LatestOnly, ProgressRelay
+from desktop.actions.commands import CommandRegistry
+from desktop.views.detail_pane import DetailPane
+from desktop.views.note_editor import NoteEditor
+from desktop.actions.paper_actions import PaperActions
+from desktop.actions.searching import SearchActions
+from desktop.views.palette import CommandPalette, HelpOverlay
+from desktop.actions.transfer import Transfer
+from desktop.untrusted import information
+from desktop.views.highlight import HighlightDelegate
+from desktop.views.search_bar import SearchBar
+from desktop.views.sidebar import Sidebar
+from desktop.views.table_model import COLUMNS, PaperTableModel
+from desktop.workers import LatestOnly, ProgressRelay
 
-FIRST_SCREEN = 200
 STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in the background (100k ids: 50-80 ms)
 RELATED_DELAY_MS = 250
 
@@ -49,7 +45,7 @@ RELATED_DELAY_MS = 250
 IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves into the library file
 
 
-class MainWindow(PaperActions, QMainWindow):
+class MainWindow(PaperActions, SearchActions, QMainWindow):
     damageFound = Signal(object)  # the LibraryDamaged error; the app offers the latest good backup
     _damageHeard = Signal(object)  # from the library, on any thread
 
@@ -319,167 +315,6 @@ class MainWindow(PaperActions, QMainWindow):
         if row is not None:
             self.go_to_row(row)
 
-    # -- search ---------------------------------------------------------------
-    def focus_search(self) -> None:
-        self.search_bar.box.setFocus()
-        self.search_bar.box.selectAll()
-
-    def leave_search(self) -> None:
-        if self.search_bar.text():
-            self.search_bar.set_text("")
-        self.table.setFocus()
-
-    def _query_edited(self, text: str) -> None:
-        self.run_search(text, typing=True)
-
-    def _scope_chosen(self, scope: str) -> None:
-        if self.hide_triaged:
-            scope = f"({scope}) status:unread" if scope else "status:unread"
-        self.model.scope = scope
-        list_id = self.sidebar.current_value(LIST_ID_ROLE)
-        self.model.list_id = int(list_id) if list_id is not None else None
-        if self.model.list_id is not None:
-            self.model.sort_key = None  # a reading list shows the user's order
-        elif self.model.sort_key is None and not self.search_bar.text().strip():
-            self.model.sort_key = "added"
-        self.run_search(self.search_bar.text(), typing=False)
-
-    def run_search(self, text: str, typing: bool = False, first_screen: int | None = FIRST_SCREEN) -> None:
-        """Ask a worker for the papers matching `text` in the current view
-        (a long result: its first screen, then the rest)."""
-        text, scope, sort, descending = self.model.search_request(text)
-        self.table.horizontalHeader().setSortIndicatorShown(sort is not None)
-        library = self.library
-
-        def search(job: Job) -> SearchResult:
-            kwargs = dict(scope=scope, sort=sort, descending=descending, typing=typing, cancel=job.cancel,
-                          suggest_spelling=False)
-            result = library.search(text, first_screen=first_screen, **kwargs)
-            if not result.complete:
-                job.post(result)  # the first screen now; every match ranked next
-                result = library.search(text, **kwargs)
-            if not result.ids and result.query.match:
-                job.post(result)  # "no papers" now; the spelling suggestion next
-                result.suggestion = library.suggestion(text)
-            return result
-
-        self.searcher.submit(search)
-
-    def _search_done(self, result: SearchResult) -> None:
-        selected = self._selection_to_keep or self.current_paper_id()
-        self.model.show_result(result)
-        count = len(result.ids)
-        if count == 0 and result.suggestion:
-            self.search_bar.show_message("No papers match.", result.suggestion)
-        elif count == 0 and (result.text.strip() or self.model.scope):
-            self.search_bar.show_message("No papers match.")
-        else:
-            self.search_bar.show_message("")
-        self.detail.set_highlighter(_detail_highlighter(result))
-        row = self.model.row_of(selected) if selected is not None else None
-        # A first screen may not hold the selected paper yet: the rest decides.
-        self._selection_to_keep = selected if row is None and not result.complete else None
-        self.go_to_row(row if row is not None else 0)
-        if count == 0:
-            self.detail.show_paper(None)
-        self._update_count()
-
-    def _search_failed(self, error: Exception) -> None:
-        if isinstance(error, LibraryDamaged):
-            self.library_damaged(error)
-        elif isinstance(error, QueryError):
-            self.search_bar.show_message(str(error))
-        else:
-            self.search_bar.show_message("Search failed; checking the search index…")
-            self.check_search_index()
-
-    # -- search index health ----------------------------------------------------
-    def check_search_index(self) -> None:
-        """Off the GUI thread: check the whole file (SQLite's quick_check), then
-        the search index (rebuilt if damaged), then take the daily backup. A
-        damaged file is neither rebuilt nor backed up: the damage path takes over."""
-        library = self.library
-        relay = self.index_progress
-
-        def check_and_repair(job: Job) -> str | None:
-            library.db.check()
-            problem = library.check_search_index()
-            if problem:
-                relay.report(Progress(0, 0, f"Rebuilding the search index ({problem})"))
-                library.rebuild_search_index(progress=relay.report)
-            try:
-                backup_if_due(library.path)  # the daily backup, checked before it is kept
-            except LibraryDamaged as exc:
-                raise library.db.damaged(str(exc)) from None
-            except (OSError, sqlite3.Error) as exc:
-                relay.report(Progress(0, 0, f"No backup taken today ({exc})"))
-            return problem
-
-        self.index_worker.submit(check_and_repair)
-
-    def _show_progress(self, progress: Progress) -> None:
-        counts = f": {progress.done:,} of {progress.total:,} papers" if progress.total else ""
-        self.statusBar().showMessage(f"{progress.message}{counts}…")
-
-    def _index_checked(self, problem: str | None) -> None:
-        if problem:
-            self.statusBar().showMessage(f"The search index was rebuilt ({problem}).", 8000)
-            self.run_search(self.search_bar.text())
-
-    def _index_failed(self, error: Exception) -> None:
-        if isinstance(error, LibraryDamaged):
-            self.library_damaged(error)
-        else:
-            self.statusBar().showMessage(f"The search index could not be rebuilt: {error}")
-
-    def library_damaged(self, error: LibraryDamaged) -> None:
-        """Damage was found (by the background check or a read that hit it):
-        writing stops, and the app offers the latest good backup, once."""
-        if self.damage is not None:
-            return
-        self.damage = error
-        self.setWindowTitle(f"Lectern — {self.library.path.name} (damaged: nothing is saved)")
-        self.statusBar().showMessage(f"{error}")
-        QTimer.singleShot(0, lambda: self.damageFound.emit(error))  # once the current key or paint is done
-
-    def checkpoint(self) -> None:
-        """When idle: move recent work from the -wal file into the library file."""
-        if self.damage is None and not self.library.db.closed:
-            library = self.library
-            self.upkeep_worker.submit(lambda job: library.db.checkpoint())
-
-    def _upkeep_failed(self, error: Exception) -> None:
-        if isinstance(error, LibraryDamaged):
-            self.library_damaged(error)
-
-    def step_match(self, step: int) -> None:
-        """n/N: the next match in this paper, then the first in the next paper."""
-        pane = self.detail
-        at_edge = pane.current_match == (len(pane.match_spans) - 1 if step > 0 else 0)
-        if pane.match_spans and not (at_edge and pane.current_match != -1):
-            pane.step_match(step)
-            return
-        if self.model.rowCount() > 1:
-            self.move_rows(step)
-            if step < 0:
-                pane.current_match = 0
-            pane.step_match(step)
-
-    def save_search(self) -> None:
-        query = self.search_bar.text().strip()
-        if not query:
-            self.statusBar().showMessage("Type a search first, then save it.", 4000)
-            return
-        name, ok = QInputDialog.getText(self, "Save search", "Name for this search:", text=query)
-        if not ok or not name.strip():
-            return
-        try:
-            self.signals.publish(self.library.save_search(name, query))
-        except (QueryError, ValueError) as exc:
-            warning(self, "Search not saved", str(exc))
-            return
-        self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000)
-
     # -- keyboard extras -------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """After the first key of a multi-key command (`g` of `g g`), show what can follow."""
@@ -623,9 +458,3 @@ class MainWindow(PaperActions, QMainWindow):
             self.count_label.setText(f"{shown} {noun} of {self.library.count()}")
         else:
             self.count_label.setText(f"{shown} {noun}")
-
-
-def _detail_highlighter(result: SearchResult) -> Highlighter:
-    title = Highlighter.for_field(result.query, "title")
-    abstract = Highlighter.for_field(result.query, "abstract")
-    return Highlighter(stems=title.stems | abstract.stems, prefixes=title.prefixes + abstract.prefixes)

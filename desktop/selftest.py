@@ -15,12 +15,12 @@ def self_test() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from core.bibtex import export_file
-    from core.bibtex_import import parse_bibtex
-    from core.markdown import note_html
-    from core.importing import load_default_library_if_new
-    from core.library import Library
-    from core.paths import default_listing_path, resource_path
+    from core.formats.bibtex import export_file
+    from core.formats.bibtex_import import parse_bibtex
+    from core.text.markdown import note_html
+    from core.transfer.importing import load_default_library_if_new
+    from core.library.facade import Library
+    from core.store.paths import default_listing_path, resource_path
     from desktop.main_window import MainWindow
 
     step = "starting"

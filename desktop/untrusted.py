@@ -1,5 +1,5 @@
 """Showing untrusted text (imported files, notes, typed names) in Qt without
-letting it act (DESIGN.md pattern 8): message boxes in plain text, tooltips
+letting it act: message boxes in plain text, tooltips
 that render literally, and the one place links are opened. Every QMessageBox
 in desktop/ is made here (a test checks it), so none can render a crafted
 `<a href=file:...>` or `<img src=...>` from a file's text."""
@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.links import check_link
+from core.domain.links import check_link
 
 Icon = QMessageBox.Icon
 Button = QMessageBox.StandardButton

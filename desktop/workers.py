@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from core.changes import CancelToken, Cancelled
+from core.domain.changes import CancelToken, Cancelled
 
 
 class _Relay(QObject):

@@ -12,12 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-import core.db
-from core.backups import backup, backup_dir
-from core.importing import load_default_library_if_new
-from core.library import Library, NewPaper
+import core.store.database
+from core.store.backups import backup, backup_dir
+from core.transfer.importing import load_default_library_if_new
+from core.domain.records import NewPaper
+from core.library.facade import Library
 from desktop.app import main, offer_backup, open_window
-from tests.core.test_library_safety import damage_pages, many_papers, titles
+from tests.core.store.test_library_safety import damage_pages, many_papers, titles
 
 
 def test_a_locked_library_says_in_use_and_offers_no_restore(qtbot, library_path: Path, message_boxes,
@@ -26,7 +27,7 @@ def test_a_locked_library_says_in_use_and_offers_no_restore(qtbot, library_path:
         load_default_library_if_new(lib)
     backup(library_path, "daily")
     before = library_path.read_bytes()
-    monkeypatch.setattr(core.db, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(library_path)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core.library import NewPaper
+from core.domain.records import NewPaper
 from desktop.app import open_window
 from desktop.main_window import MainWindow
-from desktop.table_model import COLUMNS
+from desktop.views.table_model import COLUMNS
 
 TITLE = COLUMNS.index(("title", "Title"))
 
@@ -134,7 +134,7 @@ def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
 
 
 def test_a_large_library_opens_on_its_first_rows_then_lists_every_paper(qtbot, library_path: Path) -> None:
-    from core.library import Library
+    from core.library.facade import Library
     from desktop.main_window import STARTUP_ROWS
 
     with Library.open(library_path) as library:

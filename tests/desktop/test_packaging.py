@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core import paths
-from core.instance_lock import InstanceLock
+from core.store import paths
+from core.store.instance_lock import InstanceLock
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = bool(os.environ.get("CI"))

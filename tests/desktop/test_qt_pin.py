@@ -1,5 +1,5 @@
 """PySide6 6.12.0 over-releases None on every void call on Python 3.11 and the
-process dies after a few thousand calls; the pin keeps it out (DESIGN.md)."""
+process dies after a few thousand calls; the pin in pyproject.toml keeps it out."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from core.db import configure_connection
-from core.importing import import_text
-from desktop.dialogs import PaperDialog
+from core.store.database import configure_connection
+from core.transfer.importing import import_text
+from desktop.views.dialogs import PaperDialog
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
 

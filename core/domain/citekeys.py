@@ -1,0 +1,103 @@
+"""Citation keys: generated once from author, year and title, stored, and never
+regenerated on edit. Unique case-insensitively, `[A-Za-z0-9_-:]` only."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from core.text.latex import latex_to_text
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_:-]+$")
+MAX_KEY_CHARS = 48
+_STOP_WORDS = frozenset(
+    "a an the of on in for and or to with from via toward towards is are be by at as into "
+    "using use do does can we our my your what how why when which its it this that not no".split()
+)
+_DIGIT_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+# The words of a key are the runs of [A-Za-z0-9]; bytes.translate + split
+# finds them 4x faster than a regular expression.
+_NOT_WORD = bytes(b if chr(b).isascii() and chr(b).isalnum() else 32 for b in range(256))
+
+
+def ascii_fold(text: str) -> str:
+    """`Sabiá` -> `Sabia`: drop accents and anything outside ASCII."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def _words(text: str) -> list[str]:
+    plain = ascii_fold(latex_to_text(text))
+    if "." in plain:
+        plain = _DIGIT_DOT.sub("", plain)
+    return plain.encode("ascii").translate(_NOT_WORD).decode("ascii").split()
+
+
+def _significant(title: str) -> list[str]:
+    words = _words(title)
+    kept = [w for w in words if w.lower() not in _STOP_WORDS]
+    return kept or words
+
+
+def first_author_surname(authors: str) -> str:
+    """The first author's surname from "Last, First and ..." or "First Last and ..."."""
+    first = re.split(r"\s+and\s+", authors.strip(), maxsplit=1)[0].strip()
+    if not first:
+        return ""
+    surname = first.split(",", 1)[0] if "," in first else first.split()[-1]
+    return "".join(_words(surname))
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def base_key(title: str, authors: str = "", year: int | None = None) -> str:
+    """The key pattern: author + year + first significant title word, or the
+    first three significant title words when there are no authors."""
+    words = _significant(title)
+    surname = first_author_surname(authors)
+    if surname:
+        key = surname.lower() + (str(year) if year else "") + (_cap(words[0]) if words else "")
+    else:
+        key = "".join(_cap(w) for w in words[:3]) + (str(year) if year else "")
+    return (key or "paper")[:MAX_KEY_CHARS]
+
+
+def _suffix(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa, ..."""
+    suffix = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        suffix = chr(ord("a") + r) + suffix
+    return suffix
+
+
+def unique_key(base: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
+    """`base`, or `base` with the first free suffix a..z, aa..; `taken` holds
+    lower-cased keys and gets the new one added. `tried` remembers, across
+    calls, how many suffixes of a base are taken (keys are only ever added),
+    so 1,000 papers with one base cost 1,000 probes, not 500,000."""
+    n = tried.get(base.lower(), 0) if tried is not None else 0
+    candidate = base + _suffix(n)
+    while candidate.lower() in taken:
+        n += 1
+        candidate = base + _suffix(n)
+    if tried is not None:
+        tried[base.lower()] = n
+    taken.add(candidate.lower())
+    return candidate
+
+
+def is_valid_key(key: str) -> bool:
+    """Keys users type must stay usable in LaTeX and BibTeX files."""
+    return bool(KEY_RE.match(key)) and len(key) <= 200
+
+
+def generate_keys(items: Iterable[tuple[str, str, int | None]], taken: set[str]) -> list[str]:
+    """Unique keys for (title, authors, year) items, given the keys already taken."""
+    tried: dict[str, int] = {}
+    return [unique_key(base_key(t, a, y), taken, tried) for t, a, y in items]

@@ -1,0 +1,68 @@
+"""A paper as read from the library: a plain dataclass with the columns of the
+`paper` table (declared in core/store/models.py). Reads build these directly from
+SQLite rows: validating through SQLModel cost 0.34 ms a paper (34 s for a
+100,000-paper export), and importing SQLModel costs a third of a second at start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+STATUSES = ("unread", "reading", "read", "skipped")
+PAPER_COLUMNS = ("id", "title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key",
+                 "added_at", "updated_at", "starred", "status", "read_at", "deleted_at")
+
+
+def stored_time(value: str | None) -> datetime | None:
+    """A stored timestamp (UTC text) as an aware datetime."""
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=timezone.utc)
+
+
+@dataclass(slots=True)
+class PaperRecord:
+    id: int
+    title: str
+    abstract: str
+    authors: str
+    year: int | None
+    venue: str
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    citation_key: str
+    added_at: datetime
+    updated_at: datetime
+    starred: bool
+    status: str
+    read_at: datetime | None
+    deleted_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "PaperRecord":
+        return cls(
+            id=row["id"], title=row["title"], abstract=row["abstract"] or "", authors=row["authors"] or "",
+            year=row["year"], venue=row["venue"] or "", arxiv_id=row["arxiv_id"], doi=row["doi"], url=row["url"],
+            citation_key=row["citation_key"], added_at=stored_time(row["added_at"]),  # type: ignore[arg-type]
+            updated_at=stored_time(row["updated_at"]),  # type: ignore[arg-type]
+            starred=bool(row["starred"]), status=row["status"], read_at=stored_time(row["read_at"]),
+            deleted_at=stored_time(row["deleted_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class NewPaper:
+    """A paper to add; the citation key is generated when not given."""
+
+    title: str
+    abstract: str = ""
+    authors: str = ""
+    year: int | None = None
+    venue: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    citation_key: str | None = None

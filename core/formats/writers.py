@@ -1,0 +1,163 @@
+"""Markdown, CSL-JSON and CSV exports. Text is rendered from LaTeX to Unicode
+for reading; Markdown punctuation is escaped so a title never becomes a link,
+emphasis or HTML; YAML values are written as JSON strings (always valid YAML)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.domain.arxiv import parse_arxiv
+from core.store.atomic import write_atomic
+from core.text.latex import latex_to_text
+
+if TYPE_CHECKING:
+    from core.domain.records import PaperRecord as Paper
+
+Item = tuple["Paper", list[str], str]  # (paper, tags, note)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:^$%@;,?/])")
+_FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def md_escape(text: str) -> str:
+    """CommonMark-escape every ASCII punctuation mark: the text reads back as itself."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _authors(paper: "Paper") -> list[str]:
+    return [a.strip() for a in re.split(r"\s+and\s+", latex_to_text(paper.authors)) if a.strip()]
+
+
+def _status_box(paper: "Paper") -> str:
+    return "[x]" if paper.status == "read" else "[ ]"
+
+
+def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> str:
+    """One Markdown file: a heading per paper, status as a task box, tags, note."""
+    lines = [f"# {md_escape(heading)}", ""]
+    for paper, tags, note in items:
+        lines.append(f"## {md_escape(latex_to_text(paper.title))}")
+        lines.append("")
+        lines.append(f"- {_status_box(paper)} {md_escape(paper.status)}" + (" ★" if paper.starred else ""))
+        facts = [("Key", paper.citation_key)]
+        if paper.authors:
+            facts.append(("Authors", "; ".join(_authors(paper))))
+        if paper.year:
+            facts.append(("Year", str(paper.year)))
+        if tags:
+            facts.append(("Tags", ", ".join(tags)))
+        for label, value in facts:
+            lines.append(f"- {label}: {md_escape(value)}")
+        link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
+        if link and re.match(r"^https?://[^\s<>]+$", link):
+            lines.append(f"- Link: <{link}>")
+        lines.append("")
+        if note.strip():
+            lines.append("### Note")
+            lines.append("")
+            lines.append(note.rstrip())  # the reader's own Markdown, kept as written
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def front_matter(paper: "Paper", tags: Sequence[str]) -> str:
+    """YAML front matter; every value is a JSON string, so `[MASK] tokens: x`,
+    `3.6% gains #1`, `yes` and `2023` stay strings."""
+    arxiv = parse_arxiv(paper.arxiv_id) if paper.arxiv_id else None
+    values = {
+        "title": latex_to_text(paper.title),
+        "authors": _authors(paper),
+        "year": str(paper.year) if paper.year else "",
+        "citekey": paper.citation_key,
+        "arxiv": arxiv.id if arxiv else "",
+        "doi": paper.doi or "",
+        "url": paper.url or (arxiv.url if arxiv else ""),
+        "tags": list(tags),
+        "status": paper.status,
+    }
+    lines = ["---"]
+    for key, value in values.items():
+        if isinstance(value, list):
+            lines.append(f"{key}: [{', '.join(json.dumps(v, ensure_ascii=False) for v in value)}]")
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_note_file(paper: "Paper", tags: Sequence[str], note: str) -> str:
+    body = [f"# {md_escape(latex_to_text(paper.title))}", ""]
+    if paper.abstract.strip():
+        body += [md_escape(latex_to_text(paper.abstract)), ""]
+    if note.strip():
+        body += ["## Note", "", note.rstrip(), ""]
+    return front_matter(paper, tags) + "\n" + "\n".join(body)
+
+
+def markdown_folder(items: Sequence[Item], folder: Path) -> list[Path]:
+    """One Markdown file per paper, named by citation key, written atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for paper, tags, note in items:
+        path = folder / (_FILE_UNSAFE.sub("_", paper.citation_key) + ".md")
+        write_atomic(path, markdown_note_file(paper, tags, note).encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _csl_name(author: str) -> dict[str, str]:
+    if "," in author:
+        family, given = (p.strip() for p in author.split(",", 1))
+        return {"family": family, "given": given}
+    parts = author.split()
+    return {"family": parts[-1], "given": " ".join(parts[:-1])} if len(parts) > 1 else {"literal": author}
+
+
+def csl_json(items: Sequence[Item]) -> str:
+    """CSL-JSON, as pandoc and Zotero read it."""
+    out = []
+    for paper, tags, _note in items:
+        item: dict[str, object] = {"id": paper.citation_key, "citation-key": paper.citation_key,
+                                   "type": "article-journal" if paper.venue else "article",
+                                   "title": latex_to_text(paper.title)}
+        if paper.authors:
+            item["author"] = [_csl_name(a) for a in _authors(paper)]
+        if paper.year:
+            item["issued"] = {"date-parts": [[paper.year]]}
+        if paper.venue:
+            item["container-title"] = latex_to_text(paper.venue)
+        if paper.abstract:
+            item["abstract"] = latex_to_text(paper.abstract)
+        if paper.doi:
+            item["DOI"] = paper.doi
+        if paper.arxiv_id:
+            item["number"] = f"arXiv:{paper.arxiv_id}"
+            item["publisher"] = "arXiv"
+        url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
+        if url:
+            item["URL"] = url
+        if tags:
+            item["keyword"] = ", ".join(tags)
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ["citation_key", "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "status", "starred",
+               "tags", "added_at"]
+
+
+def csv_text(items: Sequence[Item]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for paper, tags, _note in items:
+        writer.writerow([paper.citation_key, latex_to_text(paper.title), latex_to_text(paper.authors),
+                         paper.year or "", paper.venue, paper.arxiv_id or "", paper.doi or "", paper.url or "",
+                         paper.status, "yes" if paper.starred else "", "; ".join(tags),
+                         paper.added_at.strftime("%Y-%m-%d")])
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The library facade the front end and the CLI talk to."""

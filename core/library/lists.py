@@ -1,0 +1,126 @@
+"""Reading lists on the library facade: create, rename, delete, fill and order
+them. A base of `Annotations`, whose `_change` records each write as one undo step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from core.domain.changes import Changes
+from core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
+from core.store.database import Connection
+
+if TYPE_CHECKING:
+    from core.store.database import Database
+
+
+class ReadingLists:
+    """Methods of `Library` for reading lists."""
+
+    db: "Database"
+    _change: Callable[[str, Callable[[Connection], Any], Changes], Changes]
+
+    # -- reading lists ---------------------------------------------------------
+    def lists(self) -> list[ListRow]:
+        with self.db.read() as conn:
+            return [ListRow(*r) for r in conn.exec_driver_sql(
+                _live_counts_sql("reading_list", "reading_list_item", "list_id"))]
+
+    def list_paper_ids(self, list_id: int) -> list[int]:
+        """A list's papers in the user's order (Trash left out)."""
+        with self.db.read() as conn:
+            return [r[0] for r in conn.exec_driver_sql(
+                "SELECT li.paper_id FROM reading_list_item li JOIN paper p ON p.id = li.paper_id "
+                "WHERE li.list_id = ? AND p.deleted_at IS NULL ORDER BY li.position", (list_id,))]
+
+    def _list_name_free(self, name: str, except_id: int | None = None) -> str:
+        name = " ".join(name.replace('"', "").split())
+        if not name:
+            raise EditError("A reading list needs a name.")
+        with self.db.read() as conn:
+            clash = conn.exec_driver_sql(
+                "SELECT id FROM reading_list WHERE name = ? COLLATE NOCASE AND id != ?", (name, except_id or -1)).first()
+        if clash:
+            raise EditError(f"There is already a reading list named {name!r}.")
+        return name
+
+    def create_list(self, name: str) -> tuple[int, Changes]:
+        name = self._list_name_free(name)
+        created: list[int] = []
+
+        def op(conn: Connection) -> None:
+            created.append(conn.exec_driver_sql(
+                "INSERT INTO reading_list (name, created_at) VALUES (?, ?)", (name, now_text())).cursor.lastrowid)
+
+        changes = self._change(f"Create list {name}", op, Changes(collections=frozenset({"lists"})))
+        return created[0], changes
+
+    def rename_list(self, list_id: int, name: str) -> Changes:
+        name = self._list_name_free(name, except_id=list_id)
+        return self._change(
+            f"Rename list to {name}",
+            lambda conn: conn.exec_driver_sql("UPDATE reading_list SET name = ? WHERE id = ?", (name, list_id)),
+            Changes(collections=frozenset({"lists"}), membership=True),
+        )
+
+    def delete_list(self, list_id: int) -> Changes:
+        return self._change(
+            "Delete list",
+            lambda conn: conn.exec_driver_sql("DELETE FROM reading_list WHERE id = ?", (list_id,)),
+            Changes(collections=frozenset({"lists"}), membership=True),
+        )
+
+    def add_to_list(self, list_id: int, ids: Sequence[int]) -> Changes:
+        """Append papers to a list (ones already there keep their place; ids
+        of papers not in the library are left out)."""
+        def op(conn: Connection) -> None:
+            if conn.exec_driver_sql("SELECT 1 FROM reading_list WHERE id = ?", (list_id,)).first() is None:
+                raise EditError("That reading list no longer exists.")
+            present = {r[0] for r in conn.exec_driver_sql(
+                f"SELECT id FROM paper WHERE id IN ({','.join(map(str, _ids(ids)))})")}
+            position = conn.exec_driver_sql(
+                "SELECT coalesce(max(position), -1) + 1 FROM reading_list_item WHERE list_id = ?", (list_id,)).scalar_one()
+            for paper_id in (i for i in dict.fromkeys(ids) if i in present):
+                inserted = conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) VALUES (?, ?, ?)",
+                    (list_id, paper_id, position)).rowcount
+                position += inserted
+
+        return self._change(f"Add {_plural(len(set(ids)), 'paper')} to list", op,
+                            Changes(papers=_ids(ids), membership=True, collections=frozenset({"lists"})))
+
+    def remove_from_list(self, list_id: int, ids: Iterable[int]) -> Changes:
+        papers = _ids(ids)
+        return self._change(
+            f"Remove {_plural(len(papers), 'paper')} from list",
+            lambda conn: conn.exec_driver_sql(
+                f"DELETE FROM reading_list_item WHERE list_id = ? AND paper_id IN ({','.join(map(str, papers))})",
+                (list_id,)),
+            Changes(papers=papers, membership=True, collections=frozenset({"lists"})),
+        )
+
+    def set_list_order(self, list_id: int, ordered_ids: Sequence[int], label: str = "Reorder list") -> Changes:
+        """Put the list's papers in `ordered_ids` order (others keep theirs, after)."""
+        def op(conn: Connection) -> None:
+            current = [r[0] for r in conn.exec_driver_sql(
+                "SELECT paper_id FROM reading_list_item WHERE list_id = ? ORDER BY position", (list_id,))]
+            wanted = [i for i in dict.fromkeys(ordered_ids) if i in set(current)]
+            order = wanted + [i for i in current if i not in set(wanted)]
+            for position, paper_id in enumerate(order):
+                conn.exec_driver_sql(
+                    "UPDATE reading_list_item SET position = ? WHERE list_id = ? AND paper_id = ?",
+                    (position, list_id, paper_id))
+
+        return self._change(label, op,
+                            Changes(membership=True, collections=frozenset({"lists"})))
+
+    def move_in_list(self, list_id: int, ids: Iterable[int], delta: int) -> Changes:
+        """Move papers up (delta < 0) or down the list, keeping their order."""
+        order = self.list_paper_ids(list_id)
+        moving = [i for i in order if i in set(ids)]
+        rest = [i for i in order if i not in set(moving)]
+        if not moving:
+            return Changes()
+        start = max(0, min(len(rest), order.index(moving[0]) + delta))
+        new_order = rest[:start] + moving + rest[start:]
+        return self.set_list_order(list_id, new_order, f"Move {_plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")

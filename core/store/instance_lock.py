@@ -1,0 +1,59 @@
+"""One writer per library: an advisory lock on a file beside the library's real
+path (a symlink leads to the same lock; a second name by hard link is refused,
+see core/store/library_file.py). The operating system drops the lock when the holder
+exits or crashes, so a stale lock after a crash is reclaimed without guessing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.store.library_errors import LibraryInUse
+from core.store.library_file import real_library_path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux or macOS
+    fcntl = None  # type: ignore[assignment]
+
+
+__all__ = ["InstanceLock", "LibraryInUse"]
+
+
+class InstanceLock:
+    """Hold `acquire()` for as long as the library is open for writing."""
+
+    def __init__(self, library_path: Path) -> None:
+        self.library = real_library_path(library_path)
+        self.path = Path(str(self.library) + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """True when this process now holds the lock; False when another does."""
+        if self._fd is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return True
+
+    def holder_pid(self) -> int | None:
+        try:
+            return int(self.path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -1,0 +1,87 @@
+"""The library's tables as SQLModel classes. The schema itself is created by the
+numbered migrations in `core/store/migrations.py`; a test keeps the two in step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from core.domain.records import STATUSES  # noqa: F401  (one list of reading statuses)
+
+
+class Paper(SQLModel, table=True):
+    __tablename__ = "paper"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str
+    abstract: str = ""
+    authors: str = ""  # BibTeX style: "Last, First and Last, First"
+    year: Optional[int] = None
+    venue: str = ""
+    arxiv_id: Optional[str] = None
+    doi: Optional[str] = None
+    url: Optional[str] = None
+    citation_key: str  # unique case-insensitively (index in migration 1)
+    added_at: datetime
+    updated_at: datetime
+    starred: bool = False
+    status: str = "unread"
+    read_at: Optional[datetime] = None
+    deleted_at: Optional[datetime] = None  # set when the paper is in the Trash
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+
+
+class PaperTag(SQLModel, table=True):
+    __tablename__ = "paper_tag"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True)
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True)
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True)
+    body: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReadingList(SQLModel, table=True):
+    __tablename__ = "reading_list"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    created_at: datetime
+
+
+class ReadingListItem(SQLModel, table=True):
+    __tablename__ = "reading_list_item"
+
+    list_id: int = Field(foreign_key="reading_list.id", primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True)
+    position: int
+
+
+class SavedSearch(SQLModel, table=True):
+    __tablename__ = "saved_search"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    query: str
+    created_at: datetime
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str

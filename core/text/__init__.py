@@ -1,0 +1,1 @@
+"""LaTeX to Unicode, TeX-safe output and Markdown: pure text functions with no project imports."""

@@ -1,0 +1,1 @@
+"""Import and export orchestration over the library and the formats."""

@@ -1,0 +1,65 @@
+"""Exports of a set of papers in any format, written atomically, with progress
+and cancel (the one entry point the window and the command line share)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from core.store.atomic import write_atomic
+from core.formats.bibtex import BibOptions, export_text
+from core.domain.changes import CancelToken, Progress
+from core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
+from core.library.facade import Library, ProgressFn
+
+Format = Literal["bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "csv"]
+FORMATS: tuple[str, ...] = ("bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "csv")
+SUFFIX = {"bibtex": ".bib", "biblatex": ".bib", "markdown": ".md", "markdown-folder": "", "csljson": ".json",
+          "csv": ".csv"}
+BATCH = 1000
+
+
+def export_ids(library: Library, list_name: str | None = None, query: str | None = None,
+               ids: Sequence[int] | None = None) -> list[int]:
+    """Which papers: the given ids, a reading list (its order), a search, or all."""
+    if ids is not None:
+        return list(ids)
+    if list_name:
+        match = next((row for row in library.lists() if row.name.lower() == list_name.lower()), None)
+        if match is None:
+            raise ValueError(f"There is no reading list named {list_name!r}.")
+        return library.list_paper_ids(match.id)
+    if query:
+        return library.search(query).ids
+    return library.paper_ids()
+
+
+def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, cancel: CancelToken | None):
+    items = []
+    for start in range(0, len(ids), BATCH):
+        if cancel:
+            cancel.check()
+        items.extend(library.papers_for_export(ids[start : start + BATCH]))
+        if progress:
+            progress(Progress(min(start + BATCH, len(ids)), len(ids), "Exporting"))
+    return items
+
+
+def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_only: bool = False,
+           heading: str = "Reading list", progress: ProgressFn | None = None,
+           cancel: CancelToken | None = None) -> int:
+    """Write `ids` to `path` in `fmt`; returns how many papers were written.
+    An interrupted export leaves any previous file untouched."""
+    path = Path(path)
+    if fmt in ("bibtex", "biblatex"):
+        text = export_text(library, ids, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel)
+        write_atomic(path, text.encode("ascii" if ascii_only else "utf-8", errors="replace"))
+        return len(ids)
+    items = _items(library, ids, progress, cancel)
+    if fmt == "markdown-folder":
+        return len(markdown_folder(items, path))
+    text = {"markdown": lambda: markdown_document(items, heading), "csljson": lambda: csl_json(items),
+            "csv": lambda: csv_text(items)}[fmt]()
+    write_atomic(path, text.encode("utf-8"))
+    return len(items)

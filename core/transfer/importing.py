@@ -1,0 +1,198 @@
+"""Importers: long work that reads a file, reports progress, honours cancel,
+and adds the papers in one transaction (a file is imported whole or not at all)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from core.domain.arxiv import parse_arxiv
+from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
+from core.domain.changes import CancelToken, Changes
+from core.domain.citekeys import is_valid_key
+from core.domain.identity import normal_title
+from core.domain.records import NewPaper
+from core.library.facade import Library, ProgressFn
+from core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
+from core.store.paths import default_listing_path
+
+SEEDED_KEY = "default_library_loaded"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the user."""
+
+    added: int
+    changes: Changes
+    warnings: list[str] = field(default_factory=list)
+    skipped: int = 0
+    merged: int = 0
+
+
+def add_listing(
+    library: Library,
+    listing: Listing,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    meta: dict[str, str] | None = None,
+    undoable: bool = True,
+) -> ImportReport:
+    """Add every entry of a parsed listing to the library (one undo step,
+    "Import of N papers", unless not `undoable`)."""
+    papers = [NewPaper(title=e.title, abstract=e.abstract) for e in listing.entries]
+    if undoable:
+        with library.undo_step(import_label(len(papers))) as step:
+            step.changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta)
+        changes = step.changes
+    else:
+        changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta, undoable=False)
+    return ImportReport(added=len(papers), changes=changes, warnings=list(listing.warnings))
+
+
+def import_listing_file(
+    library: Library, path: Path, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> ImportReport:
+    """Import a listing file. Raises ListingError (nothing written) if it is not one."""
+    return add_listing(library, read_listing(Path(path)), progress, cancel)
+
+
+def load_default_library_if_new(library: Library) -> ImportReport | None:
+    """On a library's first open while empty, load the embedded default reading
+    list. Done once: a user who later empties the library is not re-seeded."""
+    if library.get_meta(SEEDED_KEY) is not None:
+        return None
+    if library.count() > 0:
+        return None
+    return add_listing(library, read_listing(default_listing_path()), meta={SEEDED_KEY: "1"}, undoable=False)
+
+
+def import_label(added: int, merged: int = 0) -> str:
+    """The undo step of an import: "Import of 3 papers" (Edit > "Undo import of 3 papers")."""
+    label = f"Import of {added} paper{'' if added == 1 else 's'}"
+    return label + (f" ({merged} merged)" if merged else "")
+
+
+# -- files of any supported kind -------------------------------------------------
+
+DuplicatePolicy = Literal["skip", "merge", "import"]
+@dataclass(frozen=True)
+class Duplicate:
+    index: int  # position in the papers being imported
+    existing_id: int
+    reason: str  # "DOI", "arXiv id", "citation key" or "title"
+
+
+def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplicate]:
+    """Papers that the library already holds (same DOI, arXiv id, citation key or title)."""
+    index = library.identity_index()
+    found = []
+    for i, paper in enumerate(papers):
+        for reason, value in (("DOI", (paper.doi or "").lower()), ("arXiv id", paper.arxiv_id or ""),
+                              ("citation key", (paper.citation_key or "").lower()), ("title", normal_title(paper.title))):
+            existing = index[reason].get(value) if value else None
+            if existing is not None:
+                found.append(Duplicate(i, existing, reason))
+                break
+    return found
+
+
+def _free_keys(library: Library, papers: Sequence[NewPaper]) -> list[NewPaper]:
+    """Keep each paper's own citation key when it is valid and free; else generate one."""
+    taken = library.citation_keys()
+    out = []
+    for paper in papers:
+        key = paper.citation_key
+        if key and is_valid_key(key) and key.lower() not in taken:
+            taken.add(key.lower())
+            out.append(paper)
+        else:
+            out.append(paper if key is None else replace(paper, citation_key=None))
+    return out
+
+
+def import_bib(
+    library: Library, parsed: ParsedBib, policy: DuplicatePolicy = "skip",
+    progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+) -> ImportReport:
+    """Add parsed BibTeX papers; duplicates are skipped, merged or imported
+    anyway. One transaction and one undo step, merges included."""
+    papers = [b.paper for b in parsed.papers]
+    with library.undo_step("Import") as step:
+        duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
+        fresh = [i for i in range(len(papers)) if i not in duplicates]
+        changes = library.add_papers(
+            _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
+            tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
+        )
+        merged = 0
+        for i, dup in duplicates.items():
+            if policy == "merge":
+                changes = changes.merge(library.merge_into(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
+                                                          note=parsed.papers[i].note))
+                merged += 1
+        step.label, step.changes = import_label(len(fresh), merged), changes
+    warnings = list(parsed.failures)
+    skipped = len(duplicates) - merged
+    if skipped:
+        warnings.append(f"{skipped} already in the library (same DOI, arXiv id, key or title): skipped")
+    if merged:
+        warnings.append(f"{merged} already in the library: merged into the existing papers")
+    return ImportReport(added=len(fresh), changes=changes, warnings=warnings, skipped=skipped, merged=merged)
+
+
+def parse_arxiv_list(text: str) -> list[NewPaper] | None:
+    """A list of arXiv ids or URLs, one per line, as papers (id, year and URL
+    derived; the title is the id until the user edits it). None if any line is not one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    found = []
+    for line in lines:
+        parsed = parse_arxiv(line) if len(line) <= 120 else None  # a long line is not an id: stop early
+        if parsed is None:
+            return None
+        found.append(parsed)
+    if not found:
+        return None
+    return [NewPaper(title=f"arXiv:{a.id}", arxiv_id=a.id, year=a.year, url=a.url) for a in found if a]
+
+
+def parse_text(text: str) -> ParsedBib:
+    """Read pasted or loaded text: BibTeX, a list of arXiv ids or URLs, or a listing.
+    Raises BibError or ListingError with a message for the user."""
+    if text.lstrip().startswith("@") or ("@" in text and re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE)):
+        parsed = parse_bibtex(text)
+        if not parsed.papers:
+            raise BibError("No BibTeX entries could be read: " + "; ".join(parsed.failures[:5]))
+        return parsed
+    arxiv = parse_arxiv_list(text)
+    if arxiv is not None:
+        return ParsedBib(papers=[BibPaper(p) for p in arxiv])
+    listing = parse_listing(text)
+    if len(listing.entries) == 1 and not listing.entries[0].abstract:
+        raise ListingError("This holds a single line: it is not a listing of papers "
+                           "(a title line, then an abstract line, for each paper).")
+    return ParsedBib(papers=[BibPaper(NewPaper(title=e.title, abstract=e.abstract)) for e in listing.entries],
+                     failures=list(listing.warnings))
+
+
+def parse_file(path: Path) -> ParsedBib:
+    """Read a .bib file, an arXiv id list or a listing file (nothing is written)."""
+    path = Path(path)
+    if path.suffix.lower() in (".bib", ".bibtex"):
+        return read_bibtex(path)
+    return parse_text(read_listing_text(path))
+
+
+def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
+    """Import pasted text (see parse_text)."""
+    return import_bib(library, parse_text(text), policy, progress, cancel)
+
+
+def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
+    """Import a file; the whole file or nothing. Raises BibError or ListingError."""
+    return import_bib(library, parse_file(path), policy, progress, cancel)

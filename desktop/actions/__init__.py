@@ -1,0 +1,1 @@
+"""What the window does: paper actions, import/export, the command registry."""

@@ -1,0 +1,299 @@
+"""The window's actions on papers, lists and tags (star, status, tags, notes,
+lists, edits, Trash, undo): each calls one core facade method and publishes
+the `Changes` it returns. Mixed into MainWindow."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
+from PySide6.QtWidgets import QDialog, QInputDialog
+
+from core.library.rows import EditError
+from core.domain.changes import Changes
+from core.store.library_errors import LibraryDamaged, LibraryError
+from core.domain.records import NewPaper
+from core.domain.links import paper_link
+from core.store.undo import UndoError
+from desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
+from desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
+from desktop.views.table_model import COLUMNS
+from desktop.untrusted import ask, open_link, warning
+
+class PaperActions:
+    """Methods of MainWindow for annotating and editing papers (it supplies the table, model and library)."""
+
+    # -- annotating ---------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [self.model.paper_id(r) for r in rows]
+        if not ids and self.current_paper_id() is not None:
+            ids = [self.current_paper_id()]
+        return [i for i in ids if i is not None]
+
+    def _apply(self, action: Callable[[], Changes], done: str | None = None) -> bool:
+        """Run a core write, publish what changed, report refusals plainly."""
+        try:
+            changes = action()
+        except EditError as exc:
+            warning(self, "Not changed", str(exc))
+            return False
+        except LibraryDamaged as exc:  # the file is damaged: the damage path offers its backup
+            self.library_damaged(exc)
+            return False
+        except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
+            reason = exc
+            warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
+                    "Nothing was changed; what was saved before is intact. Free some disk space or "
+                    "check the library folder's permissions, then try again.")
+            return False
+        self.signals.publish(changes)
+        if done:
+            self.statusBar().showMessage(done, 4000)
+        return True
+
+    def toggle_star(self) -> None:
+        ids = self.selected_ids()
+        row = self.table.currentIndex().row()
+        if ids and self._apply(lambda: self.library.toggle_star(ids)):
+            self.statusBar().showMessage(self.library.undo_stack.undo_label() or "", 4000)
+            self._advance_after_triage(row)
+
+    def set_status(self, status: str) -> None:
+        ids = self.selected_ids()
+        row = self.table.currentIndex().row()
+        if ids and self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}"):
+            self._advance_after_triage(row)
+
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and COLUMNS[index.column()][0] == "starred":
+            paper_id = self.model.paper_id(index.row())
+            if paper_id is not None:
+                self._apply(lambda: self.library.toggle_star([paper_id]))
+
+    def edit_tags(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = self.library.rows(ids)
+        tag_sets = [set(filter(None, (t.strip() for t in rows[i].tags.split(",")))) for i in ids if i in rows]
+        common = sorted(set.intersection(*tag_sets) if tag_sets else set(), key=str.lower)
+        dialog = TagDialog(common, [t.name for t in self.library.tags()], len(ids), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        wanted = dialog.tags()
+        added = [t for t in wanted if t.lower() not in {c.lower() for c in common}]
+        removed = [t for t in common if t.lower() not in {w.lower() for w in wanted}]
+        if added:
+            self._apply(lambda: self.library.add_tags(ids, added))
+        if removed:
+            self._apply(lambda: self.library.remove_tags(ids, removed))
+
+    def focus_note(self) -> None:
+        if self.current_paper_id() is not None:
+            self.notes.editor.setFocus()
+
+    def _save_note(self, paper_id: int, text: str) -> None:
+        self.library.set_note(paper_id, text)
+
+    def add_to_list(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        lists = self.library.lists()
+        dialog = ListDialog([row.name for row in lists], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
+            return
+        name = dialog.name()
+        match = next((row for row in lists if row.name.lower() == name.lower()), None)
+        if match is None:
+            try:
+                list_id, changes = self.library.create_list(name)
+            except EditError as exc:
+                warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+        else:
+            list_id = match.id
+        self._apply(lambda: self.library.add_to_list(list_id, ids), f"Added {len(ids)} to {name}")
+
+    def remove_from_list(self) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is not None and ids:
+            list_id = self.model.list_id
+            self._apply(lambda: self.library.remove_from_list(list_id, ids))
+
+    def move_in_list(self, delta: int) -> None:
+        ids = self.selected_ids()
+        if self.model.list_id is None or not ids:
+            self.statusBar().showMessage("Open a reading list in the sidebar to reorder it.", 4000)
+            return
+        list_id = self.model.list_id
+        self._apply(lambda: self.library.move_in_list(list_id, ids, delta))
+        self.searcher.wait()
+        self._reselect(ids)
+
+    def _reorder_list(self, list_id: int, order: list[int]) -> None:
+        moved = self.selected_ids()
+        self._apply(lambda: self.library.set_list_order(list_id, order))
+        self._reselect(moved)
+
+    def _reselect(self, ids: list[int]) -> None:
+        """Select these papers again after the rows were re-queried."""
+        QTimer.singleShot(0, lambda: self._select_ids(ids))
+
+    def _select_ids(self, ids: list[int]) -> None:
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        if rows:
+            self.go_to_row(rows[0])
+            for row in rows[1:]:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+    def new_list(self) -> None:
+        name, ok = QInputDialog.getText(self, "New reading list", "Name:")
+        if ok and name.strip():
+            try:
+                _, changes = self.library.create_list(name)
+            except EditError as exc:
+                warning(self, "List not created", str(exc))
+                return
+            self.signals.publish(changes)
+
+    def rename_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is None:
+            self.statusBar().showMessage("Select a reading list in the sidebar first.", 4000)
+            return
+        current = next((r.name for r in self.library.lists() if r.id == list_id), "")
+        name, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=current)
+        if ok and name.strip():
+            if self._apply(lambda: self.library.rename_list(int(list_id), name)):
+                self.sidebar.select_scope(f'list:"{" ".join(name.split())}"')
+
+    def delete_list(self) -> None:
+        list_id = self.sidebar.current_value(LIST_ID_ROLE)
+        if list_id is not None:
+            self._apply(lambda: self.library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
+
+    def rename_tag(self) -> None:
+        old = self.sidebar.current_value(TAG_NAME_ROLE)
+        if old is None:
+            self.statusBar().showMessage("Select a tag in the sidebar first.", 4000)
+            return
+        name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):", text=str(old))
+        if ok and name.strip():
+            self._apply(lambda: self.library.rename_tag(str(old), name))
+
+    def edit_paper(self) -> None:
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        detail = self.library.paper(paper_id)
+        dialog = PaperDialog(detail.paper if detail else None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                self.signals.publish(self.library.update_paper(paper_id, **values))
+                return
+            except EditError as exc:
+                dialog.show_error(str(exc))
+
+    def add_paper(self) -> None:
+        dialog = PaperDialog(None, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            if not values["title"].strip():
+                dialog.show_error("A paper needs a title.")
+                continue
+            try:  # every field typed is checked first and added with the paper: one undo step
+                paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
+            except EditError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.signals.publish(changes)
+            self.searcher.wait()
+            self._reselect([paper_id])
+            return
+
+    def trash_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            row = self.table.currentIndex().row()
+            self._apply(lambda: self.library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)")
+            self.searcher.wait()
+            QTimer.singleShot(0, lambda: self.go_to_row(row))
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._apply(lambda: self.library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
+
+    def empty_trash(self) -> None:
+        count = len(self.library.trashed_ids())
+        if count == 0:
+            self.statusBar().showMessage("The Trash is empty.", 4000)
+            return
+        if ask(self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
+               "(Until you quit, Edit > Undo can still bring them back.)", default_yes=True):
+            self._apply(self.library.empty_trash)
+
+    def open_url(self) -> None:
+        """`o`: open the paper's link; one that is not a web page, DOI or arXiv
+        id (a `file:` URL from an imported file) is opened only if the user agrees."""
+        paper_id = self.current_paper_id()
+        detail = self.library.paper(paper_id) if paper_id is not None else None
+        if detail is None:
+            return
+        paper = detail.paper
+        url = paper_link(paper.url, paper.arxiv_id, paper.doi, detail.links)
+        if not url:
+            self.statusBar().showMessage("This paper has no link.", 4000)
+        elif open_link(self, url):
+            self.statusBar().showMessage(f"Opened {url}", 4000)
+        else:
+            self.statusBar().showMessage("The link was not opened.", 4000)
+
+    def undo(self) -> None:
+        self._step_back_or_forth(undoing=True)
+
+    def redo(self) -> None:
+        self._step_back_or_forth(undoing=False)
+
+    def _step_back_or_forth(self, undoing: bool) -> None:
+        """Undo or redo one step; a step that can no longer be undone, or a
+        write that fails (disk full, read-only folder), is said in a message."""
+        self.notes.flush()
+        stack = self.library.undo_stack
+        label = stack.undo_label() if undoing else stack.redo_label()
+        verb = "Undo" if undoing else "Redo"
+        try:
+            changes = self.library.undo() if undoing else self.library.redo()
+        except UndoError as exc:
+            self._update_undo_actions()
+            warning(self, f"Cannot {verb.lower()}", str(exc))
+            return
+        except LibraryDamaged as exc:
+            self.library_damaged(exc)
+            return
+        except (sqlite3.Error, OSError, LibraryError) as exc:
+            warning(self, f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
+                                "Nothing was changed. Free some disk space or check the library folder's "
+                                "permissions, then try again.")
+            return
+        if changes is None:
+            return
+        self.signals.publish(changes if changes else Changes(membership=True))
+        paper_id = self.current_paper_id()
+        if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
+            self.notes.set_paper(paper_id, self.library.note(paper_id))  # the editor shows the note undone
+        self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {label}", 4000)
+
+    def _update_undo_actions(self) -> None:
+        undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()
+        self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
+        self.redo_action.setEnabled(redo is not None)

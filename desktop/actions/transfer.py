@@ -1,0 +1,192 @@
+"""File > Import and Export in the window: files are read, checked for
+duplicates and written on a worker thread, with progress, cancel, and a
+message that says what failed and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMainWindow, QMessageBox, QProgressDialog,
+)
+
+from core.formats.bibtex_import import BibError
+from core.domain.changes import Progress
+from core.transfer.export import SUFFIX, export
+from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
+from core.formats.listing import ListingError
+from desktop.untrusted import Icon, message_box, warning
+from desktop.workers import Job, LatestOnly, ProgressRelay
+
+EXPORT_FORMATS = [
+    ("BibTeX (UTF-8, for biber or modern bibtex)", "bibtex", False),
+    ("BibTeX (ASCII, for classic bibtex)", "bibtex", True),
+    ("BibLaTeX (UTF-8, for biber)", "biblatex", False),
+    ("Markdown (one file)", "markdown", False),
+    ("Markdown (a folder, one file per paper)", "markdown-folder", False),
+    ("CSL-JSON (pandoc, Zotero)", "csljson", False),
+    ("CSV (spreadsheets)", "csv", False),
+]
+
+
+class Transfer:
+    """Runs one import or export at a time for a window."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        """`window` is the MainWindow (library, model, signals, selected_ids, shown_ids); typed
+        as its Qt base so this module does not import the window that imports it."""
+        self.window = window
+        self.worker = LatestOnly(self._done, self._failed, window)
+        self.relay = ProgressRelay(window)
+        self.relay.progressed.connect(self._progress)
+        self.dialog: QProgressDialog | None = None
+        self._then: Callable[[Any], None] | None = None
+        self._job: Job | None = None
+
+    # -- running ----------------------------------------------------------------
+    def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
+        self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
+        label = QLabel(self.dialog)  # the text names the file: plain text, never HTML
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.dialog.setLabel(label)
+        self.dialog.setLabelText(title)
+        self.dialog.setWindowTitle("Lectern")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self._then = then
+
+        def job_fn(job: Job) -> Any:
+            self._job = job
+            return work(job)
+
+        self.dialog.canceled.connect(lambda: self._job.cancel.cancel() if self._job else None)
+        self.worker.submit(job_fn)
+
+    def _progress(self, progress: Progress) -> None:
+        if self.dialog is not None and progress.total:
+            self.dialog.setMaximum(progress.total)
+            self.dialog.setValue(progress.done)
+            self.dialog.setLabelText(f"{progress.message}: {progress.done:,} of {progress.total:,}")
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.close()
+            self.dialog = None
+
+    def _done(self, result: Any) -> None:
+        self._close()
+        if self._then:
+            self._then(result)
+
+    def _failed(self, error: Exception) -> None:
+        self._close()
+        if isinstance(error, (BibError, ListingError)):
+            warning(self.window, "Nothing was imported", str(error))
+        elif isinstance(error, OSError):
+            warning(self.window, "Could not write the file",
+                    f"{getattr(error, 'filename', '') or ''}: {error.strerror or error}\n"
+                    "Nothing was changed; choose another folder or free some space.")
+        else:
+            warning(self.window, "Lectern", f"That did not work: {error}")
+
+    def wait(self) -> None:
+        self.worker.wait()
+
+    # -- import -----------------------------------------------------------------
+    def import_files(self, paths: list[Path] | None = None) -> None:
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(
+                self.window, "Import papers", str(Path.home()),
+                "Papers (*.bib *.bibtex *.txt);;BibTeX (*.bib *.bibtex);;Listings and arXiv ids (*.txt);;All files (*)")
+            paths = [Path(n) for n in names]
+        for path in paths:
+            self._import(path.name, lambda path=path: parse_file(path))
+
+    def import_clipboard(self, text: str) -> None:
+        if not text.strip():
+            self.window.statusBar().showMessage("The clipboard holds no text to import.", 4000)
+            return
+        self._import("the clipboard", lambda: parse_text(text))
+
+    def _import(self, name: str, parse: Callable[[], Any]) -> None:
+        library = self.window.library
+
+        def read(job: Job) -> Any:
+            parsed = parse()
+            return parsed, find_duplicates(library, [p.paper for p in parsed.papers])
+
+        self._run(f"Reading {name}…", read, lambda result: self._decide(name, *result))
+
+    def ask_duplicate_policy(self, name: str, duplicates: int, total: int) -> str | None:
+        """Skip, merge or import the papers already in the library? None: cancel."""
+        box = message_box(self.window, Icon.Question, "Papers already in the library",
+                          f"{duplicates} of the {total} papers in {name} are already in the "
+                          "library (same DOI, arXiv id, citation key or title).", QMessageBox.StandardButton.NoButton)
+        skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
+        merge = box.addButton("Merge into the existing papers", QMessageBox.ButtonRole.AcceptRole)
+        anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(skip)
+        box.exec()
+        return {skip: "skip", merge: "merge", anyway: "import"}.get(box.clickedButton())  # type: ignore[call-overload]
+
+    def _decide(self, name: str, parsed: Any, duplicates: list) -> None:
+        policy: str | None = "skip"
+        if duplicates:
+            policy = self.ask_duplicate_policy(name, len(duplicates), len(parsed.papers))
+            if policy is None:
+                return
+        library = self.window.library
+        self._run(f"Importing {name}…",
+                  lambda job: import_bib(library, parsed, policy, self.relay.report, job.cancel),
+                  lambda report: self._imported(name, report))
+
+    def _imported(self, name: str, report: ImportReport) -> None:
+        self.window.signals.publish(report.changes)
+        self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
+        if report.warnings:
+            message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",
+                        "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else "")).exec()
+
+    # -- export -----------------------------------------------------------------
+    def export_dialog(self) -> None:
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("Export papers")
+        fmt = QComboBox(dialog)
+        fmt.setObjectName("exportFormat")
+        for label, _, _ in EXPORT_FORMATS:
+            fmt.addItem(label)
+        scope = QComboBox(dialog)
+        scope.setObjectName("exportScope")
+        selected = self.window.selected_ids()
+        shown = self.window.model.rowCount()
+        scope.addItems([f"Selected papers ({len(selected)})", f"The papers shown ({shown})",
+                        f"The whole library ({self.window.library.count()})"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form = QFormLayout(dialog)
+        form.addRow("Format", fmt)
+        form.addRow("Papers", scope)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        label, kind, ascii_only = EXPORT_FORMATS[fmt.currentIndex()]
+        ids = [selected, self.window.shown_ids(), self.window.library.paper_ids()][scope.currentIndex()]
+        if kind == "markdown-folder":
+            target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(Path.home()))
+        else:
+            target, _ = QFileDialog.getSaveFileName(self.window, "Export papers",
+                                                    str(Path.home() / f"papers{SUFFIX[kind]}"))
+        if target:
+            self.export_to(Path(target), kind, ids, ascii_only)
+
+    def export_to(self, path: Path, kind: str, ids: list[int], ascii_only: bool = False) -> None:
+        library = self.window.library
+        self._run(f"Exporting {len(ids):,} papers…",
+                  lambda job: export(library, kind, ids, path, ascii_only=ascii_only, progress=self.relay.report,
+                                     cancel=job.cancel),  # type: ignore[arg-type]
+                  lambda count: self.window.statusBar().showMessage(f"Exported {count} papers to {path}.", 8000))

@@ -1,0 +1,152 @@
+"""The detail pane: the selected paper's title, metadata, abstract, links and
+related papers. Every piece of user text is HTML-escaped, so it always shows
+as text (and can never name an image to load); search matches are painted over
+it and `n`/`N` step through them. Links open through `open_link`: web pages,
+DOIs and arXiv ids at once, anything else only if the user agrees."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from core.library.facade import PaperDetail
+from core.domain.links import arxiv_url, doi_url
+from core.search.related import RelatedPaper
+from core.search.engine import Highlighter
+from desktop.views.highlight import HIGHLIGHT_COLOR
+from desktop.untrusted import open_link
+
+PAPER_SCHEME = "lectern"
+
+
+def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) -> str:
+    """The pane's HTML for one paper, built from escaped text only."""
+    paper = detail.paper
+    facts = [("Key", paper.citation_key), ("Status", paper.status)]
+    for label, value in (("Authors", paper.authors), ("Year", str(paper.year or "")), ("Venue", paper.venue),
+                         ("arXiv", paper.arxiv_id or ""), ("DOI", paper.doi or ""), ("Tags", ", ".join(detail.tags))):
+        if value:
+            facts.append((label, value))
+    star = "★ " if paper.starred else ""
+    parts = [f"<h2>{escape(star + detail.title_text)}</h2>", "<table cellspacing='2'>"]
+    targets = {"arXiv": arxiv_url(paper.arxiv_id or ""), "DOI": doi_url(paper.doi or "")}
+    for label, value in facts:
+        shown = escape(value)
+        if targets.get(label):  # the id links to its page (https only, made by the core)
+            shown = f"<a href='{escape(targets[label] or '', quote=True)}'>{shown}</a>"
+        parts.append(f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
+    parts.append("</table>")
+    if detail.abstract_text:
+        parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")
+    if detail.links:
+        parts.append("<h3>Links</h3><ul>")
+        for url in detail.links:
+            parts.append(f"<li><a href='{escape(url, quote=True)}'>{escape(url)}</a></li>")
+        parts.append("</ul>")
+    if related:
+        parts.append("<h3>Related papers</h3><ol>")
+        for item in related:
+            terms = f" <span style='color: gray'>— {escape(', '.join(item.terms))}</span>" if item.terms else ""
+            parts.append(f"<li><a href='{PAPER_SCHEME}:paper/{item.paper_id}'>{escape(item.title)}</a>{terms}</li>")
+        parts.append("</ol>")
+    return "".join(parts)
+
+
+class DetailPane(QTextBrowser):
+    """Read-only view of one paper; web links open only on the user's click."""
+
+    paperActivated = Signal(int)
+    cleared = Signal()  # the pane shows no paper now (empty result, nothing selected)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self.detail: PaperDetail | None = None
+        self.related: list[RelatedPaper] = []
+        self.highlighter = Highlighter()
+        self.match_spans: list[tuple[int, int]] = []
+        self.current_match = -1
+        self.show_paper(None)
+
+    def show_paper(self, detail: PaperDetail | None, highlighter: Highlighter | None = None) -> None:
+        if detail is None or self.detail is None or detail.paper.id != self.detail.paper.id:
+            self.related = []
+        self.detail = detail
+        if highlighter is not None:
+            self.highlighter = highlighter
+        self._render()
+        if detail is None:
+            self.cleared.emit()
+
+    def set_related(self, paper_id: int, related: list[RelatedPaper]) -> None:
+        if self.detail is not None and self.detail.paper.id == paper_id:
+            self.related = related
+            scroll = self.verticalScrollBar().value()
+            self._render()
+            self.verticalScrollBar().setValue(scroll)
+
+    def set_highlighter(self, highlighter: Highlighter) -> None:
+        self.highlighter = highlighter
+        self._paint_matches()
+
+    def _render(self) -> None:
+        if self.detail is None:
+            self.setHtml("<p style='color: gray'>No paper selected.</p>")
+        else:
+            self.setHtml(detail_html(self.detail, self.related))
+        self._paint_matches()
+
+    def _paint_matches(self) -> None:
+        self.match_spans = []
+        if self.detail is not None:
+            plain = self.toPlainText()
+            for shown in (self.detail.title_text, self.detail.abstract_text):
+                offset = plain.find(shown) if shown else -1
+                if offset >= 0:
+                    self.match_spans += [(offset + a, offset + b) for a, b in self.highlighter.spans(shown)]
+        self.current_match = -1
+        selections = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(HIGHLIGHT_COLOR)
+        for start, end in self.match_spans:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def step_match(self, step: int) -> bool:
+        """Select the next (step=1) or previous (step=-1) match; False if none."""
+        if not self.match_spans:
+            return False
+        self.current_match = (self.current_match + step) % len(self.match_spans)
+        start, end = self.match_spans[self.current_match]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
+
+    def links(self) -> list[str]:
+        return list(self.detail.links) if self.detail else []
+
+    def loadResource(self, type_: int, name: QUrl) -> object:  # noqa: N802 (Qt override)
+        return None  # no fetching by the browser; and all text is escaped, so no <img> is ever named
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() == PAPER_SCHEME:
+            paper_id = url.path().removeprefix("paper/")
+            if paper_id.isdigit():
+                self.paperActivated.emit(int(paper_id))
+        else:
+            open_link(self, url.toString())

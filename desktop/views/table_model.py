@@ -1,0 +1,241 @@
+"""The paper table: a list of ids in display order (sorted in SQL by the core)
+plus rows fetched lazily in blocks and cached, so a large library opens at once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+
+from core.domain.changes import Changes
+from core.library.facade import Library, PaperRow
+from core.search.engine import Highlighter, SearchResult
+from core.store.library_errors import LibraryDamaged
+from desktop.untrusted import plain_tooltip
+
+COLUMNS: list[tuple[str, str]] = [
+    ("title", "Title"),
+    ("starred", "★"),
+    ("status", "Status"),
+    ("year", "Year"),
+    ("tags", "Tags"),
+    ("added", "Added"),
+]
+BLOCK = 256
+CACHE_LIMIT = 20 * BLOCK
+PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words
+AnyIndex = QModelIndex | QPersistentModelIndex
+PAPER_IDS_MIME = "application/x-lectern-paper-ids"
+
+
+class PaperTableModel(QAbstractTableModel):
+    def __init__(self, library: Library, parent: object = None, load: bool = True) -> None:
+        """`load=False` leaves the model empty until the first `sort` or `refresh`
+        (the window's view sorts it once its saved order is restored)."""
+        super().__init__(parent)
+        self._library = library
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: dict[int, PaperRow] = {}
+        self.sort_key: str | None = "added"  # None: by relevance
+        self.descending = False
+        self.text = ""  # the search box's query
+        self.scope = ""  # the sidebar view's query
+        self.highlighter = Highlighter()
+        self.complete = True
+        self.first_fill: int | None = None  # the next query reads only this many ids (complete=False)
+        self._ids_sorted_by: tuple[str | None, bool] | None = None  # the order the ids are in
+        self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
+        self.on_reorder: Callable[[int, list[int]], None] | None = None
+        if load:
+            self.refresh()
+
+    # -- data source --------------------------------------------------------
+    def _query(self) -> SearchResult:
+        sort = self.sort_key if self.sort_key or not self.text.strip() else None
+        screen, self.first_fill = self.first_fill, None
+        return self._library.search(self.text, scope=self.scope, sort=sort or None, descending=self.descending,
+                                    first_screen=screen)
+
+    def refresh(self) -> None:
+        """Re-query the ids (after papers were added or removed, or a sort)."""
+        self.show_result(self._query())
+
+    def show_result(self, result: SearchResult) -> None:
+        """Show the papers of a finished search (from a worker thread)."""
+        self.beginResetModel()
+        self._ids = result.ids
+        self._ids_sorted_by = (self.sort_key, self.descending) if self.sort_key else None
+        self.complete = result.complete
+        self.text = result.text
+        self.highlighter = Highlighter.for_field(result.query, "title")
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+
+    def search_request(self, text: str, scope: str | None = None) -> tuple[str, str, str | None, bool]:
+        """What a search for `text` asks the core: (text, scope, sort, descending).
+        A new text query ranks by relevance until a column is clicked."""
+        if text.strip() != self.text.strip():
+            self.sort_key = None if text.strip() else "added"
+            self.descending = False
+        return text, self.scope if scope is None else scope, self.sort_key, self.descending
+
+    def paper_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, paper_id: int) -> int | None:
+        if self._row_of is None:  # one lookup: a C-speed scan beats building a 100k-entry map
+            try:
+                return self._ids.index(paper_id)
+            except ValueError:
+                return None
+        return self._row_of.get(paper_id)
+
+    def _row_map(self) -> dict[int, int]:
+        if self._row_of is None:
+            self._row_of = {pid: i for i, pid in enumerate(self._ids)}
+        return self._row_of
+
+    def _paper_row(self, row: int) -> PaperRow | None:
+        paper_id = self._ids[row]
+        cached = self._cache.get(paper_id)
+        if cached is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            start = row - row % BLOCK
+            try:
+                self._cache.update(self._library.rows(self._ids[start : start + BLOCK]))
+            except LibraryDamaged:  # the window hears of it from the library and offers the backup
+                return None
+            cached = self._cache.get(paper_id)
+        return cached
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh only what `changes` touched."""
+        if changes.membership:
+            self.refresh()
+            return
+        last = self.columnCount() - 1
+        rows = []
+        lookup = self._row_map().get if len(changes.papers) > 20 else self.row_of
+        for paper_id in changes.papers:
+            self._cache.pop(paper_id, None)
+            row = lookup(paper_id)
+            if row is not None:
+                rows.append(row)
+        if len(rows) > 20:  # one signal for a bulk change: the view repaints what is visible once
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+        else:
+            for row in rows:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    # -- Qt model API -------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == PAPER_ID_ROLE:
+            return self._ids[index.row()]
+        if role == HIGHLIGHT_ROLE:
+            if index.column() != 0 or not self.highlighter:
+                return None
+            paper = self._paper_row(index.row())
+            return self.highlighter.spans(paper.title) if paper else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("starred", "year"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        paper = self._paper_row(index.row())
+        if paper is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(paper.title) if key == "title" else None
+        return display_value(paper, key)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
+        base |= Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt override)
+        return [PAPER_IDS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802 (Qt override)
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(PAPER_IDS_MIME, json.dumps([self._ids[r] for r in rows]).encode())
+        return data
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802 (Qt override)
+        return Qt.DropAction.MoveAction
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,  # noqa: N802
+                     parent: AnyIndex) -> bool:
+        """Dropping rows of a reading list moves them to the drop position."""
+        if self.list_id is None or self.on_reorder is None or not data.hasFormat(PAPER_IDS_MIME):
+            return False
+        moving = json.loads(bytes(data.data(PAPER_IDS_MIME)).decode())
+        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self._ids))
+        before = [i for i in self._ids[:target] if i not in moving]
+        after = [i for i in self._ids[target:] if i not in moving]
+        self.on_reorder(self.list_id, before + moving + after)
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        wanted = (COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._ids_sorted_by:
+            return  # the view asks again while it is set up: 100k ids are 50+ ms to read
+        self.sort_key, self.descending = wanted
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        result = self._query()
+        self._ids, self.complete = result.ids, result.complete
+        self._row_of = None
+        from_list = self.persistentIndexList()  # the selection and current row, to carry over
+        # A few rows: a C-speed scan each beats building a map of 100k ids.
+        find = self.row_of if len(from_list) <= 16 else self._row_map().get
+        to_list = []
+        for idx in from_list:
+            old_id = old_ids[idx.row()] if 0 <= idx.row() < len(old_ids) else None
+            new_row = find(old_id) if old_id is not None else None
+            to_list.append(self.index(new_row, idx.column()) if new_row is not None else QModelIndex())
+        self.changePersistentIndexList(from_list, to_list)
+        self._ids_sorted_by = wanted
+        self.layoutChanged.emit()
+
+
+def display_value(paper: PaperRow, key: str) -> str:
+    """The text a table cell shows."""
+    if key == "title":
+        return paper.title
+    if key == "starred":
+        return "★" if paper.starred else ""
+    if key == "status":
+        return paper.status
+    if key == "year":
+        return str(paper.year) if paper.year else ""
+    if key == "tags":
+        return paper.tags
+    if key == "added":
+        return paper.added_at.astimezone().strftime("%Y-%m-%d")
+    return ""

@@ -1,0 +1,36 @@
+"""LaTeX fragments in titles and abstracts read as text; links are found."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.text.latex import find_links, latex_to_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (r"can save 76\% computational costs", "can save 76% computational costs"),
+        (r"Our best model, Sabi\'a-65B, performs", "Our best model, Sabiá-65B, performs"),
+        (r"certain {\em reconstruction-based} pretext", "certain reconstruction-based pretext"),
+        (r"{\em x}", "x"),
+        (r"e.g.~RoBERTa", "e.g. RoBERTa"),
+        (r"Transformers (\eg BERT)", "Transformers (e.g. BERT)"),
+        ("a bare 3.6% gain & more #1 [MASK]", "a bare 3.6% gain & more #1 [MASK]"),
+        ("Sabiá: Portuguese Large Language Models", "Sabiá: Portuguese Large Language Models"),
+        ("<b>bold</b>", "<b>bold</b>"),
+        ("{unbalanced", "unbalanced"),
+        (r"available at \faGithub~ https://github.com/a/b_c.", "available at https://github.com/a/b_c."),
+    ],
+)
+def test_latex_fragments_read_as_text(raw: str, shown: str) -> None:
+    assert latex_to_text(raw) == shown
+
+
+def test_links_are_extracted_without_trailing_punctuation() -> None:
+    text = "Code: https://github.com/PaddlePaddle/ERNIE. Data (https://aka.ms/BLURB), again https://github.com/PaddlePaddle/ERNIE"
+    assert find_links(text) == ["https://github.com/PaddlePaddle/ERNIE", "https://aka.ms/BLURB"]
+
+
+def test_text_without_links_has_none() -> None:
+    assert find_links("no links here, just http:// and www") == []

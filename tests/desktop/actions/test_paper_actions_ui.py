@@ -1,0 +1,188 @@
+"""Annotating in the real window: keys and clicks change the library file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop.app import open_window
+from desktop.views.dialogs import ListCompleter, TagDialog
+from desktop.main_window import MainWindow
+from tests.desktop.conftest import activate
+from desktop.views.table_model import COLUMNS
+
+
+def select_rows(win: MainWindow, rows: list[int]) -> None:
+    win.go_to_row(rows[0])
+    for row in rows[1:]:
+        win.table.selectionModel().select(
+            win.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def wait_search(qtbot, win: MainWindow) -> None:
+    win.searcher.wait()
+    qtbot.wait(20)
+
+
+def test_star_by_key_and_by_click(qtbot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    first = window.model.paper_id(0)
+    assert window.library.rows([first])[first].starred
+    assert window.model.index(0, COLUMNS.index(("starred", "★"))).data() == "★"
+    star_cell = window.model.index(1, COLUMNS.index(("starred", "★")))
+    rect = window.table.visualRect(star_cell)
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    second = window.model.paper_id(1)
+    assert window.library.rows([second])[second].starred
+    assert window.undo_action.text() == "Undo star 1 paper"
+
+
+def test_status_keys_and_bulk_undo_as_one_step(qtbot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    select_rows(window, list(range(12)))
+    qtbot.keyClick(window.table, Qt.Key.Key_R)
+    ids = [window.model.paper_id(r) for r in range(12)]
+    assert {window.library.rows(ids)[i].status for i in ids} == {"read"}
+    assert window.undo_action.text() == "Undo mark 12 papers read"
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert {window.library.rows(ids)[i].status for i in ids} == {"unread"}
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert {window.library.rows(ids)[i].status for i in ids} == {"read"}
+
+
+def test_tag_completion_matches_mid_word(qtbot, window: MainWindow) -> None:
+    window.library.add_tags([window.model.paper_id(5)], ["computer vision", "nlp"])
+    dialog = TagDialog([], [t.name for t in window.library.tags()], 1, window)
+    qtbot.addWidget(dialog)
+    completer: ListCompleter = dialog.completer
+    dialog.show()
+    dialog.edit.clear()
+    qtbot.keyClicks(dialog.edit, "nlp, visi")
+    popup = completer.popup()
+    matches = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
+    assert matches == ["computer vision"]
+    assert completer.pathFromIndex(popup.model().index(0, 0)) == "nlp, computer vision, "
+
+
+def test_tags_edited_for_a_selection(qtbot, window: MainWindow, monkeypatch) -> None:
+    activate(qtbot, window)
+    select_rows(window, [0, 1, 2])
+
+    def fake_exec(dialog: TagDialog) -> int:
+        dialog.edit.setText("survey, to read")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TagDialog, "exec", fake_exec)
+    qtbot.keyClick(window.table, Qt.Key.Key_T)
+    wait_search(qtbot, window)
+    assert {t.name: t.count for t in window.library.tags()} == {"survey": 3, "to read": 3}
+    assert window.model.index(0, COLUMNS.index(("tags", "Tags"))).data() == "survey, to read"
+    labels = [window.sidebar.tags_root.child(i).text(0) for i in range(window.sidebar.tags_root.childCount())]
+    assert labels == ["survey  (3)", "to read  (3)"]
+
+
+def test_note_typed_then_closed_without_saving_is_there_after_reopen(qtbot, library_path: Path) -> None:
+    win = open_window(library_path)
+    qtbot.addWidget(win)
+    win.show()
+    activate(qtbot, win)
+    qtbot.keyClick(win.table, Qt.Key.Key_E)
+    assert QApplication.focusWidget() is win.notes.editor
+    qtbot.keyClicks(win.notes.editor, "Key idea: *continual* pre-training")
+    paper_id = win.current_paper_id()
+    assert "<em>continual</em>" in win.notes.preview.toHtml() or "continual" in win.notes.preview.toPlainText()
+    win.close()  # no explicit save
+    win.library.close()
+    again = open_window(library_path)
+    qtbot.addWidget(again)
+    assert again.library.note(paper_id) == "Key idea: *continual* pre-training"
+    assert again.notes.text() == "Key idea: *continual* pre-training"
+    again.close()
+    again.library.close()
+
+
+def test_note_autosaves_a_second_after_typing_stops(qtbot, window: MainWindow) -> None:
+    window.notes.editor.setFocus()
+    qtbot.keyClicks(window.notes.editor, "draft")
+    paper_id = window.current_paper_id()
+    assert window.library.note(paper_id) == ""
+    qtbot.waitUntil(lambda: window.library.note(paper_id) == "draft", timeout=3000)
+    assert window.notes.state.text() == "Note — saved"
+
+
+def test_note_preview_shows_html_as_text(qtbot, window: MainWindow) -> None:
+    window.notes.editor.setPlainText("<img src='http://example.com/x.png'> <b>hi</b>")
+    assert "<b>hi</b>" in window.notes.preview.toPlainText()
+
+
+def test_reading_list_reorder_by_keyboard_persists(qtbot, window: MainWindow, library_path: Path, monkeypatch) -> None:
+    activate(qtbot, window)
+    ids = [window.model.paper_id(r) for r in range(3)]
+    list_id, changes = window.library.create_list("Thesis")
+    window.signals.publish(changes)
+    window.library.add_to_list(list_id, ids)
+    window.signals.publish(changes)
+    item = window.sidebar.lists_root.child(0)
+    window.sidebar.setCurrentItem(item)
+    wait_search(qtbot, window)
+    assert [window.model.paper_id(r) for r in range(window.model.rowCount())] == ids
+    window.table.setFocus()
+    window.go_to_row(2)
+    qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    wait_search(qtbot, window)
+    assert window.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
+    assert [window.model.paper_id(r) for r in range(3)] == [ids[0], ids[2], ids[1]]
+    window.close()
+    window.library.close()
+    again = open_window(library_path)
+    qtbot.addWidget(again)
+    assert again.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
+    again.close()
+    again.library.close()
+
+
+def test_drag_and_drop_reorders_a_list(qtbot, window: MainWindow) -> None:
+    ids = [window.model.paper_id(r) for r in range(4)]
+    list_id, _ = window.library.create_list("Queue")
+    window.library.add_to_list(list_id, ids)
+    window.signals.publish(window.library.add_to_list(list_id, ids))
+    window.sidebar.setCurrentItem(window.sidebar.lists_root.child(0))
+    wait_search(qtbot, window)
+    data = window.model.mimeData([window.model.index(3, 0)])
+    assert window.model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, window.model.index(-1, -1))
+    wait_search(qtbot, window)
+    assert window.library.list_paper_ids(list_id) == [ids[3], ids[0], ids[1], ids[2]]
+
+
+def test_undo_of_a_bulk_delete_restores_papers_with_notes_and_tags(qtbot, window: MainWindow) -> None:
+    activate(qtbot, window)
+    ids = [window.model.paper_id(r) for r in range(5)]
+    window.library.set_note(ids[0], "my precious note")
+    window.library.add_tags(ids, ["keep"])
+    select_rows(window, list(range(5)))
+    qtbot.keyClick(window.table, Qt.Key.Key_D)
+    wait_search(qtbot, window)
+    assert window.model.rowCount() == 217
+    assert window.count_label.text() == "217 papers"
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_search(qtbot, window)
+    assert window.model.rowCount() == 222
+    assert window.library.note(ids[0]) == "my precious note"
+    assert all(window.library.rows(ids)[i].tags == "keep" for i in ids)
+
+
+def test_empty_trash_asks_first(qtbot, window: MainWindow, message_boxes) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.signals.publish(window.library.trash([window.model.paper_id(0)]))
+    message_boxes.answer = QMessageBox.StandardButton.No
+    window.commands.run("trash.empty")
+    assert message_boxes.titles() == ["Empty Trash"]
+    assert len(window.library.trashed_ids()) == 1
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    window.commands.run("trash.empty")
+    assert window.library.trashed_ids() == []
+    assert window.undo_action.text() == "Undo empty Trash (1 paper)"

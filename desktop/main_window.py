@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.domain.changes import Changes
+from core.domain.changes import Changes, Collection
 from core.store.drafts import Drafts
 from core.store.library_errors import LibraryDamaged
 from core.library.facade import Library
@@ -67,6 +67,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.sidebar.set_saved_searches(library.saved_searches())
         self.sidebar.set_lists(library.lists())
         self.sidebar.set_tags(library.tags())
+        self.sidebar.set_trash_count(len(library.trashed_ids()))
         self.detail = DetailPane(self)
         self.notes = NoteEditor(self._save_note, self, Drafts(library.path))
         self.right = QSplitter(Qt.Orientation.Vertical, self)
@@ -432,12 +433,14 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
 
     def _library_changed(self, changes: Changes) -> None:
         self.checkpoint_timer.start()
-        if "searches" in changes.collections:
+        if Collection.SEARCHES in changes.collections:
             self.sidebar.set_saved_searches(self.library.saved_searches())
-        if "lists" in changes.collections:
+        if Collection.LISTS in changes.collections:
             self.sidebar.set_lists(self.library.lists())
-        if "tags" in changes.collections:
+        if Collection.TAGS in changes.collections:
             self.sidebar.set_tags(self.library.tags())
+        if Collection.TRASH in changes.collections:
+            self.sidebar.set_trash_count(len(self.library.trashed_ids()))
         self._update_undo_actions()
         selected = self.current_paper_id()
         filtered = bool(self.model.text.strip() or self.model.scope)

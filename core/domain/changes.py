@@ -3,7 +3,18 @@ GUI turns into one signal and each view uses to decide what to refresh."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
+
+
+class Collection(enum.Enum):
+    """A part of the library the sidebar shows apart from the papers: a write that
+    changes one names it, and the window refreshes that part only."""
+
+    TAGS = "tags"  # tag names and their counts
+    LISTS = "lists"  # reading lists and their counts
+    SEARCHES = "searches"  # saved searches
+    TRASH = "trash"  # which papers are in the Trash
 
 
 @dataclass(frozen=True)
@@ -11,7 +22,13 @@ class Changes:
     papers: frozenset[int] = frozenset()  # ids whose row changed
     fields: frozenset[str] = frozenset()  # which paper fields changed
     membership: bool = False  # papers were added or removed: listings re-query
-    collections: frozenset[str] = frozenset()  # "tags", "lists", "searches"
+    collections: frozenset[Collection] = frozenset()  # sidebar parts to refresh
+
+    def __post_init__(self) -> None:
+        """A misspelt collection would refresh nothing and go unnoticed: refuse it here."""
+        wrong = [c for c in self.collections if not isinstance(c, Collection)]
+        if wrong:
+            raise TypeError(f"Changes.collections holds {wrong!r}; use Collection members")
 
     def __bool__(self) -> bool:
         return bool(self.papers or self.membership or self.collections)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from core.store.database import Connection
 
 from core.domain.arxiv import parse_arxiv
-from core.domain.changes import NO_CHANGES, Changes
+from core.domain.changes import NO_CHANGES, Changes, Collection
 from core.domain.citekeys import is_valid_key
 from core.domain.records import STATUSES, NewPaper
 from core.library.lists import ReadingLists
@@ -215,7 +215,7 @@ class Annotations(ReadingLists):
 
         label = f"Tag {_plural(len(papers), 'paper')} " + ", ".join(clean)
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
 
     def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
         papers = _ids(ids)
@@ -230,7 +230,7 @@ class Annotations(ReadingLists):
 
         label = f"Untag {_plural(len(papers), 'paper')} " + ", ".join(clean)
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
 
     def rename_tag(self, old: str, new: str) -> Changes:
         """Rename a tag everywhere; renaming onto an existing tag merges the two."""
@@ -256,7 +256,7 @@ class Annotations(ReadingLists):
 
         label = f"Merge tag {source[1]} into {new}" if merge else f"Rename tag {source[1]} to {new}"
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({"tags"})))
+                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
 
     # -- notes ----------------------------------------------------------------
     def note(self, paper_id: int) -> str:
@@ -415,7 +415,7 @@ class Annotations(ReadingLists):
         label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
         return self._change(label, op, Changes(papers=papers, membership=bool(others),
                                                       fields=frozenset(fillable) | {"tags", "note"},
-                                                      collections=frozenset({"tags", "lists"})))
+                                                      collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
 
     # -- trash ----------------------------------------------------------------
     def trash(self, ids: Iterable[int]) -> Changes:
@@ -425,7 +425,7 @@ class Annotations(ReadingLists):
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, papers))}) AND deleted_at IS NULL",
                 (now_text(),)),
-            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})),
+            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
         )
 
     def restore_from_trash(self, ids: Iterable[int]) -> Changes:
@@ -434,7 +434,7 @@ class Annotations(ReadingLists):
             f"Restore {_plural(len(papers), 'paper')}",
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = NULL WHERE id IN ({','.join(map(str, papers))})"),
-            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})),
+            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
         )
 
     def trashed_ids(self) -> list[int]:
@@ -451,4 +451,4 @@ class Annotations(ReadingLists):
             conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
 
         return self._change(f"Empty Trash ({_plural(len(papers), 'paper')})", op,
-                            Changes(papers=papers, membership=True, collections=frozenset({"tags", "lists"})))
+                            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))

@@ -14,7 +14,7 @@ from typing import Literal
 
 from core.library.annotations import Annotations
 from core.library.rows import now_text
-from core.domain.changes import CancelToken, Changes, Progress
+from core.domain.changes import CancelToken, Changes, Collection, Progress
 from core.domain.citekeys import generate_keys
 from core.domain.identity import normal_title
 from core.store.database import Database
@@ -221,13 +221,13 @@ class Library(Annotations):
                 "INSERT INTO saved_search (name, query, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
                 (name, query, now_text())),
-            Changes(collections=frozenset({"searches"})))
+            Changes(collections=frozenset({Collection.SEARCHES})))
 
     def delete_saved_search(self, search_id: int) -> Changes:
         return self._change(
             "Delete saved search",
             lambda conn: conn.exec_driver_sql("DELETE FROM saved_search WHERE id = ?", (search_id,)),
-            Changes(collections=frozenset({"searches"})))
+            Changes(collections=frozenset({Collection.SEARCHES})))
 
     def rows(self, ids: Sequence[int]) -> dict[int, PaperRow]:
         """Table rows for `ids` (missing ids are left out)."""
@@ -382,7 +382,7 @@ class Library(Annotations):
             for key, value in (meta or {}).items():
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         return Changes(papers=frozenset(new_ids), membership=True,
-                       collections=frozenset({"tags"}) if tags else frozenset())
+                       collections=frozenset({Collection.TAGS}) if tags else frozenset())
 
 
 def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[Sequence[str]],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from core.domain.changes import Changes
+from core.domain.changes import Changes, Collection
 from core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
 from core.store.database import Connection
 
@@ -52,7 +52,7 @@ class ReadingLists:
             created.append(conn.exec_driver_sql(
                 "INSERT INTO reading_list (name, created_at) VALUES (?, ?)", (name, now_text())).cursor.lastrowid)
 
-        changes = self._change(f"Create list {name}", op, Changes(collections=frozenset({"lists"})))
+        changes = self._change(f"Create list {name}", op, Changes(collections=frozenset({Collection.LISTS})))
         return created[0], changes
 
     def rename_list(self, list_id: int, name: str) -> Changes:
@@ -60,14 +60,14 @@ class ReadingLists:
         return self._change(
             f"Rename list to {name}",
             lambda conn: conn.exec_driver_sql("UPDATE reading_list SET name = ? WHERE id = ?", (name, list_id)),
-            Changes(collections=frozenset({"lists"}), membership=True),
+            Changes(collections=frozenset({Collection.LISTS}), membership=True),
         )
 
     def delete_list(self, list_id: int) -> Changes:
         return self._change(
             "Delete list",
             lambda conn: conn.exec_driver_sql("DELETE FROM reading_list WHERE id = ?", (list_id,)),
-            Changes(collections=frozenset({"lists"}), membership=True),
+            Changes(collections=frozenset({Collection.LISTS}), membership=True),
         )
 
     def add_to_list(self, list_id: int, ids: Sequence[int]) -> Changes:
@@ -87,7 +87,7 @@ class ReadingLists:
                 position += inserted
 
         return self._change(f"Add {_plural(len(set(ids)), 'paper')} to list", op,
-                            Changes(papers=_ids(ids), membership=True, collections=frozenset({"lists"})))
+                            Changes(papers=_ids(ids), membership=True, collections=frozenset({Collection.LISTS})))
 
     def remove_from_list(self, list_id: int, ids: Iterable[int]) -> Changes:
         papers = _ids(ids)
@@ -96,7 +96,7 @@ class ReadingLists:
             lambda conn: conn.exec_driver_sql(
                 f"DELETE FROM reading_list_item WHERE list_id = ? AND paper_id IN ({','.join(map(str, papers))})",
                 (list_id,)),
-            Changes(papers=papers, membership=True, collections=frozenset({"lists"})),
+            Changes(papers=papers, membership=True, collections=frozenset({Collection.LISTS})),
         )
 
     def set_list_order(self, list_id: int, ordered_ids: Sequence[int], label: str = "Reorder list") -> Changes:
@@ -112,7 +112,7 @@ class ReadingLists:
                     (position, list_id, paper_id))
 
         return self._change(label, op,
-                            Changes(membership=True, collections=frozenset({"lists"})))
+                            Changes(membership=True, collections=frozenset({Collection.LISTS})))
 
     def move_in_list(self, list_id: int, ids: Iterable[int], delta: int) -> Changes:
         """Move papers up (delta < 0) or down the list, keeping their order."""

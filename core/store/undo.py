@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.domain.changes import Changes
+from core.domain.changes import Changes, Collection
 from core.store.database import Connection
 
 # Tables whose every change is recorded (meta and the search index are not:
@@ -28,8 +28,10 @@ RECORDED = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_i
 LOG = "temp.lectern_undo_log"
 # Fields a change of these tables touches, for the `Changes` of an undo.
 _FIELD_OF = {"paper_tag": "tags", "note": "note"}
-_COLLECTION_OF = {"tag": "tags", "paper_tag": "tags", "reading_list": "lists", "reading_list_item": "lists",
-                  "saved_search": "searches"}
+_COLLECTION_OF = {"tag": Collection.TAGS, "paper_tag": Collection.TAGS, "reading_list": Collection.LISTS,
+                  "reading_list_item": Collection.LISTS, "saved_search": Collection.SEARCHES}
+# What a paper entering or leaving the live library (or the Trash) changes in the sidebar.
+_COUNTED = {Collection.TAGS, Collection.LISTS, Collection.TRASH}
 
 # One logged row change: table, "I"/"U"/"D", rowid, values before, values after
 # (JSON arrays in column order; None where not known, e.g. a bulk insert).
@@ -295,7 +297,7 @@ def changes_of(conn: Connection, log: Sequence[LogRow]) -> Changes:
     """What writing `log` back changes, for the views to refresh."""
     papers: set[int] = set()
     fields: set[str] = set()
-    collections: set[str] = set()
+    collections: set[Collection] = set()
     membership = False
     columns: dict[str, list[str]] = {}
     for table, op, rid, old, new in log:
@@ -311,6 +313,10 @@ def changes_of(conn: Connection, log: Sequence[LogRow]) -> Changes:
             changed = {c for c, a, b in zip(cols, before, after) if a != b}
             fields |= changed - {"updated_at"}
             membership = membership or "deleted_at" in changed
+            if "deleted_at" in changed:  # into or out of the Trash: the tag and list counts change too
+                collections |= _COUNTED
+        elif table == "paper":  # a paper comes or goes
+            collections |= _COUNTED
         for image in (old, new):
             paper = _paper_of(table, cols, json.loads(image) if image else None, rid)
             if paper is not None:

@@ -10,13 +10,14 @@ from core.library.rows import ListRow, TagRow
 from core.library.facade import SavedSearchRow
 from desktop.untrusted import plain_tooltip
 
+TRASH_SCOPE = "in:trash"
 LIBRARY_VIEWS: list[tuple[str, str]] = [
     ("All papers", ""),
     ("Starred", "is:starred"),
     ("Unread", "status:unread"),
     ("Recently added", "added:30d"),
     ("Duplicates", "is:duplicate"),
-    ("Trash", "in:trash"),
+    ("Trash", TRASH_SCOPE),
 ]
 SCOPE_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVED_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -51,6 +52,9 @@ class Sidebar(QTreeWidget):
         for name, query in LIBRARY_VIEWS:
             item = QTreeWidgetItem(self.library_root, [name])
             item.setData(0, SCOPE_ROLE, query)
+            if query == TRASH_SCOPE:
+                self.trash_item = item
+        self.trash_count = 0
         self.expandAll()
         self.currentItemChanged.connect(self._current_changed)
         self.setCurrentItem(self.library_root.child(0))
@@ -81,6 +85,11 @@ class Sidebar(QTreeWidget):
     def set_tags(self, tags: list[TagRow]) -> None:
         self._refill(self.tags_root, [(f"{r.name}  ({r.count})", f"tag:{quoted(r.name)}", TAG_NAME_ROLE, r.name)
                                       for r in tags])
+
+    def set_trash_count(self, count: int) -> None:
+        """The Trash entry says how many papers it holds ("Trash" when none)."""
+        self.trash_count = count
+        self.trash_item.setText(0, f"Trash  ({count})" if count else "Trash")
 
     def current_value(self, role: int) -> object:
         item = self.currentItem()

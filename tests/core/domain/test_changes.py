@@ -1,0 +1,52 @@
+"""A write names the sidebar parts it changed with typed values: a misspelt one
+cannot be made, and each kind of write names exactly the parts it touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.domain.changes import Changes, Collection
+from core.library.facade import Library
+from core.transfer.importing import load_default_library_if_new
+
+
+def test_a_misspelt_collection_cannot_be_produced() -> None:
+    with pytest.raises(ValueError):
+        Collection("tag")  # the members are tags, lists, searches, trash
+    with pytest.raises(TypeError):
+        Changes(collections=frozenset({"tags"}))  # a bare string is not a collection, even spelt right
+    with pytest.raises(AttributeError):
+        Collection.TAG  # noqa: B018
+    merged = Changes(collections=frozenset({Collection.TAGS})).merge(Changes(collections=frozenset({Collection.LISTS})))
+    assert merged.collections == {Collection.TAGS, Collection.LISTS}
+
+
+@pytest.fixture
+def lib(library_path: Path):
+    library = Library.open(library_path)
+    load_default_library_if_new(library)
+    yield library
+    library.close()
+
+
+def test_each_kind_of_write_names_the_sidebar_parts_it_changed(lib: Library) -> None:
+    ids = lib.paper_ids()[:3]
+    TAGS, LISTS, SEARCHES, TRASH = Collection.TAGS, Collection.LISTS, Collection.SEARCHES, Collection.TRASH
+    assert lib.toggle_star(ids).collections == set()
+    assert lib.set_status(ids, "read").collections == set()
+    assert lib.add_tags(ids, ["vision"]).collections == {TAGS}
+    assert lib.rename_tag("vision", "sight").collections == {TAGS}
+    list_id, created = lib.create_list("To read")
+    assert created.collections == {LISTS}
+    assert lib.add_to_list(list_id, ids).collections == {LISTS}
+    assert lib.save_search("Portuguese", "portuguese").collections == {SEARCHES}
+    assert lib.trash(ids[:1]).collections == {TAGS, LISTS, TRASH}  # counts in the sidebar change too
+    assert lib.restore_from_trash(ids[:1]).collections == {TAGS, LISTS, TRASH}
+    lib.trash(ids[1:2])
+    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the paper leaves the Trash: counts change
+    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the restore, undone: back in the Trash
+    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the first trash, undone
+    assert lib.undo().collections == {SEARCHES}
+    assert lib.undo().collections == {LISTS}

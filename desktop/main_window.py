@@ -3,9 +3,6 @@ status bar; commands from the registry; searches run off the GUI thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-
 from PySide6.QtCore import (
     QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal,
 )
@@ -132,6 +129,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.table.clicked.connect(self._cell_clicked)
         self.model.on_reorder = self._reorder_list
         self.signals.changed.connect(self._library_changed)
+        self.signals.changed.connect(self.commands.refresh)  # after the window took the change in
         self._restore_state()
         self._update_count()
         self.go_to_row(0)
@@ -183,72 +181,24 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         return table
 
     def _declare_commands(self) -> None:
-        handlers: dict[str, Callable[[], None]] = {
-            "paper.next": lambda: self.move_rows(1),
-            "paper.previous": lambda: self.move_rows(-1),
-            "paper.first": lambda: self.go_to_row(0),
-            "paper.last": lambda: self.go_to_row(self.model.rowCount() - 1),
-            "paper.half_page_down": lambda: self.move_rows(self._half_page()),
-            "paper.half_page_up": lambda: self.move_rows(-self._half_page()),
-            "search.focus": self.focus_search,
-            "search.leave": self.leave_search,
-            "search.next_match": lambda: self.step_match(1),
-            "search.previous_match": lambda: self.step_match(-1),
-            "search.save": self.save_search,
-            "paper.star": self.toggle_star,
-            "paper.read": lambda: self.set_status("read"),
-            "paper.unread": lambda: self.set_status("unread"),
-            "paper.reading": lambda: self.set_status("reading"),
-            "paper.skipped": lambda: self.set_status("skipped"),
-            "paper.tags": self.edit_tags,
-            "paper.note": self.focus_note,
-            "paper.add_to_list": self.add_to_list,
-            "paper.edit": self.edit_paper,
-            "paper.add": self.add_paper,
-            "paper.delete": self.trash_selected,
-            "paper.restore": self.restore_selected,
-            "list.remove": self.remove_from_list,
-            "list.move_up": lambda: self.move_in_list(-1),
-            "list.move_down": lambda: self.move_in_list(1),
-            "list.new": self.new_list,
-            "list.rename": self.rename_list,
-            "list.delete": self.delete_list,
-            "tag.rename": self.rename_tag,
-            "trash.empty": self.empty_trash,
-            "edit.undo": self.undo,
-            "edit.redo": self.redo,
-            "app.quit": self.close,
-            "app.palette": self.open_palette,
-            "app.about": lambda: information(
-                self, "About Lectern", f"Lectern {__version__}\n\nA keyboard-driven reading list for research papers.\n"
-                f"Library: {self.library.path}"),
-            "file.import": lambda: self.transfer.import_files(),
-            "file.import_clipboard": lambda: self.transfer.import_clipboard(QApplication.clipboard().text()),
-            "file.export": self.transfer.export_dialog,
-            "paper.copy_bibtex": self.copy_bibtex,
-            "paper.copy_markdown": self.copy_markdown,
-            "paper.merge": self.merge_selected,
-            "app.help": self.open_help,
-            "paper.open": self.open_paper,
-            "focus.sidebar": self.sidebar.setFocus,
-            "focus.list": self.table.setFocus,
-            "focus.detail": self.detail.setFocus,
-            "paper.copy_key": self.copy_key,
-            "paper.open_url": self.open_url,
-            "triage.toggle": self.toggle_triage,
-            "triage.hide_done": self.toggle_hide_triaged,
-        }
-        self.commands.bind(handlers)
-        groups = self.commands.by_group()
-        for group, title in (("Lectern", "&File"), ("Edit", "&Edit"), ("Move", "&Go"), ("Search", "&Search"),
-                             ("Paper", "&Paper"), ("List", "&Lists")):
-            menu = self.menuBar().addMenu(title)
-            for command in groups.get(group, []):
-                menu.addAction(self.commands.actions[command.id])
-
+        """Actions, shortcuts and menus from the command table; whether each can
+        apply follows the selection, the view, the sidebar and the undo stack."""
+        self.commands.install(self.menuBar())
         self.undo_action: QAction = self.commands.actions["edit.undo"]
         self.redo_action: QAction = self.commands.actions["edit.redo"]
+        refresh = self.commands.refresh
+        self.table.selectionModel().selectionChanged.connect(refresh)
+        self.table.selectionModel().currentChanged.connect(refresh)
+        for changed in (self.model.modelReset, self.model.layoutChanged, self.model.rowsInserted,
+                        self.model.rowsRemoved):
+            changed.connect(refresh)
+        self.sidebar.currentItemChanged.connect(refresh)
+        self.search_bar.box.textChanged.connect(refresh)
         self._update_undo_actions()
+
+    def show_about(self) -> None:
+        information(self, "About Lectern", f"Lectern {__version__}\n\nA keyboard-driven reading list for research "
+                    f"papers.\nLibrary: {self.library.path}")
 
     # -- state ----------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -1,90 +1,159 @@
-"""Commands, declared once: id, title, group and default keys here; the window
-binds a handler to each id. Menus, shortcuts, the README's keyboard table (and
-the palette and help overlay) all come from this one table."""
+"""Commands, declared once: each one's id, title, menu group, default keys, the
+handler it runs, when it can apply (`enabled`, with the hint said when it cannot)
+and, for a toggle, its checked state. Actions, menus, shortcuts, the palette, the
+help overlay and the README's keyboard table all come from this one table; no
+other module binds a handler to a key or a menu."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenuBar
+
+from desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, TRASH_SCOPE
+
+# The main window. Handlers and predicates call its methods; it is not named as
+# a type because it imports this module (the layering test forbids the cycle).
+Window = Any
 
 
 @dataclass(frozen=True)
-class CommandSpec:
+class Command:
     id: str
     title: str
-    group: str
+    group: str  # the menu it is in, and its heading in the help and the README
+    handler: Callable[[Window], None]
     keys: tuple[str, ...] = ()  # Qt's portable key text: "J", "G, G", "Ctrl+Shift+Z"
+    enabled: Callable[[Window], bool] | None = None  # None: it always applies
+    hint: str = ""  # said in the status bar when its key is pressed while it cannot apply
+    checked: Callable[[Window], bool] | None = None  # a toggle: whether it is on
 
 
-COMMANDS: list[CommandSpec] = [
-    CommandSpec("paper.next", "Next paper", "Move", ('J',)),
-    CommandSpec("paper.previous", "Previous paper", "Move", ('K',)),
-    CommandSpec("paper.first", "First paper", "Move", ('G, G',)),
-    CommandSpec("paper.last", "Last paper", "Move", ('Shift+G',)),
-    CommandSpec("paper.half_page_down", "Half a page down", "Move", ('Ctrl+D',)),
-    CommandSpec("paper.half_page_up", "Half a page up", "Move", ('Ctrl+U',)),
-    CommandSpec("paper.open", "Open paper (detail)", "Move", ('Return',)),
-    CommandSpec("focus.sidebar", "Go to the sidebar", "Move", ('Ctrl+1',)),
-    CommandSpec("focus.list", "Go to the paper list", "Move", ('Ctrl+2',)),
-    CommandSpec("focus.detail", "Go to the detail pane", "Move", ('Ctrl+3',)),
-    CommandSpec("search.focus", "Search", "Search", ('/', 'Ctrl+F')),
-    CommandSpec("search.leave", "Clear search / back to the list", "Search", ('Esc',)),
-    CommandSpec("search.next_match", "Next match", "Search", ('N',)),
-    CommandSpec("search.previous_match", "Previous match", "Search", ('Shift+N',)),
-    CommandSpec("search.save", "Save search…", "Search", ('Ctrl+S',)),
-    CommandSpec("paper.star", "Star / unstar", "Paper", ('S',)),
-    CommandSpec("paper.read", "Mark read", "Paper", ('R',)),
-    CommandSpec("paper.unread", "Mark unread", "Paper", ('U',)),
-    CommandSpec("paper.reading", "Mark reading", "Paper", ('I',)),
-    CommandSpec("paper.skipped", "Mark skipped", "Paper", ('X',)),
-    CommandSpec("paper.copy_key", "Copy citation key", "Paper", ('Y',)),
-    CommandSpec("paper.copy_bibtex", "Copy BibTeX entry", "Paper", ('Shift+Y',)),
-    CommandSpec("paper.copy_markdown", "Copy Markdown link", "Paper", ('Ctrl+Shift+C',)),
-    CommandSpec("paper.merge", "Merge selected duplicates", "Paper", ()),
-    CommandSpec("paper.open_url", "Open the paper's link", "Paper", ('O',)),
-    CommandSpec("triage.toggle", "Triage mode (act and advance)", "Paper", ('Ctrl+T',)),
-    CommandSpec("triage.hide_done", "Triage: hide papers already triaged", "Paper", ('Ctrl+Shift+T',)),
-    CommandSpec("paper.tags", "Edit tags…", "Paper", ('T',)),
-    CommandSpec("paper.note", "Edit note", "Paper", ('E',)),
-    CommandSpec("paper.add_to_list", "Add to reading list…", "Paper", ('L',)),
-    CommandSpec("paper.edit", "Edit metadata…", "Paper", ('Ctrl+E',)),
-    CommandSpec("paper.add", "Add paper…", "Paper", ('Ctrl+N',)),
-    CommandSpec("paper.delete", "Move to Trash", "Paper", ('D', 'Del')),
-    CommandSpec("paper.restore", "Restore from Trash", "Paper", ('Shift+R',)),
-    CommandSpec("list.remove", "Remove from this list", "List", ('Shift+L',)),
-    CommandSpec("list.move_up", "Move up in list", "List", ('Alt+Up', 'Alt+K')),
-    CommandSpec("list.move_down", "Move down in list", "List", ('Alt+Down', 'Alt+J')),
-    CommandSpec("list.new", "New reading list…", "List", ('Ctrl+Shift+N',)),
-    CommandSpec("list.rename", "Rename reading list…", "List", ()),
-    CommandSpec("list.delete", "Delete reading list", "List", ()),
-    CommandSpec("tag.rename", "Rename or merge tag…", "List", ()),
-    CommandSpec("trash.empty", "Empty Trash…", "Paper", ()),
-    CommandSpec("edit.undo", "Undo", "Edit", ('Ctrl+Z',)),
-    CommandSpec("edit.redo", "Redo", "Edit", ('Ctrl+Shift+Z', 'Ctrl+Y')),
-    CommandSpec("file.import", "Import papers…", "Lectern", ('Ctrl+O',)),
-    CommandSpec("file.import_clipboard", "Import from the clipboard", "Lectern", ('Ctrl+Shift+V',)),
-    CommandSpec("file.export", "Export papers…", "Lectern", ('Ctrl+Shift+E',)),
-    CommandSpec("app.palette", "Command palette…", "Lectern", ('Ctrl+K', 'Ctrl+Shift+P')),
-    CommandSpec("app.help", "Keyboard help", "Lectern", ('?',)),
-    CommandSpec("app.about", "About Lectern", "Lectern", ()),
-    CommandSpec("app.quit", "Quit", "Lectern", ('Ctrl+Q',)),
+# -- when a command can apply ----------------------------------------------------
+NO_PAPER = "No paper is selected."
+
+
+def _has_rows(w: Window) -> bool:
+    return w.model.rowCount() > 0
+
+
+def _has_paper(w: Window) -> bool:
+    return w.table.selectionModel().hasSelection() or w.current_paper_id() is not None
+
+
+def _has_current_paper(w: Window) -> bool:
+    return w.current_paper_id() is not None
+
+
+def _several_selected(w: Window) -> bool:
+    """Two or more rows selected, counted by ranges (a 100k-row selection stays cheap)."""
+    count = 0
+    for selected in w.table.selectionModel().selection():
+        count += selected.bottom() - selected.top() + 1
+        if count >= 2:
+            return True
+    return False
+
+
+def _in_trash(w: Window) -> bool:
+    return _has_paper(w) and TRASH_SCOPE in f"{w.model.scope} {w.search_bar.text()}"
+
+
+def _in_list(w: Window) -> bool:
+    return w.model.list_id is not None
+
+
+def _has_search(w: Window) -> bool:
+    return bool(w.search_bar.text().strip())
+
+
+COMMANDS: list[Command] = [
+    Command("paper.next", "Next paper", "Move", lambda w: w.move_rows(1), ("J",), _has_rows),
+    Command("paper.previous", "Previous paper", "Move", lambda w: w.move_rows(-1), ("K",), _has_rows),
+    Command("paper.first", "First paper", "Move", lambda w: w.go_to_row(0), ("G, G",), _has_rows),
+    Command("paper.last", "Last paper", "Move", lambda w: w.go_to_row(w.model.rowCount() - 1), ("Shift+G",),
+            _has_rows),
+    Command("paper.half_page_down", "Half a page down", "Move", lambda w: w.move_rows(w._half_page()), ("Ctrl+D",),
+            _has_rows),
+    Command("paper.half_page_up", "Half a page up", "Move", lambda w: w.move_rows(-w._half_page()), ("Ctrl+U",),
+            _has_rows),
+    Command("paper.open", "Open paper (detail)", "Move", lambda w: w.open_paper(), ("Return",)),
+    Command("focus.sidebar", "Go to the sidebar", "Move", lambda w: w.sidebar.setFocus(), ("Ctrl+1",)),
+    Command("focus.list", "Go to the paper list", "Move", lambda w: w.table.setFocus(), ("Ctrl+2",)),
+    Command("focus.detail", "Go to the detail pane", "Move", lambda w: w.detail.setFocus(), ("Ctrl+3",)),
+    Command("search.focus", "Search", "Search", lambda w: w.focus_search(), ("/", "Ctrl+F")),
+    Command("search.leave", "Clear search / back to the list", "Search", lambda w: w.leave_search(), ("Esc",)),
+    Command("search.next_match", "Next match", "Search", lambda w: w.step_match(1), ("N",)),
+    Command("search.previous_match", "Previous match", "Search", lambda w: w.step_match(-1), ("Shift+N",)),
+    Command("search.save", "Save search…", "Search", lambda w: w.save_search(), ("Ctrl+S",),
+            _has_search, "Type a search first, then save it."),
+    Command("paper.star", "Star / unstar", "Paper", lambda w: w.toggle_star(), ("S",), _has_paper, NO_PAPER),
+    Command("paper.read", "Mark read", "Paper", lambda w: w.set_status("read"), ("R",), _has_paper, NO_PAPER),
+    Command("paper.unread", "Mark unread", "Paper", lambda w: w.set_status("unread"), ("U",), _has_paper, NO_PAPER),
+    Command("paper.reading", "Mark reading", "Paper", lambda w: w.set_status("reading"), ("I",), _has_paper,
+            NO_PAPER),
+    Command("paper.skipped", "Mark skipped", "Paper", lambda w: w.set_status("skipped"), ("X",), _has_paper,
+            NO_PAPER),
+    Command("paper.copy_key", "Copy citation key", "Paper", lambda w: w.copy_key(), ("Y",), _has_paper, NO_PAPER),
+    Command("paper.copy_bibtex", "Copy BibTeX entry", "Paper", lambda w: w.copy_bibtex(), ("Shift+Y",),
+            _has_paper, NO_PAPER),
+    Command("paper.copy_markdown", "Copy Markdown link", "Paper", lambda w: w.copy_markdown(), ("Ctrl+Shift+C",),
+            _has_paper, NO_PAPER),
+    Command("paper.merge", "Merge selected duplicates", "Paper", lambda w: w.merge_selected(), (),
+            _several_selected, "Select the duplicates to merge (the first one is kept)."),
+    Command("paper.open_url", "Open the paper's link", "Paper", lambda w: w.open_url(), ("O",),
+            _has_current_paper, NO_PAPER),
+    Command("triage.toggle", "Triage mode (act and advance)", "Paper", lambda w: w.toggle_triage(), ("Ctrl+T",),
+            checked=lambda w: w.triage),
+    Command("triage.hide_done", "Triage: hide papers already triaged", "Paper", lambda w: w.toggle_hide_triaged(),
+            ("Ctrl+Shift+T",), checked=lambda w: w.hide_triaged),
+    Command("paper.tags", "Edit tags…", "Paper", lambda w: w.edit_tags(), ("T",), _has_paper, NO_PAPER),
+    Command("paper.note", "Edit note", "Paper", lambda w: w.focus_note(), ("E",), _has_current_paper, NO_PAPER),
+    Command("paper.add_to_list", "Add to reading list…", "Paper", lambda w: w.add_to_list(), ("L",), _has_paper,
+            NO_PAPER),
+    Command("paper.edit", "Edit metadata…", "Paper", lambda w: w.edit_paper(), ("Ctrl+E",), _has_current_paper,
+            NO_PAPER),
+    Command("paper.add", "Add paper…", "Paper", lambda w: w.add_paper(), ("Ctrl+N",)),
+    Command("paper.delete", "Move to Trash", "Paper", lambda w: w.trash_selected(), ("D", "Del"), _has_paper,
+            NO_PAPER),
+    Command("paper.restore", "Restore from Trash", "Paper", lambda w: w.restore_selected(), ("Shift+R",),
+            _in_trash, "Restore works in the Trash: open it in the sidebar and select papers."),
+    Command("list.remove", "Remove from this list", "List", lambda w: w.remove_from_list(), ("Shift+L",),
+            lambda w: _in_list(w) and _has_paper(w), "Open a reading list in the sidebar first."),
+    Command("list.move_up", "Move up in list", "List", lambda w: w.move_in_list(-1), ("Alt+Up", "Alt+K"),
+            lambda w: _in_list(w) and _has_paper(w), "Open a reading list in the sidebar to reorder it."),
+    Command("list.move_down", "Move down in list", "List", lambda w: w.move_in_list(1), ("Alt+Down", "Alt+J"),
+            lambda w: _in_list(w) and _has_paper(w), "Open a reading list in the sidebar to reorder it."),
+    Command("list.new", "New reading list…", "List", lambda w: w.new_list(), ("Ctrl+Shift+N",)),
+    Command("list.rename", "Rename reading list…", "List", lambda w: w.rename_list(), (),
+            lambda w: w.sidebar.current_value(LIST_ID_ROLE) is not None, "Select a reading list in the sidebar first."),
+    Command("list.delete", "Delete reading list", "List", lambda w: w.delete_list(), (),
+            lambda w: w.sidebar.current_value(LIST_ID_ROLE) is not None, "Select a reading list in the sidebar first."),
+    Command("tag.rename", "Rename or merge tag…", "List", lambda w: w.rename_tag(), (),
+            lambda w: w.sidebar.current_value(TAG_NAME_ROLE) is not None, "Select a tag in the sidebar first."),
+    Command("trash.empty", "Empty Trash…", "Paper", lambda w: w.empty_trash(), (),
+            lambda w: w.sidebar.trash_count > 0, "The Trash is empty."),
+    Command("edit.undo", "Undo", "Edit", lambda w: w.undo(), ("Ctrl+Z",),
+            lambda w: w.library.undo_stack.undo_label() is not None, "Nothing to undo."),
+    Command("edit.redo", "Redo", "Edit", lambda w: w.redo(), ("Ctrl+Shift+Z", "Ctrl+Y"),
+            lambda w: w.library.undo_stack.redo_label() is not None, "Nothing to redo."),
+    Command("file.import", "Import papers…", "Lectern", lambda w: w.transfer.import_files(), ("Ctrl+O",)),
+    Command("file.import_clipboard", "Import from the clipboard", "Lectern",
+            lambda w: w.transfer.import_clipboard(QApplication.clipboard().text()), ("Ctrl+Shift+V",)),
+    Command("file.export", "Export papers…", "Lectern", lambda w: w.transfer.export_dialog(), ("Ctrl+Shift+E",)),
+    Command("app.palette", "Command palette…", "Lectern", lambda w: w.open_palette(), ("Ctrl+K", "Ctrl+Shift+P")),
+    Command("app.help", "Keyboard help", "Lectern", lambda w: w.open_help(), ("?",)),
+    Command("app.about", "About Lectern", "Lectern", lambda w: w.show_about()),
+    Command("app.quit", "Quit", "Lectern", lambda w: w.close(), ("Ctrl+Q",)),
 ]
-SPECS = {spec.id: spec for spec in COMMANDS}
+SPECS = {command.id: command for command in COMMANDS}
 GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "Lectern")
-
-
-@dataclass
-class Command:
-    spec: CommandSpec
-    handler: Callable[[], None]
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
+MENUS = (("Lectern", "&File"), ("Edit", "&Edit"), ("Move", "&Go"), ("Search", "&Search"), ("Paper", "&Paper"),
+         ("List", "&Lists"))
 
 
 def resolve_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
@@ -118,33 +187,81 @@ def resolve_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple
 
 
 class CommandRegistry:
-    """The window's commands: one QAction each, with the spec's keys."""
+    """The window's commands: one QAction each, with the command's keys, in its
+    menu. An action is enabled only while its command can apply (`refresh`, on
+    every change of selection, view, sidebar or undo stack); its key then gives
+    the command's hint instead of running it."""
 
-    def __init__(self, window: QWidget, overrides: dict[str, tuple[str, ...]] | None = None) -> None:
+    HINT_MS = 3000
+
+    def __init__(self, window: QMainWindow, overrides: dict[str, tuple[str, ...]] | None = None) -> None:
         self.window = window
-        self.commands: dict[str, Command] = {}
+        self.commands: dict[str, Command] = dict(SPECS)
         self.actions: dict[str, QAction] = {}
+        self.refusals: dict[str, QShortcut] = {}  # the keys of a command that cannot apply: say why
         self.ran: list[str] = []  # ids of commands run, newest last
+        self.refused: list[str] = []  # ids of commands asked for while they could not apply
         self.keys, self.problems = resolve_keys(overrides or {})
 
-    def bind(self, handlers: dict[str, Callable[[], None]]) -> None:
-        missing = set(SPECS) - set(handlers)
-        unknown = set(handlers) - set(SPECS)
-        if missing or unknown:
-            raise ValueError(f"commands without handler: {sorted(missing)}; handlers without command: {sorted(unknown)}")
-        for spec in COMMANDS:
-            self.commands[spec.id] = Command(spec, handlers[spec.id])
-            action = QAction(spec.title, self.window)
-            action.setObjectName(spec.id)
-            action.setShortcuts([QKeySequence(k) for k in self.keys[spec.id]])
+    def install(self, menu_bar: QMenuBar) -> None:
+        """Make each command's action, its shortcuts and its menu entry."""
+        for command in COMMANDS:
+            action = QAction(command.title, self.window)
+            action.setObjectName(command.id)
+            keys = [QKeySequence(k) for k in self.keys[command.id]]
+            action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _checked=False, cid=spec.id: self.run(cid))
+            action.setCheckable(command.checked is not None)
+            action.triggered.connect(lambda _checked=False, cid=command.id: self.run(cid))
             self.window.addAction(action)
-            self.actions[spec.id] = action
+            self.actions[command.id] = action
+            if command.enabled is not None and keys:
+                refusal = QShortcut(self.window)
+                refusal.setKeys(keys)
+                refusal.setContext(Qt.ShortcutContext.WindowShortcut)
+                refusal.setEnabled(False)
+                refusal.activated.connect(lambda cid=command.id: self.refuse(cid))
+                self.refusals[command.id] = refusal
+        for group, title in MENUS:
+            menu = menu_bar.addMenu(title)
+            for command in COMMANDS:
+                if command.group == group:
+                    menu.addAction(self.actions[command.id])
+        self.refresh()
 
-    def run(self, command_id: str) -> None:
+    def can_run(self, command_id: str) -> bool:
+        command = self.commands[command_id]
+        return command.enabled is None or bool(command.enabled(self.window))
+
+    def refresh(self, *_signal_args: object) -> None:
+        """Enable each action whose command can apply now; check each toggle that is on."""
+        for command_id, action in self.actions.items():
+            command = self.commands[command_id]
+            enabled = self.can_run(command_id)
+            if action.isEnabled() != enabled:
+                action.setEnabled(enabled)
+            refusal = self.refusals.get(command_id)
+            if refusal is not None and refusal.isEnabled() == enabled:
+                refusal.setEnabled(not enabled)
+            if command.checked is not None:
+                action.setChecked(bool(command.checked(self.window)))
+
+    def run(self, command_id: str) -> bool:
+        """Run a command if it can apply now (else say why); False when it did not run."""
+        if not self.can_run(command_id):
+            self.refuse(command_id)
+            self.refresh()
+            return False
         self.ran.append(command_id)
-        self.commands[command_id].handler()
+        self.commands[command_id].handler(self.window)
+        self.refresh()
+        return True
+
+    def refuse(self, command_id: str) -> None:
+        self.refused.append(command_id)
+        hint = self.commands[command_id].hint
+        if hint:
+            self.window.statusBar().showMessage(hint, self.HINT_MS)
 
     def key_text(self, command_id: str) -> str:
         return keys_text(self.keys.get(command_id, ()))
@@ -158,12 +275,6 @@ class CommandRegistry:
                 if len(chords) > 1:
                     hints.setdefault(chords[0], []).append((" ".join(chords[1:]), SPECS[command_id].title))
         return hints
-
-    def by_group(self) -> dict[str, list[Command]]:
-        groups: dict[str, list[Command]] = {}
-        for command in self.commands.values():
-            groups.setdefault(command.spec.group, []).append(command)
-        return groups
 
 
 def keys_text(keys: tuple[str, ...]) -> str:

@@ -292,8 +292,8 @@ class PaperActions:
         self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {label}", 4000)
 
     def _update_undo_actions(self) -> None:
+        """Name the step Undo and Redo would take (whether they apply: the command table)."""
         undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()
         self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
-        self.undo_action.setEnabled(undo is not None)
         self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
-        self.redo_action.setEnabled(redo is not None)
+        self.commands.refresh()

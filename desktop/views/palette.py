@@ -51,6 +51,9 @@ class CommandPalette(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.edit)
         layout.addWidget(self.list)
+        self.hint = QLabel(self)  # why the chosen command cannot apply
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.hint)
         self.edit.textChanged.connect(self.refill)
         self.edit.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.accept())
@@ -61,15 +64,19 @@ class CommandPalette(QDialog):
     def refill(self, text: str) -> None:
         self.list.clear()
         scored = []
-        for spec in COMMANDS:
-            score = fuzzy_score(text, spec.title) if text else 0
+        for command in COMMANDS:
+            score = fuzzy_score(text, command.title) if text else 0
             if score is not None:
-                scored.append((-score, spec.title, spec.id))
-        for _, title, command_id in sorted(scored):
+                scored.append((not self.registry.can_run(command.id), -score, command.title, command.id))
+        for unavailable, _, title, command_id in sorted(scored):  # what can apply now comes first
             keys = self.registry.key_text(command_id).replace("`", "")
-            item = QListWidgetItem(f"{title}    {keys}" if keys else title, self.list)
+            label = f"{title}    {keys}" if keys else title
+            item = QListWidgetItem(f"{label}    (not now: {self.registry.commands[command_id].hint or 'cannot apply'})"
+                                   if unavailable else label, self.list)
             item.setData(KIND_ROLE, "command")
             item.setData(VALUE_ROLE, command_id)
+            if unavailable:  # shown greyed, and Enter on it does not run it
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         if len(text.strip()) >= 2:
             try:
                 result = self.library.search(text, typing=True, first_screen=PAPERS_SHOWN, suggest_spelling=False)
@@ -100,6 +107,9 @@ class CommandPalette(QDialog):
 
     def accept(self) -> None:
         item = self.list.currentItem()
+        if item is not None and not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.hint.setText(self.registry.commands[item.data(VALUE_ROLE)].hint or "This command cannot apply now.")
+            return  # a command that cannot apply is not run; the palette stays open
         if item is not None:
             self.chosen = (item.data(KIND_ROLE), item.data(VALUE_ROLE))
         super().accept()
@@ -110,10 +120,10 @@ def help_html(registry: CommandRegistry) -> str:
     parts = ["<h2>Lectern keys</h2><p>Ctrl+K finds any command by name. Esc closes this.</p>"]
     for group in GROUP_ORDER:
         parts.append(f"<h3>{escape(group)}</h3><table cellspacing='4'>")
-        for spec in COMMANDS:
-            if spec.group == group:
-                keys = registry.key_text(spec.id).replace("`", "") or "—"
-                parts.append(f"<tr><td><b>{escape(keys)}</b>&nbsp;&nbsp;</td><td>{escape(spec.title)}</td></tr>")
+        for command in COMMANDS:
+            if command.group == group:
+                keys = registry.key_text(command.id).replace("`", "") or "—"
+                parts.append(f"<tr><td><b>{escape(keys)}</b>&nbsp;&nbsp;</td><td>{escape(command.title)}</td></tr>")
         parts.append("</table>")
     return "".join(parts)
 

@@ -174,7 +174,7 @@ def test_help_lists_every_command_with_its_keys(window: MainWindow) -> None:
     from html import escape
 
     for command in window.commands.commands.values():
-        assert escape(command.spec.title) in html
+        assert escape(command.title) in html
     assert "g g" in html and "Ctrl+K" in html
 
 

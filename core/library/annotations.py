@@ -16,6 +16,7 @@ from core.store.database import Connection
 from core.domain.arxiv import parse_arxiv
 from core.domain.changes import NO_CHANGES, Changes
 from core.domain.citekeys import is_valid_key
+from core.domain.identity import with_stored_keys
 from core.domain.records import STATUSES, NewPaper
 from core.library.lists import ReadingLists
 from core.library.rows import EDITABLE, EditError, TagRow, _clean_tag, _ids, _live_counts_sql, _plural, now_text
@@ -337,9 +338,10 @@ class Annotations(ReadingLists):
             return Changes()
 
         def op(conn: Connection) -> None:
-            sets = ", ".join(f"{c} = ?" for c in columns)
+            written = with_stored_keys(values)
+            sets = ", ".join(f"{c} = ?" for c in written)
             conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
-                                 (*values.values(), now_text(), paper_id))
+                                 (*written.values(), now_text(), paper_id))
 
         return self._change("Edit paper", op, Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
 
@@ -382,6 +384,7 @@ class Annotations(ReadingLists):
                     if value is not None:
                         updates[name] = value
             if updates:
+                updates = with_stored_keys(updates)
                 sets = ", ".join(f"{k} = ?" for k in updates)
                 conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
                                      (*updates.values(), now_text(), keep_id))

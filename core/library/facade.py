@@ -16,7 +16,7 @@ from core.library.annotations import Annotations
 from core.library.rows import now_text
 from core.domain.changes import CancelToken, Changes, Progress
 from core.domain.citekeys import generate_keys
-from core.domain.identity import normal_title
+from core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
 from core.store.database import Database
 from core.store.migrations import FTS_OBJECTS
 from core.search.query import CompiledQuery, compile_query
@@ -302,14 +302,14 @@ class Library(Annotations):
             return {r[0]: r[1] for r in rows}
 
     def identity_index(self) -> dict[str, dict[str, int]]:
-        """What identifies a paper -> its id: DOI, arXiv id, citation key, normal title."""
-
-        index: dict[str, dict[str, int]] = {"DOI": {}, "arXiv id": {}, "citation key": {}, "title": {}}
+        """What identifies a paper -> its id, by kind (`core.domain.identity`):
+        the keys stored with each paper (the same ones `is:duplicate` groups on)."""
+        index: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         with self.db.read() as conn:
-            for paper_id, doi, arxiv, key, title in conn.exec_driver_sql(
-                "SELECT id, doi, arxiv_id, citation_key, title FROM paper WHERE deleted_at IS NULL ORDER BY id"):
-                for kind, value in (("DOI", (doi or "").lower()), ("arXiv id", arxiv or ""),
-                                    ("citation key", key.lower()), ("title", normal_title(title))):
+            for paper_id, *keys in conn.exec_driver_sql(
+                "SELECT id, doi_key, arxiv_key, lower(citation_key), title_key FROM paper "
+                "WHERE deleted_at IS NULL ORDER BY id"):
+                for kind, value in zip(KINDS, keys):
                     if value:
                         index[kind].setdefault(value, paper_id)
         return index
@@ -354,7 +354,8 @@ class Library(Annotations):
                     key = next(keys)
                 else:
                     taken.add(key.lower())
-                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
+                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
+                               stored(normal_title(p.title)), stored(normal_doi(p.doi)), stored(normal_arxiv(p.arxiv_id))))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
@@ -364,7 +365,7 @@ class Library(Annotations):
                         cancel.check()
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "added_at, updated_at, title_key, doi_key, arxiv_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         values[start : start + INSERT_BATCH])
                     if progress:
                         progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))

@@ -21,13 +21,10 @@ IS_VALUES = {
     "noted": "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND n.body != '')",
     "tagged": "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id)",
     "trashed": "p.deleted_at IS NOT NULL",
-    # papers that share a DOI, an arXiv id or a title (case and spacing aside) with another
-    "duplicate": "(p.doi IS NOT NULL AND p.doi IN (SELECT doi FROM paper WHERE deleted_at IS NULL AND doi IS NOT NULL "
-                 "GROUP BY lower(doi) HAVING count(*) > 1)) "
-                 "OR (p.arxiv_id IS NOT NULL AND p.arxiv_id IN (SELECT arxiv_id FROM paper WHERE deleted_at IS NULL "
-                 "AND arxiv_id IS NOT NULL GROUP BY arxiv_id HAVING count(*) > 1)) "
-                 "OR lower(trim(p.title)) IN (SELECT lower(trim(title)) FROM paper WHERE deleted_at IS NULL "
-                 "GROUP BY lower(trim(title)) HAVING count(*) > 1)",
+    # papers that share a DOI, an arXiv id or a title with another (core.domain.identity)
+    "duplicate": " OR ".join(
+        f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),
 }
 STATUS_VALUES = ("unread", "reading", "read", "skipped")
 FILTER_FIELDS = ("is", "status", "list", "year", "added", "in")

@@ -30,6 +30,10 @@ class Paper(SQLModel, table=True):
     status: str = "unread"
     read_at: Optional[datetime] = None
     deleted_at: Optional[datetime] = None  # set when the paper is in the Trash
+    # identity keys (core.domain.identity), written with title, DOI and arXiv id
+    title_key: Optional[str] = Field(default=None, index=True)
+    doi_key: Optional[str] = Field(default=None, index=True)
+    arxiv_key: Optional[str] = Field(default=None, index=True)
 
 
 class Tag(SQLModel, table=True):

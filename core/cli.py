@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from core import __version__
+from core.formats.export_formats import FORMATS
 from core.store.paths import default_library_path
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
                      help="papers already in the library: skip them (default), merge them, or import anyway")
     exp = commands.add_parser("export", help="export papers as BibTeX, BibLaTeX, Markdown, CSL-JSON or CSV")
-    exp.add_argument("--format", required=True, choices=("bibtex", "biblatex", "markdown", "markdown-folder",
-                                                         "csljson", "csv"))
+    exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--ascii", action="store_true", help="BibTeX with non-ASCII letters as LaTeX (Sabi{\\'a})")
     exp.add_argument("--list", metavar="NAME", help="only this reading list, in its order")
     exp.add_argument("--query", metavar="Q", help="only the papers matching this search")

@@ -17,6 +17,7 @@ from core.domain.changes import Changes, Collection
 from core.store.drafts import Drafts
 from core.store.library_errors import LibraryDamaged
 from core.library.facade import Library
+from core.domain.arxiv import paper_url
 from core.formats.bibtex import export_text
 from core.formats.writers import md_escape
 from core.text.latex import latex_to_text
@@ -320,7 +321,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         ids = self.selected_ids()
         links = []
         for paper, _tags, _note in self.library.papers_for_export(ids):
-            url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
+            url = paper_url(paper.url, paper.arxiv_id)
             title = md_escape(latex_to_text(paper.title))
             links.append(f"[{title}](<{url}>)" if url else f"{title} [@{paper.citation_key}]")
         if links:

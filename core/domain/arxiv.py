@@ -36,3 +36,12 @@ def parse_arxiv(text: str) -> ArxivId | None:
         archive = match.group(1).lower()
         return ArxivId(f"{archive}/{match.group(2)}{match.group(3)}{match.group(4)}", year, archive.split(".")[0])
     return None
+
+
+def paper_url(url: str | None, arxiv_id: str | None) -> str | None:
+    """A paper's web page, as exports and links give it: its own URL, else its
+    arXiv abstract page, else None."""
+    if url and url.strip():
+        return url
+    arxiv = parse_arxiv(arxiv_id) if arxiv_id else None
+    return arxiv.url if arxiv else None

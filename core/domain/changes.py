@@ -4,7 +4,11 @@ GUI turns into one signal and each view uses to decide what to refresh."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Collection(enum.Enum):
@@ -70,3 +74,16 @@ class CancelToken:
     def check(self) -> None:
         if self.cancelled:
             raise Cancelled()
+
+
+def in_chunks(items: Sequence[T], size: int, message: str, progress: Callable[[Progress], None] | None = None,
+              cancel: CancelToken | None = None) -> Iterator[Sequence[T]]:
+    """`items` a chunk of `size` at a time, as long work walks them: the cancel
+    token is checked before each chunk and progress is reported after each."""
+    total = len(items)
+    for start in range(0, total, size):
+        if cancel:
+            cancel.check()
+        yield items[start : start + size]
+        if progress:
+            progress(Progress(min(start + size, total), total, message))

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from core.domain.arxiv import paper_url
+
 WEB_SCHEMES = ("http", "https")
 _WEB = re.compile(r"(https?)://", re.IGNORECASE)
 _DOI = re.compile(r"(?:doi: *|https?://(?:dx\.)?doi\.org/)?(10\.\d+(?:\.\d+)*/\S+)", re.IGNORECASE)
@@ -100,10 +102,9 @@ def check_link(text: str) -> Link:
 def paper_link(url: str | None, arxiv_id: str | None, doi: str | None, links: list[str] | None = None) -> str | None:
     """The link `o` opens for a paper: its URL, else its arXiv page, else its
     DOI, else the first link in its abstract (judged by `check_link` before opening)."""
-    if url and url.strip():
-        return url
-    if arxiv_id and arxiv_url(arxiv_id):
-        return arxiv_url(arxiv_id)
+    page = paper_url(url, arxiv_id)
+    if page:
+        return page
     if doi and doi_url(doi):
         return doi_url(doi)
     return links[0] if links else None

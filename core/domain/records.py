@@ -8,11 +8,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal, get_args
 
 STATUSES = ("unread", "reading", "read", "skipped")
+# What a listing can be sorted by: the paper table's columns, in their order.
+SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 PAPER_COLUMNS = ("id", "title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key",
                  "added_at", "updated_at", "starred", "status", "read_at", "deleted_at")
+
+
+def clean_name(name: str) -> str:
+    """A tag or reading-list name as stored: spaces collapsed, no double quotes
+    (so `tag:"name"` and `list:"name"` can always quote it)."""
+    return " ".join(name.replace('"', "").split())
 
 
 def stored_time(value: str | None) -> datetime | None:

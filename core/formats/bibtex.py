@@ -4,13 +4,13 @@ capitals protected in titles, url/doi/eprint left as they are."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from core.domain.arxiv import parse_arxiv
+from core.domain.arxiv import paper_url, parse_arxiv
 from core.store.atomic import write_atomic
-from core.domain.changes import CancelToken, Progress
+from core.domain.changes import CancelToken, in_chunks
 from core.text.texsafe import protect_capitals, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: Bib
                 fields.append(("eprintclass", _uri(arxiv.primary_class)))
     if paper.doi:
         fields.append(("doi", _uri(paper.doi)))
-    url = paper.url or (arxiv.url if arxiv else None)
+    url = paper_url(paper.url, paper.arxiv_id)
     if url:
         fields.append(("url", _uri(url)))
     if classic and not paper.authors.strip():
@@ -104,14 +104,9 @@ def export_text(
 ) -> str:
     """The .bib text for the papers `ids`, in that order (same library, same bytes)."""
     parts: list[str] = []
-    for start in range(0, len(ids), BATCH):
-        if cancel:
-            cancel.check()
-        chunk = ids[start : start + BATCH]
+    for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
         for paper, tags, note in library.papers_for_export(chunk):
             parts.append(entry(paper, tags, note, options))
-        if progress:
-            progress(Progress(min(start + BATCH, len(ids)), len(ids), "Writing BibTeX"))
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
     return header + "\n".join(parts)
 
@@ -124,7 +119,3 @@ def export_file(
     text = export_text(library, ids, options, progress, cancel)
     write_atomic(path, text.encode("ascii" if options.ascii else "utf-8", errors="replace"))
     return len(ids)
-
-
-def keys_of(entries: Iterable[str]) -> list[str]:
-    return [e.split("{", 1)[1].split(",", 1)[0] for e in entries]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.domain.arxiv import parse_arxiv
+from core.domain.arxiv import paper_url, parse_arxiv
 from core.store.atomic import write_atomic
 from core.text.latex import latex_to_text
 
@@ -53,7 +53,7 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> s
             facts.append(("Tags", ", ".join(tags)))
         for label, value in facts:
             lines.append(f"- {label}: {md_escape(value)}")
-        link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
+        link = paper_url(paper.url, paper.arxiv_id)
         if link and re.match(r"^https?://[^\s<>]+$", link):
             lines.append(f"- Link: <{link}>")
         lines.append("")
@@ -76,7 +76,7 @@ def front_matter(paper: "Paper", tags: Sequence[str]) -> str:
         "citekey": paper.citation_key,
         "arxiv": arxiv.id if arxiv else "",
         "doi": paper.doi or "",
-        "url": paper.url or (arxiv.url if arxiv else ""),
+        "url": paper_url(paper.url, paper.arxiv_id) or "",
         "tags": list(tags),
         "status": paper.status,
     }
@@ -138,7 +138,7 @@ def csl_json(items: Sequence[Item]) -> str:
         if paper.arxiv_id:
             item["number"] = f"arXiv:{paper.arxiv_id}"
             item["publisher"] = "arXiv"
-        url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
+        url = paper_url(paper.url, paper.arxiv_id)
         if url:
             item["URL"] = url
         if tags:

@@ -16,9 +16,10 @@ from core.store.database import Connection
 from core.domain.arxiv import parse_arxiv
 from core.domain.changes import NO_CHANGES, Changes, Collection
 from core.domain.citekeys import is_valid_key
-from core.domain.records import STATUSES, NewPaper
+from core.domain.identity import with_stored_keys
+from core.domain.records import STATUSES, NewPaper, clean_name
 from core.library.lists import ReadingLists
-from core.library.rows import EDITABLE, EditError, TagRow, _clean_tag, _ids, _live_counts_sql, _plural, now_text
+from core.library.rows import EDITABLE, EditError, TagRow, _ids, _live_counts_sql, _plural, now_text
 from core.store.database import split_statements
 from core.store.migrations import FTS_SCHEMA
 from core.search.index import index_papers
@@ -199,7 +200,7 @@ class Annotations(ReadingLists):
 
     def add_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
         papers = _ids(ids)
-        clean = [n for n in dict.fromkeys(_clean_tag(n) for n in names) if n]
+        clean = [n for n in dict.fromkeys(clean_name(n) for n in names) if n]
         if not clean:
             raise EditError("A tag needs a name.")
 
@@ -219,7 +220,7 @@ class Annotations(ReadingLists):
 
     def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
         papers = _ids(ids)
-        clean = [_clean_tag(n) for n in names]
+        clean = [clean_name(n) for n in names]
 
         def op(conn: Connection) -> None:
             for name in clean:
@@ -234,11 +235,11 @@ class Annotations(ReadingLists):
 
     def rename_tag(self, old: str, new: str) -> Changes:
         """Rename a tag everywhere; renaming onto an existing tag merges the two."""
-        new = _clean_tag(new)
+        new = clean_name(new)
         if not new:
             raise EditError("A tag needs a name.")
         with self.db.read() as conn:
-            source = conn.exec_driver_sql("SELECT id, name FROM tag WHERE name = ?", (_clean_tag(old),)).first()
+            source = conn.exec_driver_sql("SELECT id, name FROM tag WHERE name = ?", (clean_name(old),)).first()
             target = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ?", (new,)).first()
             if source is None:
                 raise EditError(f"There is no tag {old!r}.")
@@ -337,9 +338,10 @@ class Annotations(ReadingLists):
             return Changes()
 
         def op(conn: Connection) -> None:
-            sets = ", ".join(f"{c} = ?" for c in columns)
+            written = with_stored_keys(values)
+            sets = ", ".join(f"{c} = ?" for c in written)
             conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
-                                 (*values.values(), now_text(), paper_id))
+                                 (*written.values(), now_text(), paper_id))
 
         return self._change("Edit paper", op, Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
 
@@ -382,6 +384,7 @@ class Annotations(ReadingLists):
                     if value is not None:
                         updates[name] = value
             if updates:
+                updates = with_stored_keys(updates)
                 sets = ", ".join(f"{k} = ?" for k in updates)
                 conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
                                      (*updates.values(), now_text(), keep_id))
@@ -391,7 +394,7 @@ class Annotations(ReadingLists):
                 conn.exec_driver_sql("INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) "
                                      "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?", (keep_id, other))
             for name in tags:
-                clean = _clean_tag(name)
+                clean = clean_name(name)
                 if clean:
                     conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (clean,))
                     conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "

@@ -7,16 +7,14 @@ import sqlite3
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
-
 
 from core.library.annotations import Annotations
 from core.library.rows import now_text
-from core.domain.changes import CancelToken, Changes, Collection, Progress
+from core.domain.changes import CancelToken, Changes, Collection, Progress, in_chunks
 from core.domain.citekeys import generate_keys
-from core.domain.identity import normal_title
+from core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
 from core.store.database import Database
 from core.store.migrations import FTS_OBJECTS
 from core.search.query import CompiledQuery, compile_query
@@ -25,18 +23,12 @@ from core.search.related import RelatedPaper, related_papers
 from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.search.spelling import Vocabulary
 from core.store.undo import UndoStack, log_inserted, paused
-from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, stored_time
+from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, clean_name, stored_time
 from core.text.latex import find_links, latex_to_text
 
-SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
 INSERT_BATCH = 2000
 COLUMNS = ", ".join(PAPER_COLUMNS)
 ProgressFn = Callable[[Progress], None]
-
-
-def utcnow() -> datetime:
-    """The current time in UTC (timestamps are stored timezone-aware)."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -194,13 +186,8 @@ class Library(Annotations):
             ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
             step = max(INSERT_BATCH, len(ids) // 10 + 1)  # each statement flushes a segment
             with bulk_index_buffer(conn):
-                for start in range(0, len(ids), step):
-                    if cancel:
-                        cancel.check()
-                    batch = ids[start : start + step]
+                for batch in in_chunks(ids, step, "Rebuilding the search index", progress, cancel):
                     index_papers(conn, "rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
-                    if progress:
-                        progress(Progress(start + len(batch), len(ids), "Rebuilding the search index"))
         return Changes(membership=True)
 
     # -- saved searches -----------------------------------------------------
@@ -302,14 +289,14 @@ class Library(Annotations):
             return {r[0]: r[1] for r in rows}
 
     def identity_index(self) -> dict[str, dict[str, int]]:
-        """What identifies a paper -> its id: DOI, arXiv id, citation key, normal title."""
-
-        index: dict[str, dict[str, int]] = {"DOI": {}, "arXiv id": {}, "citation key": {}, "title": {}}
+        """What identifies a paper -> its id, by kind (`core.domain.identity`):
+        the keys stored with each paper (the same ones `is:duplicate` groups on)."""
+        index: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         with self.db.read() as conn:
-            for paper_id, doi, arxiv, key, title in conn.exec_driver_sql(
-                "SELECT id, doi, arxiv_id, citation_key, title FROM paper WHERE deleted_at IS NULL ORDER BY id"):
-                for kind, value in (("DOI", (doi or "").lower()), ("arXiv id", arxiv or ""),
-                                    ("citation key", key.lower()), ("title", normal_title(title))):
+            for paper_id, *keys in conn.exec_driver_sql(
+                "SELECT id, doi_key, arxiv_key, lower(citation_key), title_key FROM paper "
+                "WHERE deleted_at IS NULL ORDER BY id"):
+                for kind, value in zip(KINDS, keys):
                     if value:
                         index[kind].setdefault(value, paper_id)
         return index
@@ -354,20 +341,17 @@ class Library(Annotations):
                     key = next(keys)
                 else:
                     taken.add(key.lower())
-                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now))
+                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
+                               stored(normal_title(p.title)), stored(normal_doi(p.doi)), stored(normal_arxiv(p.arxiv_id))))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
             with deferred_indexing(conn):  # papers, tags and notes indexed once, below
-                for start in range(0, len(values), INSERT_BATCH):
-                    if cancel:
-                        cancel.check()
+                for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        values[start : start + INSERT_BATCH])
-                    if progress:
-                        progress(Progress(min(start + INSERT_BATCH, len(values)), len(values), "Adding papers"))
+                        "added_at, updated_at, title_key, doi_key, arxiv_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        batch)
                 new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
                 _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
             if progress:
@@ -389,7 +373,7 @@ def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags:
                         notes: Sequence[str]) -> None:
     """Tags and notes of newly added papers (same order), a statement for each kind."""
     pairs = [(paper_id, name) for paper_id, paper_tags in zip(paper_ids, tags)
-             for name in dict.fromkeys(" ".join(t.replace('"', "").split()) for t in paper_tags) if name]
+             for name in dict.fromkeys(clean_name(t) for t in paper_tags) if name]
     raw.executemany("INSERT OR IGNORE INTO tag (name) VALUES (?)", [(name,) for _, name in pairs])
     raw.executemany("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?", pairs)
     stamp = now_text()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core.domain.changes import Changes, Collection
+from core.domain.records import clean_name
 from core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
 from core.store.database import Connection
 
@@ -34,7 +35,7 @@ class ReadingLists:
                 "WHERE li.list_id = ? AND p.deleted_at IS NULL ORDER BY li.position", (list_id,))]
 
     def _list_name_free(self, name: str, except_id: int | None = None) -> str:
-        name = " ".join(name.replace('"', "").split())
+        name = clean_name(name)
         if not name:
             raise EditError("A reading list needs a name.")
         with self.db.read() as conn:

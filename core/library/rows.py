@@ -41,10 +41,6 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _clean_tag(name: str) -> str:
-    return " ".join(name.replace('"', "").split())
-
-
 def _live_counts_sql(groups: str, links: str, key: str) -> str:
     """Each tag's or list's (id, name, papers not in the Trash), by name. Counted
     from the links minus the few trashed papers: reading every linked paper's

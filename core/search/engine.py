@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.domain.records import SortKey
 from core.store.database import Connection
 
 from core.search.query import CompiledQuery
@@ -14,7 +15,7 @@ from core.search.spelling import Vocabulary, fold, stem, surface_form, words
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags.
 BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0)"
-SORT_SQL: dict[str, str] = {
+SORT_SQL: dict[SortKey, str] = {  # one order for each of SORT_KEYS
     "title": "p.title COLLATE NOCASE",
     "starred": "p.starred",
     "status": "p.status",
@@ -144,11 +145,6 @@ def suggest(conn: Connection, text: str, vocabulary: Vocabulary) -> str | None:
         changed = True
     corrected = corrected.strip()
     return corrected if changed and corrected != text.strip() else None
-
-
-def fuzzy_expander(vocabulary: Vocabulary):  # type: ignore[no-untyped-def]
-    """An expander for `word~` terms over this vocabulary."""
-    return lambda word, maxdist: vocabulary.close_terms(word, maxdist=maxdist, limit=16)
 
 
 # -- highlighting -------------------------------------------------------------

@@ -9,27 +9,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
+from core.domain.records import STATUSES
+
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "note": "notes", "tag": "tags"}
 TEXT_FIELDS = ("text", *FTS_COLUMNS)
 IS_VALUES = {
     "starred": "p.starred = 1",
     "unstarred": "p.starred = 0",
-    "unread": "p.status = 'unread'",
-    "reading": "p.status = 'reading'",
-    "read": "p.status = 'read'",
-    "skipped": "p.status = 'skipped'",
+    **{status: f"p.status = '{status}'" for status in STATUSES},
     "noted": "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND n.body != '')",
     "tagged": "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id)",
     "trashed": "p.deleted_at IS NOT NULL",
-    # papers that share a DOI, an arXiv id or a title (case and spacing aside) with another
-    "duplicate": "(p.doi IS NOT NULL AND p.doi IN (SELECT doi FROM paper WHERE deleted_at IS NULL AND doi IS NOT NULL "
-                 "GROUP BY lower(doi) HAVING count(*) > 1)) "
-                 "OR (p.arxiv_id IS NOT NULL AND p.arxiv_id IN (SELECT arxiv_id FROM paper WHERE deleted_at IS NULL "
-                 "AND arxiv_id IS NOT NULL GROUP BY arxiv_id HAVING count(*) > 1)) "
-                 "OR lower(trim(p.title)) IN (SELECT lower(trim(title)) FROM paper WHERE deleted_at IS NULL "
-                 "GROUP BY lower(trim(title)) HAVING count(*) > 1)",
+    # papers that share a DOI, an arXiv id or a title with another (core.domain.identity)
+    "duplicate": " OR ".join(
+        f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),
 }
-STATUS_VALUES = ("unread", "reading", "read", "skipped")
 FILTER_FIELDS = ("is", "status", "list", "year", "added", "in")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
@@ -60,10 +55,6 @@ class CompiledQuery:
     include_trashed: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
     list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
-
-    @property
-    def is_empty(self) -> bool:
-        return self.match is None and not self.where
 
 
 @dataclass
@@ -246,8 +237,8 @@ class _Compiler:
             self.include_trashed = True
             return _Part(sql=IS_VALUES["trashed"])
         if fieldname == "status":
-            if value.lower() not in STATUS_VALUES:
-                raise QueryError(f"status:{value} is not known — use " + ", ".join(f"status:{v}" for v in STATUS_VALUES))
+            if value.lower() not in STATUSES:
+                raise QueryError(f"status:{value} is not known — use " + ", ".join(f"status:{v}" for v in STATUSES))
             return _Part(sql="p.status = ?", params=[value.lower()])
         if fieldname == "list":
             self.list_name = value

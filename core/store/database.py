@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from core.domain.identity import STORED_KEYS, stored
 from core.store.backups import backup, has_backups, quick_check
 from core.domain.changes import CancelToken, Cancelled
 from core.store.library_errors import (
@@ -27,8 +28,12 @@ def configure_connection(conn: sqlite3.Connection) -> None:
     the function the search index triggers call. `secure_delete = FAST`: some
     builds (Debian's) default to ON, which rewrites every freed page with
     zeros; dropping the search index of 100k papers then wrote 195 MB (0.9 s).
-    FAST still clears deleted content where that costs no extra I/O."""
+    FAST still clears deleted content where that costs no extra I/O. The
+    identity-key functions fill the stored keys of papers a migration finds."""
     conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
+    for name, (column, normal) in STORED_KEYS.items():
+        conn.create_function(f"lectern_{column}", 1, lambda value, normal=normal: stored(normal(value)),
+                             deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")

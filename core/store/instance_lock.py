@@ -45,12 +45,6 @@ class InstanceLock:
         self._fd = fd
         return True
 
-    def holder_pid(self) -> int | None:
-        try:
-            return int(self.path.read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-
     def release(self) -> None:
         if self._fd is not None:
             if fcntl is not None:

@@ -1,5 +1,12 @@
-"""The library's tables as SQLModel classes. The schema itself is created by the
-numbered migrations in `core/store/migrations.py`; a test keeps the two in step."""
+"""The library's tables declared as SQLModel classes: the one readable statement
+of the schema (tables, columns, types, NOT NULL, keys) that the numbered
+migrations in `core/store/migrations.py` must produce exactly, and that the
+run-time column list (`PAPER_COLUMNS`, `PaperRecord`) must match; tests in
+`tests/core/store/test_schema.py` check both. Run-time code does not import this
+module: it reads and writes with `sqlite3`, because importing SQLAlchemy and
+SQLModel would take a large share of the start-up time and validating every row
+through SQLModel would slow large exports many times over. Change a table here
+and in a new migration together."""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from core.domain.records import STATUSES  # noqa: F401  (one list of reading statuses)
+from core.domain.records import STATUSES
 
 
 class Paper(SQLModel, table=True):
@@ -27,9 +34,13 @@ class Paper(SQLModel, table=True):
     added_at: datetime
     updated_at: datetime
     starred: bool = False
-    status: str = "unread"
+    status: str = STATUSES[0]  # one of STATUSES (the CHECK in migration 1)
     read_at: Optional[datetime] = None
     deleted_at: Optional[datetime] = None  # set when the paper is in the Trash
+    # identity keys (core.domain.identity), written with title, DOI and arXiv id
+    title_key: Optional[str] = Field(default=None, index=True)
+    doi_key: Optional[str] = Field(default=None, index=True)
+    arxiv_key: Optional[str] = Field(default=None, index=True)
 
 
 class Tag(SQLModel, table=True):

@@ -20,11 +20,6 @@ def config_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
-def cache_dir() -> Path:
-    """Anything that can be rebuilt."""
-    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
-
-
 def state_dir() -> Path:
     """Logs and window state."""
     return platformdirs.user_state_path(APP_NAME, appauthor=False)

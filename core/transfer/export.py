@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
 from core.store.atomic import write_atomic
-from core.formats.bibtex import BibOptions, export_text
-from core.domain.changes import CancelToken, Progress
+from core.formats.bibtex import BibOptions, export_file
+from core.formats.export_formats import Format
+from core.domain.changes import CancelToken, in_chunks
 from core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
 from core.library.facade import Library, ProgressFn
 
-Format = Literal["bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "csv"]
-FORMATS: tuple[str, ...] = ("bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "csv")
-SUFFIX = {"bibtex": ".bib", "biblatex": ".bib", "markdown": ".md", "markdown-folder": "", "csljson": ".json",
-          "csv": ".csv"}
 BATCH = 1000
 
 
@@ -37,12 +33,8 @@ def export_ids(library: Library, list_name: str | None = None, query: str | None
 
 def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, cancel: CancelToken | None):
     items = []
-    for start in range(0, len(ids), BATCH):
-        if cancel:
-            cancel.check()
-        items.extend(library.papers_for_export(ids[start : start + BATCH]))
-        if progress:
-            progress(Progress(min(start + BATCH, len(ids)), len(ids), "Exporting"))
+    for chunk in in_chunks(ids, BATCH, "Exporting", progress, cancel):
+        items.extend(library.papers_for_export(chunk))
     return items
 
 
@@ -53,9 +45,7 @@ def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_
     An interrupted export leaves any previous file untouched."""
     path = Path(path)
     if fmt in ("bibtex", "biblatex"):
-        text = export_text(library, ids, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel)
-        write_atomic(path, text.encode("ascii" if ascii_only else "utf-8", errors="replace"))
-        return len(ids)
+        return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel)
     items = _items(library, ids, progress, cancel)
     if fmt == "markdown-folder":
         return len(markdown_folder(items, path))

@@ -13,7 +13,7 @@ from core.domain.arxiv import parse_arxiv
 from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from core.domain.changes import CancelToken, Changes
 from core.domain.citekeys import is_valid_key
-from core.domain.identity import normal_title
+from core.domain.identity import identity_keys
 from core.domain.records import NewPaper
 from core.library.facade import Library, ProgressFn
 from core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
@@ -91,8 +91,7 @@ def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplic
     index = library.identity_index()
     found = []
     for i, paper in enumerate(papers):
-        for reason, value in (("DOI", (paper.doi or "").lower()), ("arXiv id", paper.arxiv_id or ""),
-                              ("citation key", (paper.citation_key or "").lower()), ("title", normal_title(paper.title))):
+        for reason, value in identity_keys(paper.doi, paper.arxiv_id, paper.citation_key, paper.title):
             existing = index[reason].get(value) if value else None
             if existing is not None:
                 found.append(Duplicate(i, existing, reason))

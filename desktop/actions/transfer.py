@@ -14,21 +14,12 @@ from PySide6.QtWidgets import (
 
 from core.formats.bibtex_import import BibError
 from core.domain.changes import Progress
-from core.transfer.export import SUFFIX, export
+from core.formats.export_formats import EXPORT_CHOICES, SUFFIX
+from core.transfer.export import export
 from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from core.formats.listing import ListingError
 from desktop.untrusted import Icon, message_box, warning
 from desktop.workers import Job, LatestOnly, ProgressRelay
-
-EXPORT_FORMATS = [
-    ("BibTeX (UTF-8, for biber or modern bibtex)", "bibtex", False),
-    ("BibTeX (ASCII, for classic bibtex)", "bibtex", True),
-    ("BibLaTeX (UTF-8, for biber)", "biblatex", False),
-    ("Markdown (one file)", "markdown", False),
-    ("Markdown (a folder, one file per paper)", "markdown-folder", False),
-    ("CSL-JSON (pandoc, Zotero)", "csljson", False),
-    ("CSV (spreadsheets)", "csv", False),
-]
 
 
 class Transfer:
@@ -157,7 +148,7 @@ class Transfer:
         dialog.setWindowTitle("Export papers")
         fmt = QComboBox(dialog)
         fmt.setObjectName("exportFormat")
-        for label, _, _ in EXPORT_FORMATS:
+        for label, _, _ in EXPORT_CHOICES:
             fmt.addItem(label)
         scope = QComboBox(dialog)
         scope.setObjectName("exportScope")
@@ -174,7 +165,7 @@ class Transfer:
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        label, kind, ascii_only = EXPORT_FORMATS[fmt.currentIndex()]
+        label, kind, ascii_only = EXPORT_CHOICES[fmt.currentIndex()]
         ids = [selected, self.window.shown_ids(), self.window.library.paper_ids()][scope.currentIndex()]
         if kind == "markdown-folder":
             target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(Path.home()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from core.domain.records import clean_name
 from core.library.rows import ListRow, TagRow
 from core.library.facade import SavedSearchRow
 from desktop.untrusted import plain_tooltip
@@ -26,7 +27,7 @@ TAG_NAME_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 def quoted(name: str) -> str:
-    return '"' + name.replace('"', "") + '"'
+    return '"' + clean_name(name) + '"'
 
 
 class Sidebar(QTreeWidget):

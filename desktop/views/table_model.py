@@ -9,19 +9,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from core.domain.changes import Changes
+from core.domain.records import SORT_KEYS
 from core.library.facade import Library, PaperRow
 from core.search.engine import Highlighter, SearchResult
 from core.store.library_errors import LibraryDamaged
 from desktop.untrusted import plain_tooltip
 
-COLUMNS: list[tuple[str, str]] = [
-    ("title", "Title"),
-    ("starred", "★"),
-    ("status", "Status"),
-    ("year", "Year"),
-    ("tags", "Tags"),
-    ("added", "Added"),
-]
+HEADERS = {"title": "Title", "starred": "★", "status": "Status", "year": "Year", "tags": "Tags", "added": "Added"}
+COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a column for each sort key
 BLOCK = 256
 CACHE_LIMIT = 20 * BLOCK
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,5 +1,6 @@
 """A write names the sidebar parts it changed with typed values: a misspelt one
-cannot be made, and each kind of write names exactly the parts it touched."""
+cannot be made, and each kind of write names exactly the parts it touched; long
+work runs in one chunk/progress/cancel loop."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.changes import Changes, Collection
+from core.domain.changes import CancelToken, Cancelled, Changes, Collection, Progress, in_chunks
 from core.library.facade import Library
 from core.transfer.importing import load_default_library_if_new
 
@@ -50,3 +51,20 @@ def test_each_kind_of_write_names_the_sidebar_parts_it_changed(lib: Library) -> 
     assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the first trash, undone
     assert lib.undo().collections == {SEARCHES}
     assert lib.undo().collections == {LISTS}
+
+
+def test_chunks_report_progress_after_each_and_end_at_the_total() -> None:
+    seen: list[Progress] = []
+    chunks = [list(c) for c in in_chunks(list(range(5)), 2, "Working", seen.append)]
+    assert chunks == [[0, 1], [2, 3], [4]]
+    assert [(p.done, p.total, p.message) for p in seen] == [(2, 5, "Working"), (4, 5, "Working"), (5, 5, "Working")]
+
+
+def test_a_cancel_stops_before_the_next_chunk() -> None:
+    cancel = CancelToken()
+    done = []
+    with pytest.raises(Cancelled):
+        for chunk in in_chunks(list(range(6)), 2, "Working", cancel=cancel):
+            done.extend(chunk)
+            cancel.cancel()
+    assert done == [0, 1]

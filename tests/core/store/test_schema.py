@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from sqlmodel import SQLModel
 
 import core.store.models  # noqa: F401  (registers the tables)
+from core.domain.identity import STORED_KEYS
+from core.domain.records import PAPER_COLUMNS, STATUSES, PaperRecord
 from core.store import database as core_db
 from core.store.backups import backup_dir
 from core.library.facade import Library
 
 
-def test_migrated_schema_has_every_model_column(library_path: Path) -> None:
+def test_migrations_produce_exactly_the_models_schema(library_path: Path) -> None:
+    """Every table, column, NOT NULL and primary key the models declare, and nothing else."""
     Library.open(library_path).close()
     conn = sqlite3.connect(library_path)
     try:
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'paper_fts%'")}
+        assert tables == {t.name for t in SQLModel.metadata.sorted_tables}
         for table in SQLModel.metadata.sorted_tables:
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
-            assert columns == {c.name for c in table.columns}, table.name
+            migrated = {row[1]: (bool(row[3]) or bool(row[5]), bool(row[5]))
+                        for row in conn.execute(f"PRAGMA table_info({table.name})")}
+            declared = {c.name: (not c.nullable, c.primary_key) for c in table.columns}
+            assert migrated == declared, table.name
     finally:
         conn.close()
+
+
+def test_the_paper_record_reads_the_models_columns() -> None:
+    """What the facade selects at run time (PAPER_COLUMNS, PaperRecord) is the model's
+    `paper` table less the identity keys, which only duplicate checks read."""
+    model = [c.name for c in SQLModel.metadata.tables["paper"].columns]
+    keys = [column for column, _ in STORED_KEYS.values()]
+    assert list(PAPER_COLUMNS) + keys == model
+    assert [f.name for f in fields(PaperRecord)] == list(PAPER_COLUMNS)
+    assert set(STATUSES) == set(STATUSES_IN_SCHEMA)
 
 
 def test_a_migration_backs_up_the_library_first(library_path: Path, monkeypatch) -> None:
@@ -59,6 +80,9 @@ def test_a_failing_migration_leaves_the_library_as_it_was(library_path: Path, mo
         assert conn.execute("SELECT title FROM paper").fetchall() == [("Kept",)]
     finally:
         conn.close()
+
+
+STATUSES_IN_SCHEMA = re.findall(r"'(\w+)'", re.search(r"CHECK \(status IN \(([^)]*)\)", core_db.MIGRATIONS[0]).group(1))
 
 
 def core_db_paper():

@@ -3,49 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
 
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
-import core.store.database
 from core.store.backups import backup_if_due
 from core.transfer.importing import load_default_library_if_new
 from core.library.facade import Library
-from desktop.app import offer_backup, open_window
+from desktop.app import offer_backup
 from desktop.main_window import MainWindow
 from desktop.views.table_model import COLUMNS
-
-
-@pytest.fixture
-def impatient_window(qtbot, library_path: Path, monkeypatch) -> Iterator[MainWindow]:
-    """The window on a library whose writes give up after 0.2 s when another
-    program holds the file locked (instead of waiting the usual 10 s)."""
-    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
-    win = open_window(library_path)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    win.library.close()
-
-
-@contextmanager
-def held_by_another_program(path: Path) -> Iterator[None]:
-    """Another program's open write transaction on the library file: the window's
-    writes are refused (SQLite says "database is locked"); its reads still work."""
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+from tests.desktop.conftest import held_by_another_program
 
 
 def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, impatient_window: MainWindow) -> None:

@@ -36,11 +36,6 @@ def italic_words(browser: QTextEdit) -> list[str]:
     return words
 
 
-def wait_search(qtbot, win: MainWindow) -> None:
-    win.searcher.wait()
-    qtbot.wait(20)
-
-
 def test_star_by_key_and_by_click(qtbot, window: MainWindow) -> None:
     activate(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_S)
@@ -92,7 +87,7 @@ def test_tags_edited_for_a_selection(qtbot, window: MainWindow, monkeypatch) -> 
 
     monkeypatch.setattr(TagDialog, "exec", fake_exec)
     qtbot.keyClick(window.table, Qt.Key.Key_T)
-    wait_search(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.index(0, COLUMNS.index(("tags", "Tags"))).data() == "survey, to read")
     assert {t.name: t.count for t in window.library.tags()} == {"survey": 3, "to read": 3}
     assert window.model.index(0, COLUMNS.index(("tags", "Tags"))).data() == "survey, to read"
     labels = [window.sidebar.tags_root.child(i).text(0) for i in range(window.sidebar.tags_root.childCount())]
@@ -143,14 +138,13 @@ def test_reading_list_reorder_by_keyboard_persists(qtbot, window: MainWindow, li
     window.signals.publish(changes)
     item = window.sidebar.lists_root.child(0)
     window.sidebar.setCurrentItem(item)
-    wait_search(qtbot, window)
-    assert [window.model.paper_id(r) for r in range(window.model.rowCount())] == ids
+    qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(window.model.rowCount())] == ids)
     window.table.setFocus()
     window.go_to_row(2)
     qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
-    wait_search(qtbot, window)
+    qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(3)] == [ids[0], ids[2], ids[1]])
     assert window.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
-    assert [window.model.paper_id(r) for r in range(3)] == [ids[0], ids[2], ids[1]]
+    qtbot.waitUntil(lambda: window.current_paper_id() == ids[2])  # the moved paper stays selected
     window.close()
     window.library.close()
     again = open_window(library_path)
@@ -166,10 +160,10 @@ def test_drag_and_drop_reorders_a_list(qtbot, window: MainWindow) -> None:
     window.library.add_to_list(list_id, ids)
     window.signals.publish(window.library.add_to_list(list_id, ids))
     window.sidebar.setCurrentItem(window.sidebar.lists_root.child(0))
-    wait_search(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.list_id == list_id and window.model.rowCount() == 4)
     data = window.model.mimeData([window.model.index(3, 0)])
     assert window.model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, window.model.index(-1, -1))
-    wait_search(qtbot, window)
+    qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(4)] == [ids[3], ids[0], ids[1], ids[2]])
     assert window.library.list_paper_ids(list_id) == [ids[3], ids[0], ids[1], ids[2]]
 
 
@@ -180,12 +174,10 @@ def test_undo_of_a_bulk_delete_restores_papers_with_notes_and_tags(qtbot, window
     window.library.add_tags(ids, ["keep"])
     select_rows(window, list(range(5)))
     qtbot.keyClick(window.table, Qt.Key.Key_D)
-    wait_search(qtbot, window)
-    assert window.model.rowCount() == 217
+    qtbot.waitUntil(lambda: window.model.rowCount() == 217)
     assert window.count_label.text() == "217 papers"
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    wait_search(qtbot, window)
-    assert window.model.rowCount() == 222
+    qtbot.waitUntil(lambda: window.model.rowCount() == 222)
     assert window.library.note(ids[0]) == "my precious note"
     assert all(window.library.rows(ids)[i].tags == "keep" for i in ids)
 

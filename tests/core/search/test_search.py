@@ -241,3 +241,27 @@ def test_an_empty_library_answers_a_search_without_a_suggestion(library_path: Pa
         result = lib.search("zebrafsh")
         assert result.ids == [] and result.suggestion is None
         assert lib.search("zebrafsh~").ids == []
+
+
+def test_is_noted_is_tagged_and_added_filters(library_path: Path) -> None:
+    with Library.open(library_path) as lib:
+        lib.add_papers([NewPaper(title=f"Graph paper {n}") for n in range(4)])
+        first, second, third, fourth = lib.paper_ids()
+        lib.set_note(first, "read the proofs")
+        lib.set_note(second, "a thought")
+        lib.set_note(second, "")  # an emptied note is no note
+        lib.add_tags([second, third], ["graphs"])
+        raw = sqlite3.connect(library_path)  # two papers were added long ago
+        with raw:
+            raw.execute("UPDATE paper SET added_at = datetime('now', '-40 days') WHERE id = ?", (third,))
+            raw.execute("UPDATE paper SET added_at = datetime('now', '-400 days') WHERE id = ?", (fourth,))
+        raw.close()
+        assert set(lib.search("is:noted").ids) == {first}
+        assert set(lib.search("-is:noted").ids) == {second, third, fourth}
+        assert set(lib.search("is:tagged").ids) == {second, third}
+        assert set(lib.search("graph is:tagged -is:noted").ids) == {second, third}
+        assert set(lib.search("added:30d").ids) == {first, second}
+        assert set(lib.search("added:60d").ids) == {first, second, third}
+        assert set(lib.search("added:365d is:tagged").ids) == {second, third}
+        with pytest.raises(QueryError, match="added:30d"):
+            lib.search("added:lately")

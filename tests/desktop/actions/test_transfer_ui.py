@@ -55,3 +55,25 @@ def test_y_copies_the_key_and_shift_y_the_bibtex(qtbot, window: MainWindow) -> N
     assert text.startswith("@misc{PreTrainedModels,") and "title = {Pre-Trained Models" in text
     window.commands.run("paper.copy_markdown")
     assert QApplication.clipboard().text() == r"Pre\-Trained Models\: Past\, Present and Future [@PreTrainedModels]"
+
+
+def test_ctrl_shift_v_imports_the_papers_on_the_clipboard(qtbot, window: MainWindow, message_boxes) -> None:
+    QApplication.clipboard().setText("@misc{clip1, title = {Clipboard Paper on Graph Kernels}, year = {2024}}\n"
+                                     "@misc{clip2, title = {Another Pasted Paper}, author = {Doe, Jane}}\n")
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 224, timeout=10000)
+    (paper_id,) = window.library.search("graph kernels").ids
+    paper = window.library.paper(paper_id).paper
+    assert (paper.citation_key, paper.year) == ("clip1", 2024)
+    assert window.library.paper(window.library.search("another pasted").ids[0]).paper.authors == "Doe, Jane"
+    assert "Imported 2 papers from the clipboard" in window.statusBar().currentMessage()
+    assert message_boxes == []
+
+
+def test_ctrl_shift_v_with_no_text_says_so(qtbot, window: MainWindow) -> None:
+    QApplication.clipboard().setText("  \n")
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.statusBar().currentMessage() == "The clipboard holds no text to import."
+    assert window.library.count() == 222

@@ -35,6 +35,8 @@ class Transfer:
         self.dialog: QProgressDialog | None = None
         self._then: Callable[[Any], None] | None = None
         self._job: Job | None = None
+        self._waiting: list[Path] = []  # files to import after the current one (one job at a time)
+        self._importing = False
 
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
@@ -52,8 +54,15 @@ class Transfer:
             self._job = job
             return work(job)
 
-        self.dialog.canceled.connect(lambda: self._job.cancel.cancel() if self._job else None)
+        self.dialog.canceled.connect(self._cancel)
         self.worker.submit(job_fn)
+
+    def _cancel(self) -> None:
+        """Cancel stops the current job and the files still waiting to be imported."""
+        self._waiting.clear()
+        self._importing = False
+        if self._job:
+            self._job.cancel.cancel()
 
     def _progress(self, progress: Progress) -> None:
         if self.dialog is not None and progress.total:
@@ -63,6 +72,7 @@ class Transfer:
 
     def _close(self) -> None:
         if self.dialog is not None:
+            self.dialog.canceled.disconnect(self._cancel)  # closing it says "canceled": the job is done
             self.dialog.reset()
             self.dialog.close()
             self.dialog = None
@@ -82,6 +92,7 @@ class Transfer:
                     "Nothing was changed; choose another folder or free some space.")
         else:
             warning(self.window, "Lectern", f"That did not work: {error}")
+        self._import_next()
 
     def wait(self) -> None:
         self.worker.wait()
@@ -93,8 +104,17 @@ class Transfer:
                 self.window, "Import papers", str(Path.home()),
                 "Papers (*.bib *.bibtex *.txt);;BibTeX (*.bib *.bibtex);;Listings and arXiv ids (*.txt);;All files (*)")
             paths = [Path(n) for n in names]
-        for path in paths:
-            self._import(path.name, lambda path=path: parse_file(path))
+        self._waiting.extend(paths)
+        if not self._importing:
+            self._import_next()
+
+    def _import_next(self) -> None:
+        """Import the next waiting file, once the one before it is done (a new
+        job on the worker would cancel the one running)."""
+        self._importing = bool(self._waiting)
+        if self._waiting:
+            path = self._waiting.pop(0)
+            self._import(path.name, lambda: parse_file(path))
 
     def import_clipboard(self, text: str) -> None:
         if not text.strip():
@@ -129,6 +149,7 @@ class Transfer:
         if duplicates:
             policy = self.ask_duplicate_policy(name, len(duplicates), len(parsed.papers))
             if policy is None:
+                self._import_next()
                 return
         library = self.window.library
         self._run(f"Importing {name}…",
@@ -141,6 +162,7 @@ class Transfer:
         if report.warnings:
             message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",
                         "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else "")).exec()
+        self._import_next()
 
     # -- export -----------------------------------------------------------------
     def export_dialog(self) -> None:

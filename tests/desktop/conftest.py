@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+import core.store.database
 from desktop.app import open_window
 from desktop.main_window import MainWindow
 
@@ -20,6 +23,33 @@ def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
     yield win
     win.close()
     win.library.close()
+
+
+@pytest.fixture
+def impatient_window(qtbot, library_path: Path, monkeypatch) -> Iterator[MainWindow]:
+    """The window on a library whose writes give up after 0.2 s when another
+    program holds the file locked (instead of waiting the usual 10 s)."""
+    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
+    win = open_window(library_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    win.library.close()
+
+
+@contextmanager
+def held_by_another_program(path: Path) -> Iterator[None]:
+    """Another program's open write transaction on the library file: the window's
+    writes are refused (SQLite says "database is locked"); its reads still work."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def activate(qtbot, win: MainWindow) -> None:

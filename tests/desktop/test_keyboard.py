@@ -130,12 +130,13 @@ def test_triage_hiding_done_papers_walks_the_unread(qtbot, window: MainWindow) -
     window.commands.run("triage.toggle")
     with qtbot.waitSignal(window.searcher.finished, timeout=10000):
         window.commands.run("triage.hide_done")
-    ids = [window.model.paper_id(r) for r in range(3)]
-    for _ in range(3):
+    ids = [window.model.paper_id(r) for r in range(4)]
+    for done, following in zip(ids, ids[1:]):
+        assert window.current_paper_id() == done
         qtbot.keyClick(window.table, Qt.Key.Key_R)
-        window.searcher.wait()
-        qtbot.wait(30)
-    assert {window.library.rows([i])[i].status for i in ids} == {"read"}
+        # the triaged paper leaves the list and the next one takes its place, selected
+        qtbot.waitUntil(lambda: window.model.row_of(done) is None and window.current_paper_id() == following)
+    assert {window.library.rows([i])[i].status for i in ids[:3]} == {"read"}
     assert window.model.rowCount() == 219
 
 

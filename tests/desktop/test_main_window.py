@@ -68,10 +68,6 @@ def test_html_in_a_title_is_shown_literally(qtbot, window: MainWindow) -> None:
     assert window.count_label.text() == "223 papers"
 
 
-def test_table_model_passes_qt_model_tester(window: MainWindow, qtmodeltester) -> None:
-    qtmodeltester.check(window.model, force_py=True)
-
-
 def test_sorting_by_title_happens_in_the_table(window: MainWindow) -> None:
     window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
     titles = [_title_at(window, r) for r in range(window.model.rowCount())]

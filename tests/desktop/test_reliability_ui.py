@@ -13,43 +13,41 @@ from core.transfer.importing import load_default_library_if_new
 from core.library.facade import Library
 from desktop.app import offer_backup
 from desktop.main_window import MainWindow
+from desktop.views.table_model import COLUMNS
+from tests.desktop.conftest import held_by_another_program
 
 
-def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, window: MainWindow, monkeypatch) -> None:
+def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, impatient_window: MainWindow) -> None:
+    window = impatient_window
     paper_id = window.current_paper_id()
     window.library.set_note(paper_id, "saved earlier")
     window.notes.set_paper(paper_id, "saved earlier")
-
-    def disk_full(*_args: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(window.library, "set_note", disk_full)
-    window.notes.editor.setPlainText("saved earlier, and new thoughts")
-    assert window.notes.flush() is False
-    assert window.notes.text() == "saved earlier, and new thoughts"
-    assert "NOT saved" in window.notes.state.text() and "disk is full" in window.notes.state.text()
-    assert "NOT saved" in window.statusBar().currentMessage()
-    monkeypatch.undo()
-    assert window.library.note(paper_id) == "saved earlier"
+    with held_by_another_program(window.library.path):
+        window.notes.editor.setPlainText("saved earlier, and new thoughts")
+        assert window.notes.flush() is False
+        assert window.notes.text() == "saved earlier, and new thoughts"
+        assert "NOT saved" in window.notes.state.text() and "locked" in window.notes.state.text()
+        assert "NOT saved" in window.statusBar().currentMessage()
+        assert window.library.note(paper_id) == "saved earlier"
     window.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.notes.editor.insertPlainText(".")  # the next edit saves it all
     assert window.notes.flush() is True
     assert window.library.note(paper_id) == "saved earlier, and new thoughts."
 
 
-def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, window: MainWindow, monkeypatch,
+def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, impatient_window: MainWindow,
                                                                          message_boxes) -> None:
-    shown = message_boxes
-
-    def read_only(*_args: object) -> None:
-        raise sqlite3.OperationalError("attempt to write a readonly database")
-
-    monkeypatch.setattr(window.library, "toggle_star", read_only)
-    window.commands.run("paper.star")
-    assert shown and shown[0][0] == "Not saved" and "readonly" in shown[0][1]
-    monkeypatch.undo()
+    window = impatient_window
     first = window.model.paper_id(0)
-    assert not window.library.rows([first])[first].starred
+    with held_by_another_program(window.library.path):
+        window.commands.run("paper.star")
+        qtbot.waitUntil(lambda: message_boxes.titles() == ["Not saved"], timeout=5000)
+        assert "locked" in message_boxes[0][1]
+        assert not window.library.rows([first])[first].starred
+        assert window.model.index(0, COLUMNS.index(("starred", "★"))).data() == ""
+    window.commands.run("paper.star")  # once the other program lets go, the same key works
+    qtbot.waitUntil(lambda: window.library.rows([first])[first].starred, timeout=5000)
+    assert message_boxes.titles() == ["Not saved"]
 
 
 def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, message_boxes) -> None:

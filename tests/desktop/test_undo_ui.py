@@ -13,7 +13,7 @@ from core.store.database import configure_connection
 from core.transfer.importing import import_text
 from desktop.views.dialogs import PaperDialog
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import activate, held_by_another_program
 
 TYPED = {"title": "A hand-added paper on zebrafish", "authors": "Doe, Jane and Roe, Ann", "year": "2024",
          "venue": "NeurIPS", "doi": "10.5555/zebra", "url": "https://example.org/zebra"}
@@ -112,18 +112,17 @@ def test_a_step_that_can_no_longer_be_undone_is_said_plainly_and_older_steps_sti
     assert not window.undo_action.isEnabled()
 
 
-def test_an_undo_that_cannot_be_written_is_said_and_keeps_the_step(qtbot, window: MainWindow, monkeypatch) -> None:
-    shown = boxes(monkeypatch)
+def test_an_undo_that_cannot_be_written_is_said_and_keeps_the_step(qtbot, impatient_window: MainWindow,
+                                                                   message_boxes) -> None:
+    window = impatient_window
     first = window.model.paper_id(0)
     window.signals.publish(window.library.set_starred([first], True))
-
-    def disk_full() -> None:
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(window.library, "undo", disk_full)
+    with held_by_another_program(window.library.path):
+        window.commands.run("edit.undo")
+        qtbot.waitUntil(lambda: message_boxes.titles() == ["Cannot undo"], timeout=5000)
+        assert "locked" in message_boxes[0][1]
+        assert window.library.rows([first])[first].starred
+    assert window.undo_action.text() == "Undo star 1 paper"  # the step is still there
     window.commands.run("edit.undo")
-    assert shown and shown[0][0] == "Cannot undo" and "disk is full" in shown[0][1]
-    monkeypatch.undo()
-    assert window.undo_action.text() == "Undo star 1 paper"
-    window.commands.run("edit.undo")
-    assert not window.library.rows([first])[first].starred
+    qtbot.waitUntil(lambda: not window.library.rows([first])[first].starred, timeout=5000)
+    assert message_boxes.titles() == ["Cannot undo"]

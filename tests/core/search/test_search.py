@@ -135,10 +135,7 @@ def test_highlights_cover_the_words_that_matched() -> None:
 @given(st.text(max_size=60))
 def test_no_input_ever_reaches_fts5_as_a_syntax_error(library: Library, text: str) -> None:
     for typing in (False, True):
-        try:
-            library.search(text, typing=typing)
-        except QueryError:
-            pass
+        answers_sensibly(library, text, typing)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -146,10 +143,18 @@ def test_no_input_ever_reaches_fts5_as_a_syntax_error(library: Library, text: st
                                  'year:2019..2021', 'pre-training', '"a b"', ':', '^', 'tag:', 'x*', 'sabiá']), max_size=8))
 def test_operator_soup_never_breaks_fts5(library: Library, tokens: list[str]) -> None:
     for joiner in (" ", ""):
-        try:
-            library.search(joiner.join(tokens), typing=True)
-        except QueryError:
-            pass
+        answers_sensibly(library, joiner.join(tokens), True)
+
+
+def answers_sensibly(library: Library, text: str, typing: bool) -> None:
+    """A search answers with papers of the library, each once, or a short message in the user's terms."""
+    try:
+        ids = library.search(text, typing=typing).ids
+    except QueryError as exc:
+        message = str(exc)
+        assert message and len(message) < 300 and "fts5" not in message.lower() and "sqlite" not in message.lower()
+    else:
+        assert len(ids) == len(set(ids)) and set(ids) <= set(library.paper_ids())
 
 
 def test_related_papers_share_the_selected_papers_topic(library: Library) -> None:
@@ -241,3 +246,27 @@ def test_an_empty_library_answers_a_search_without_a_suggestion(library_path: Pa
         result = lib.search("zebrafsh")
         assert result.ids == [] and result.suggestion is None
         assert lib.search("zebrafsh~").ids == []
+
+
+def test_is_noted_is_tagged_and_added_filters(library_path: Path) -> None:
+    with Library.open(library_path) as lib:
+        lib.add_papers([NewPaper(title=f"Graph paper {n}") for n in range(4)])
+        first, second, third, fourth = lib.paper_ids()
+        lib.set_note(first, "read the proofs")
+        lib.set_note(second, "a thought")
+        lib.set_note(second, "")  # an emptied note is no note
+        lib.add_tags([second, third], ["graphs"])
+        raw = sqlite3.connect(library_path)  # two papers were added long ago
+        with raw:
+            raw.execute("UPDATE paper SET added_at = datetime('now', '-40 days') WHERE id = ?", (third,))
+            raw.execute("UPDATE paper SET added_at = datetime('now', '-400 days') WHERE id = ?", (fourth,))
+        raw.close()
+        assert set(lib.search("is:noted").ids) == {first}
+        assert set(lib.search("-is:noted").ids) == {second, third, fourth}
+        assert set(lib.search("is:tagged").ids) == {second, third}
+        assert set(lib.search("graph is:tagged -is:noted").ids) == {second, third}
+        assert set(lib.search("added:30d").ids) == {first, second}
+        assert set(lib.search("added:60d").ids) == {first, second, third}
+        assert set(lib.search("added:365d is:tagged").ids) == {second, third}
+        with pytest.raises(QueryError, match="added:30d"):
+            lib.search("added:lately")

@@ -75,8 +75,7 @@ def test_hostile_library_round_trips_through_biblatex(hostile_lib: Library, tmp_
         assert keys == [row[0] for row in snapshot(hostile_lib)]
         titles = {row[0]: row[1] for row in snapshot(again)}
     assert titles["obrienQuality"].startswith("Quality, & Toxicity: 100% of #1 costs $5 with under_scores")
-    assert titles["TransformeryDlyaRusskogo"] if "TransformeryDlyaRusskogo" in titles else True
-    assert "Трансформеры для русского языка" in titles.values()
+    assert titles["paper"] == "Трансформеры для русского языка"  # no Latin word to make a key from
 
 
 def test_export_is_deterministic(default_lib: Library) -> None:
@@ -202,14 +201,15 @@ def test_scopes_reading_list_and_search(default_lib: Library) -> None:
 
 
 def test_an_interrupted_export_leaves_the_old_file(default_lib: Library, tmp_path: Path) -> None:
-    path = tmp_path / "refs.bib"
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "out" / "refs.bib"
     path.write_text("old contents\n")
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
         export(default_lib, "bibtex", default_lib.paper_ids(), path, cancel=token)
     assert path.read_text() == "old contents\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"] or "refs.bib" in [p.name for p in tmp_path.iterdir()]
+    assert [p.name for p in path.parent.iterdir()] == ["refs.bib"]  # no temporary file left beside it
 
 
 def test_arxiv_id_lists_and_pasted_text_import(tmp_path: Path) -> None:

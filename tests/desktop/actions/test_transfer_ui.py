@@ -11,14 +11,6 @@ from desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
 
 
-def finish(qtbot, window: MainWindow) -> None:
-    for _ in range(3):  # read, then import: two jobs
-        window.transfer.wait()
-        qtbot.wait(50)
-    window.searcher.wait()
-    qtbot.wait(20)
-
-
 def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     bib = tmp_path / "mine.bib"
     bib.write_text("@misc{dup, title = {Sabiá: Portuguese Large Language Models}, year = {2023}}\n"
@@ -27,10 +19,9 @@ def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_
     monkeypatch.setattr(window.transfer, "ask_duplicate_policy", lambda name, n, total: asked.append((n, total)) or "merge")
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the summary box
     window.transfer.import_files([bib])
-    finish(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 223, timeout=10000)
     assert asked == [(1, 2)]
     assert window.library.count() == 223
-    assert window.model.rowCount() == 223
     sabia = window.library.paper(window.library.search("sabia").ids[0]).paper
     assert sabia.year == 2023  # merged into the existing paper
     assert "Imported 1 papers" in window.statusBar().currentMessage()
@@ -42,15 +33,15 @@ def test_importing_junk_says_what_failed_and_writes_nothing(qtbot, window: MainW
     junk.write_bytes(b"\x00\x01binary junk")
     shown = message_boxes
     window.transfer.import_files([junk])
-    finish(qtbot, window)
-    assert shown and shown[0][0] == "Nothing was imported" and "binary" in shown[0][1]
+    qtbot.waitUntil(lambda: shown.titles() == ["Nothing was imported"], timeout=10000)
+    assert "binary" in shown[0][1] and window.transfer.dialog is None
     assert window.library.count() == 222
 
 
 def test_export_writes_the_file_and_reports(qtbot, window: MainWindow, tmp_path: Path) -> None:
     target = tmp_path / "refs.bib"
     window.transfer.export_to(target, "bibtex", window.shown_ids())
-    finish(qtbot, window)
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=10000)
     assert target.read_text(encoding="utf-8").count("@misc{") == 222
     assert "Exported 222 papers" in window.statusBar().currentMessage()
 
@@ -64,3 +55,25 @@ def test_y_copies_the_key_and_shift_y_the_bibtex(qtbot, window: MainWindow) -> N
     assert text.startswith("@misc{PreTrainedModels,") and "title = {Pre-Trained Models" in text
     window.commands.run("paper.copy_markdown")
     assert QApplication.clipboard().text() == r"Pre\-Trained Models\: Past\, Present and Future [@PreTrainedModels]"
+
+
+def test_ctrl_shift_v_imports_the_papers_on_the_clipboard(qtbot, window: MainWindow, message_boxes) -> None:
+    QApplication.clipboard().setText("@misc{clip1, title = {Clipboard Paper on Graph Kernels}, year = {2024}}\n"
+                                     "@misc{clip2, title = {Another Pasted Paper}, author = {Doe, Jane}}\n")
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 224, timeout=10000)
+    (paper_id,) = window.library.search("graph kernels").ids
+    paper = window.library.paper(paper_id).paper
+    assert (paper.citation_key, paper.year) == ("clip1", 2024)
+    assert window.library.paper(window.library.search("another pasted").ids[0]).paper.authors == "Doe, Jane"
+    assert "Imported 2 papers from the clipboard" in window.statusBar().currentMessage()
+    assert message_boxes == []
+
+
+def test_ctrl_shift_v_with_no_text_says_so(qtbot, window: MainWindow) -> None:
+    QApplication.clipboard().setText("  \n")
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.statusBar().currentMessage() == "The clipboard holds no text to import."
+    assert window.library.count() == 222

@@ -139,8 +139,8 @@ def test_a_trashed_paper_is_restored_from_the_trash_view(qtbot, window: MainWind
     qtbot.keyClick(window.table, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: window.model.rowCount() == 221)
     assert window.model.row_of(paper_id) is None
-    trash = next(window.sidebar.library_root.child(i) for i in range(window.sidebar.library_root.childCount())
-                 if window.sidebar.library_root.child(i).text(0) == "Trash")
+    trash = window.sidebar.trash_item
+    assert trash.text(0) == "Trash  (1)"
     click_sidebar(qtbot, window.sidebar, trash)
     qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(window.model.rowCount())] == [paper_id])
     activate(qtbot, window)

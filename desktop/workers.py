@@ -62,6 +62,7 @@ class LatestOnly(QObject):
         self._on_error = on_error
         self._on_partial = on_partial
         self._job: Job | None = None
+        self._delivered = True
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
 
@@ -69,6 +70,7 @@ class LatestOnly(QObject):
         if self._job is not None:
             self._job.cancel.cancel()
         self._job = Job(self._relay, (self._job.generation + 1) if self._job else 1)
+        self._delivered = False
         self.pool.clear()  # queued (not started) stale requests never run
         self.pool.start(_Runnable(self._job, self._relay, fn))
         return self._job.generation
@@ -83,13 +85,19 @@ class LatestOnly(QObject):
     def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
         if not self._current(generation):
             return
+        self._delivered = True
         if error is not None:
             self._on_error(error)
         else:
             self._on_result(result)
         self.finished.emit()
 
+    def busy(self) -> bool:
+        """True while the newest request's outcome has not reached the GUI thread."""
+        return not self._delivered
+
     def wait(self, msecs: int = 30000) -> bool:
+        """Block until the work is done: only at quit (the GUI thread never waits on a worker)."""
         return self.pool.waitForDone(msecs)
 
 

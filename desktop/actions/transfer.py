@@ -1,6 +1,8 @@
-"""File > Import and Export in the window: files are read, checked for
-duplicates and written on a worker thread, with progress, cancel, and a
-message that says what failed and where."""
+"""File > Import and Export in the window: files are read and checked for
+duplicates on a worker thread, then written by the window's operation runner
+(the one writer thread, desktop/ops.py: an import is one transaction and one
+undo step, and a star pressed meanwhile waits its turn without freezing the
+window), with progress, cancel, and a message that says what failed and where."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.formats.bibtex_import import BibError
-from core.domain.changes import Progress
+from core.domain.changes import CancelToken, Progress
 from core.transfer.export import SUFFIX, export
 from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from core.formats.listing import ListingError
@@ -47,6 +49,16 @@ class Transfer:
 
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
+        self._open_dialog(title, lambda: self._job.cancel.cancel() if self._job else None)
+        self._then = then
+
+        def job_fn(job: Job) -> Any:
+            self._job = job
+            return work(job)
+
+        self.worker.submit(job_fn)
+
+    def _open_dialog(self, title: str, cancel: Callable[[], None]) -> None:
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
         label = QLabel(self.dialog)  # the text names the file: plain text, never HTML
         label.setTextFormat(Qt.TextFormat.PlainText)
@@ -55,14 +67,7 @@ class Transfer:
         self.dialog.setWindowTitle("Lectern")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
-        self._then = then
-
-        def job_fn(job: Job) -> Any:
-            self._job = job
-            return work(job)
-
-        self.dialog.canceled.connect(lambda: self._job.cancel.cancel() if self._job else None)
-        self.worker.submit(job_fn)
+        self.dialog.canceled.connect(cancel)
 
     def _progress(self, progress: Progress) -> None:
         if self.dialog is not None and progress.total:
@@ -140,12 +145,23 @@ class Transfer:
             if policy is None:
                 return
         library = self.window.library
-        self._run(f"Importing {name}…",
-                  lambda job: import_bib(library, parsed, policy, self.relay.report, job.cancel),
-                  lambda report: self._imported(name, report))
+        cancel = CancelToken()
+        self._open_dialog(f"Importing {name}…", cancel.cancel)
+
+        def refused(error: Exception) -> bool:
+            self._close()
+            if isinstance(error, (BibError, ListingError)):
+                warning(self.window, "Nothing was imported", str(error))
+                return True
+            return False  # full, read-only, cancelled: the runner says so (nothing was imported)
+
+        self.window.ops.run(lambda: import_bib(library, parsed, policy, self.relay.report, cancel),
+                            on_done=lambda report: self._imported(name, report), on_error=refused,
+                            title="Nothing was imported", what=f"import {name}")
 
     def _imported(self, name: str, report: ImportReport) -> None:
-        self.window.signals.publish(report.changes)
+        """The import is written and its Changes published (by the runner)."""
+        self._close()
         self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
         if report.warnings:
             message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",

@@ -46,6 +46,7 @@ def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, 
 
     monkeypatch.setattr(window.library, "toggle_star", read_only)
     window.commands.run("paper.star")
+    qtbot.waitUntil(lambda: bool(shown))
     assert shown and shown[0][0] == "Not saved" and "readonly" in shown[0][1]
     monkeypatch.undo()
     first = window.model.paper_id(0)

@@ -7,12 +7,14 @@ on the writer thread while the window stays live."""
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from core.domain.changes import Cancelled, Changes
@@ -47,18 +49,16 @@ class _Relay(QObject):
     finished = Signal(int, object, object)  # op number, result, error
 
 
-class _Runnable(QRunnable):
-    def __init__(self, number: int, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.number, self.fn, self.relay = number, fn, relay
-
-    def run(self) -> None:
+def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", relay: _Relay) -> None:
+    """The writer thread: runs the writes in the order asked, posts each outcome."""
+    while (job := jobs.get()) is not None:
+        number, fn = job
         try:
-            result = self.fn()
+            result = fn()
         except Exception as exc:  # posted to the GUI thread, which says what it means
-            self.relay.finished.emit(self.number, None, exc)
+            relay.finished.emit(number, None, exc)
         else:
-            self.relay.finished.emit(self.number, result, None)
+            relay.finished.emit(number, result, None)
 
 
 class OpRunner(QObject):
@@ -70,14 +70,18 @@ class OpRunner(QObject):
         self.window = window
         self.publish = publish
         self.damaged = damaged
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # SQLite wants one writer: writes are serialised here
-        self.pool.setExpiryTimeout(-1)  # the same thread (and its connection) for every write
         self._relay = _Relay(self)
         self._relay.finished.connect(self._finished)
         self._ops: dict[int, _Op] = {}
         self._next = 0
         self._closed = False
+        # One Python thread, not a QThreadPool: SQLite wants one writer, and the
+        # library keeps one connection per Python thread (a pool thread gets a
+        # new Python thread state, so a new connection, for every job).
+        self._jobs: queue.SimpleQueue[tuple[int, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=_writer, args=(self._jobs, self._relay), name="lectern-writer",
+                                        daemon=True)
+        self._thread.start()
 
     def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None,
             title: str = "Not saved", what: str = "save this change") -> None:
@@ -87,7 +91,7 @@ class OpRunner(QObject):
         `title` and `what` ("could not <what>") word the message."""
         self._next += 1
         self._ops[self._next] = _Op(on_done, on_error, title, what)
-        self.pool.start(_Runnable(self._next, fn, self._relay))
+        self._jobs.put((self._next, fn))
 
     def run_here(self, fn: Callable[[], Any]) -> Any:
         """Run a write on the calling (GUI) thread and publish its `Changes`
@@ -106,7 +110,10 @@ class OpRunner(QObject):
     def wait_at_quit(self, msecs: int = 30000) -> bool:
         """Let queued writes finish (only when the window closes); their
         results are not shown any more: the window is gone."""
-        done = self.pool.waitForDone(msecs)
+        if not self._closed:
+            self._jobs.put(None)  # the thread ends after the writes queued before
+        self._thread.join(msecs / 1000)
+        done = not self._thread.is_alive()
         self._closed = True
         self._ops.clear()
         return done

@@ -199,21 +199,21 @@ class PaperActions:
         detail = self.library.paper(paper_id)
         library = self.library
 
-        def write(values: dict[str, Any]) -> Callable[[], Any]:
-            return lambda: library.update_paper(paper_id, **values)
+        def write(values: dict[str, Any]) -> Any:
+            return library.update_paper(paper_id, **values)
 
         self._paper_dialog(PaperDialog(detail.paper if detail else None, self), write, lambda _changes: None)
 
     def add_paper(self) -> None:
         library = self.library
 
-        def write(values: dict[str, Any]) -> Callable[[], Any]:
+        def write(values: dict[str, Any]) -> Any:
             # every field typed is checked first and added with the paper: one undo step
-            return lambda: library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
+            return library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
 
         self._paper_dialog(PaperDialog(None, self), write, lambda result: self._reselect([result[0]]))
 
-    def _paper_dialog(self, dialog: PaperDialog, write: Callable[[dict[str, Any]], Callable[[], Any]],
+    def _paper_dialog(self, dialog: PaperDialog, write: Callable[[dict[str, Any]], Any],
                       then: Callable[[Any], None]) -> None:
         """Show the Add/Edit paper dialog; on OK, write what was typed. A refusal
         (a bad year, a taken citation key) opens the dialog again with the reason."""
@@ -232,7 +232,7 @@ class PaperActions:
             self._paper_dialog(dialog, write, then)
             return True
 
-        self.ops.run(write(values), on_done=then, on_error=refused)
+        self.ops.run(lambda: write(values), on_done=then, on_error=refused)
 
     def trash_selected(self) -> None:
         ids = self.selected_ids()

@@ -25,6 +25,7 @@ from desktop.bridge import LibrarySignals
 from desktop.actions.commands import CommandRegistry
 from desktop.views.detail_pane import DetailPane
 from desktop.views.note_editor import NoteEditor
+from desktop.ops import OpRunner
 from desktop.actions.paper_actions import PaperActions
 from desktop.actions.searching import SearchActions
 from desktop.views.palette import CommandPalette, HelpOverlay
@@ -55,6 +56,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.library = library
         self.settings = settings
         self.signals = LibrarySignals(self)
+        self.ops = OpRunner(self, self.signals.publish, self.library_damaged)  # every write goes through it
+        self._after_search: list[Callable[[], None]] = []
         self.setWindowTitle(f"Lectern — {library.path.name}")
 
         self.model = PaperTableModel(library, self, load=False)  # filled by the view's first sort
@@ -120,8 +123,6 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.search_bar.box.returnPressed.connect(self.table.setFocus)
         self.sidebar.scopeChosen.connect(self._scope_chosen)
         self.detail.paperActivated.connect(self.select_paper)
-        self.notes.saved.connect(lambda paper_id: self.signals.publish(
-            Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))))
         self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
             f"Your note is NOT saved ({message}). Lectern keeps it, in the editor and in a draft, and tries again "
             "every few seconds."))
@@ -226,9 +227,10 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.notes.timer.stop()
         self.notes.flush()
         self.save_state()
+        self.ops.wait_at_quit()  # quitting: the writes asked for are finished first
         for worker in (self.searcher, self.related_worker, self.index_worker, self.upkeep_worker,
                        self.transfer.worker):
-            worker.wait()
+            worker.close()  # no background work starts after the window closes
         super().closeEvent(event)
 
     # -- moving -----------------------------------------------------------------
@@ -333,7 +335,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         if len(ids) < 2:
             self.statusBar().showMessage("Select the duplicates to merge (the first one is kept).", 5000)
             return
-        self._apply(lambda: self.library.merge_into(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
+        library = self.library
+        self._apply(lambda: library.merge_into(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
 
     def toggle_triage(self) -> None:
         self.triage = not self.triage
@@ -346,14 +349,15 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
             "Hiding papers already triaged (not unread)." if self.hide_triaged else "Showing every paper.", 4000)
         self._scope_chosen(self.sidebar.current_scope() or "")
 
-    def _advance_after_triage(self, row: int) -> None:
-        """In triage mode, go to the paper after the one just triaged."""
+    def _advance_after_triage(self, row: int, written: bool) -> None:
+        """In triage mode, go to the paper after the one just triaged: at once
+        (the next key acts on the next paper even before this write is done),
+        or, when triaged papers are hidden, once the write has re-queried the list."""
         if not self.triage:
             return
-        if self.hide_triaged:  # the triaged paper leaves the list: the next one takes its row
-            self.searcher.wait()
-            QTimer.singleShot(0, lambda: self.go_to_row(row))
-        else:
+        if self.hide_triaged and written:  # the triaged paper left the list: the next one takes its row
+            self.after_search(lambda: self.go_to_row(row))
+        elif not self.hide_triaged and not written:
             self.go_to_row(row + 1)
 
     # -- reactions --------------------------------------------------------------

@@ -55,20 +55,29 @@ class LatestOnly(QObject):
     def __init__(self, on_result: Callable[[Any], None], on_error: Callable[[Exception], None],
                  parent: QObject | None = None, on_partial: Callable[[Any], None] | None = None) -> None:
         super().__init__(parent)
-        self._relay = _Relay(self)
+        # No parent: a job still running when the window is deleted keeps its relay
+        # alive (the job holds it), and Qt drops the connection to the deleted receiver.
+        self._relay = _Relay()
         self._relay.done.connect(self._deliver)
         self._relay.partial.connect(self._deliver_partial)
         self._on_result = on_result
         self._on_error = on_error
         self._on_partial = on_partial
         self._job: Job | None = None
+        self._delivered = True
+        self._closed = False
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
 
     def submit(self, fn: Callable[[Job], Any]) -> int:
+        """Run `fn` on the worker (cancelling the older request); 0 and nothing
+        run once `close()` was called."""
+        if self._closed:
+            return 0
         if self._job is not None:
             self._job.cancel.cancel()
         self._job = Job(self._relay, (self._job.generation + 1) if self._job else 1)
+        self._delivered = False
         self.pool.clear()  # queued (not started) stale requests never run
         self.pool.start(_Runnable(self._job, self._relay, fn))
         return self._job.generation
@@ -83,13 +92,27 @@ class LatestOnly(QObject):
     def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
         if not self._current(generation):
             return
+        self._delivered = True
         if error is not None:
             self._on_error(error)
         else:
             self._on_result(result)
         self.finished.emit()
 
+    def busy(self) -> bool:
+        """True while the newest request's outcome has not reached the GUI thread."""
+        return not self._delivered
+
+    def close(self, msecs: int = 30000) -> bool:
+        """The window is closing: take no more work, and let the running job end."""
+        self._closed = True
+        if self._job is not None:
+            self._job.cancel.cancel()
+        self.pool.clear()
+        return self.pool.waitForDone(msecs)
+
     def wait(self, msecs: int = 30000) -> bool:
+        """Block until the work is done: only at quit (the GUI thread never waits on a worker)."""
         return self.pool.waitForDone(msecs)
 
 

@@ -15,10 +15,13 @@ from core.library.rows import now_text
 from core.domain.changes import CancelToken, Changes, Collection, Progress, in_chunks
 from core.domain.citekeys import generate_keys
 from core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
-from core.store.database import Database
+from core.store.database import Database, WriteYielded
 from core.store.migrations import FTS_OBJECTS
 from core.search.query import CompiledQuery, compile_query
-from core.search.index import bulk_index_buffer, deferred_indexing, index_papers, recreate_search_index
+from core.search.index import (
+    FTS_AUTOMERGE, FTS_CRISISMERGE, bulk_index_buffer, deferred_indexing, fts_setting, index_papers,
+    recreate_search_index,
+)
 from core.search.related import RelatedPaper, related_papers
 from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.search.spelling import Vocabulary
@@ -27,6 +30,8 @@ from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, c
 from core.text.latex import find_links, latex_to_text
 
 INSERT_BATCH = 2000
+REBUILD_BATCH = 300  # papers a rebuild indexes per transaction (about 20 ms at 100k)
+MERGE_PAGES = 64  # index pages a rebuild merges per transaction afterwards
 COLUMNS = ", ".join(PAPER_COLUMNS)
 ProgressFn = Callable[[Progress], None]
 
@@ -162,15 +167,24 @@ class Library(Annotations):
             return related_papers(conn, paper_id, limit)
 
     def check_search_index(self) -> str | None:
-        """None when the search index is whole, else what is wrong with it."""
+        """None when the search index is whole, else what is wrong with it.
+        FTS5's integrity-check is written as an INSERT, so it needs the write
+        lock; it runs as a yielding write, which gives way to any write from
+        the window and is tried again after it."""
         with self.db.read() as conn:
             present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
         missing = [name for name in FTS_OBJECTS if name not in present]
         if missing:
             return "the search index is missing (" + ", ".join(missing[:3]) + ")"
-        try:  # FTS5's integrity-check is written as an INSERT: it needs the write lock
-            with self.db.write() as conn:
-                conn.exec_driver_sql("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
+        try:
+            while True:
+                try:
+                    with self.db.yielding_write() as conn:
+                        conn.exec_driver_sql("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
+                    break
+                except WriteYielded:
+                    self.db.wait_for_writers()
+            with self.db.read() as conn:
                 count = conn.exec_driver_sql("SELECT count(*) FROM paper_fts").scalar_one()
                 papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
         except sqlite3.Error as exc:
@@ -180,14 +194,42 @@ class Library(Annotations):
         return None
 
     def rebuild_search_index(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
-        """Drop and rebuild the search index from the papers, in one transaction."""
+        """Drop the search index and build it again from the papers, in short
+        transactions, so a write from the window waits a few milliseconds at
+        most: REBUILD_BATCH papers each (FTS5's automatic merging is off
+        meanwhile: one batch's merge took 0.5 s), then the segments are merged
+        a few pages a transaction. The index is partial meanwhile (searches find
+        what is indexed so far; papers written meanwhile are indexed by their
+        triggers). A crash or cancel midway leaves a partial but sound index,
+        which `check_search_index` reports (it counts), so the next start rebuilds it."""
         with self.db.write() as conn:
             recreate_search_index(conn)
+            fts_setting(conn, "automerge", 0)
+            fts_setting(conn, "crisismerge", 100_000)
+        with self.db.read() as conn:
             ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
-            step = max(INSERT_BATCH, len(ids) // 10 + 1)  # each statement flushes a segment
-            with bulk_index_buffer(conn):
-                for batch in in_chunks(ids, step, "Rebuilding the search index", progress, cancel):
+        with self.db.own_checkpoints():  # the window's star must not pay for the rebuild's pages
+            done = 0
+            for batch in in_chunks(ids, REBUILD_BATCH, "Rebuilding the search index", progress, cancel):
+                done += len(batch)
+                with self.db.write() as conn:  # a trigger may have indexed some of them already
+                    conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
                     index_papers(conn, "rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
+                    if done >= len(ids):  # whole: merging as usual from the same commit
+                        fts_setting(conn, "automerge", FTS_AUTOMERGE)
+                        fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
+                self.db.checkpoint()
+            if not ids:
+                with self.db.write() as conn:
+                    fts_setting(conn, "automerge", FTS_AUTOMERGE)
+                    fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
+            merging = True
+            while merging:
+                with self.db.write() as conn:
+                    before = conn.raw.total_changes
+                    fts_setting(conn, "merge", MERGE_PAGES)
+                    merging = conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+                self.db.checkpoint()
         return Changes(membership=True)
 
     # -- saved searches -----------------------------------------------------

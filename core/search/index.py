@@ -14,6 +14,7 @@ from core.store.migrations import FTS_OBJECTS, FTS_SCHEMA
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
 BULK_HASH_BYTES = 32 * 1024 * 1024
+FTS_AUTOMERGE, FTS_CRISISMERGE = 4, 16  # FTS5's defaults
 
 
 # Triggers that index a paper as a row of it is inserted.
@@ -52,6 +53,11 @@ def bulk_index_buffer(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('hashsize', {BULK_HASH_BYTES})")
     yield
     conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
+
+
+def fts_setting(conn: Connection, name: str, value: int) -> None:
+    """Set one of FTS5's options (stored in the index) or run one of its commands (`merge`)."""
+    conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('{name}', {int(value)})")
 
 
 def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -18,9 +19,14 @@ from core.store.library_file import folder_is_writable, real_library_path
 from core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from core.text.latex import index_text
 
-__all__ = ["Database", "LibraryDamaged", "LibraryError", "BUSY_TIMEOUT_MS"]
+__all__ = ["Database", "LibraryDamaged", "LibraryError", "BUSY_TIMEOUT_MS", "WriteYielded"]
 
 BUSY_TIMEOUT_MS = 10_000
+YIELD_CHECK_STEPS = 1000  # SQLite VM steps between looks at whether another writer waits
+
+
+class WriteYielded(Exception):
+    """A `yielding_write` gave way to another writer: nothing of it was kept; try again."""
 
 
 def configure_connection(conn: sqlite3.Connection) -> None:
@@ -199,6 +205,8 @@ class Database:
         self.damage: str | None = None  # set when a read or write meets a damaged page
         self.damage_listeners: list[Callable[[LibraryDamaged], None]] = []  # told once, from any thread
         self._write_lock = threading.RLock()
+        self._waiting = 0  # threads waiting for the write lock (a yielding write gives way to them)
+        self._waiting_lock = threading.Lock()
         self._local = threading.local()  # one connection per thread, and its transaction depth
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
@@ -282,6 +290,19 @@ class Database:
         if state.depth == 0:
             state.conn.raw.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
 
+    @contextmanager
+    def own_checkpoints(self) -> Iterator[None]:
+        """Inside, this thread's commits do not checkpoint the -wal file (a commit
+        that crosses SQLite's 1000-page mark copies it all while holding the
+        write lock); the caller runs `checkpoint()` between its transactions,
+        outside the lock, so the -wal file stays small for the other writers."""
+        raw = self._state().conn.raw
+        raw.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA wal_autocheckpoint = 1000")
+
     def backup(self, reason: str) -> Path:
         """A checked backup of this library (LibraryDamaged if it fails the check)."""
         if self.damage:
@@ -300,10 +321,45 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE); writers are serialised in the process."""
-        with self._write_lock:
+        with self._waiting_lock:
+            self._waiting += 1
+        try:
+            self._write_lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        try:
             with self._transaction("write") as conn:
                 yield conn
             self.generation += 1
+        finally:
+            self._write_lock.release()
+
+    @contextmanager
+    def yielding_write(self) -> Iterator[Connection]:
+        """A write transaction for background upkeep that gives way: as soon as
+        another thread waits to write (a star pressed in the window), the
+        running statement is interrupted, the transaction rolled back and
+        `WriteYielded` raised; the caller waits (`wait_for_writers`) and tries again."""
+        with self.write() as conn:
+            raw = conn.raw
+            raw.set_progress_handler(lambda: 1 if self._waiting else 0, YIELD_CHECK_STEPS)
+            try:
+                yield conn
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise WriteYielded() from None
+                raise
+            finally:
+                raw.set_progress_handler(None, 0)
+
+    def wait_for_writers(self, timeout: float = 5.0) -> None:
+        """Sleep until no other thread waits to write (or `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        while self._waiting and time.monotonic() < deadline:
+            time.sleep(0.002)
+        with self._write_lock:  # the waiting writer has finished
+            pass
 
     @contextmanager
     def cancellable(self, conn: Connection, cancel: "CancelToken | None") -> Iterator[None]:

@@ -1,18 +1,18 @@
 """The window's actions on papers, lists and tags (star, status, tags, notes,
-lists, edits, Trash, undo): each calls one core facade method and publishes
-the `Changes` it returns. Mixed into MainWindow."""
+lists, edits, Trash, undo): each hands one core facade call to the window's
+operation runner (desktop/ops.py), which writes it on the writer thread,
+publishes the `Changes` it returns and reports failures. Mixed into MainWindow."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from core.library.rows import EditError
 from core.domain.changes import Changes
-from core.store.library_errors import LibraryDamaged, LibraryError
 from core.domain.records import NewPaper
 from core.domain.links import paper_link
 from core.store.undo import UndoError
@@ -32,45 +32,43 @@ class PaperActions:
             ids = [self.current_paper_id()]
         return [i for i in ids if i is not None]
 
-    def _apply(self, action: Callable[[], Changes], done: str | None = None) -> bool:
-        """Run a core write, publish what changed, report refusals plainly."""
-        try:
-            changes = action()
-        except EditError as exc:
-            warning(self, "Not changed", str(exc))
-            return False
-        except LibraryDamaged as exc:  # the file is damaged: the damage path offers its backup
-            self.library_damaged(exc)
-            return False
-        except (sqlite3.Error, OSError, LibraryError) as exc:  # disk full, read-only folder, damage
-            reason = exc
-            warning(self, "Not saved", f"Lectern could not save this change ({reason}).\n"
-                    "Nothing was changed; what was saved before is intact. Free some disk space or "
-                    "check the library folder's permissions, then try again.")
-            return False
-        self.signals.publish(changes)
-        if done:
-            self.statusBar().showMessage(done, 4000)
-        return True
+    def _apply(self, action: Callable[[], Any], done: str | None = None,
+               then: Callable[[Any], None] | None = None) -> None:
+        """Hand a core write to the runner; once written and published, show
+        `done` and call `then(result)`."""
+        def finished(result: Any) -> None:
+            if done:
+                self.statusBar().showMessage(done, 4000)
+            if then is not None:
+                then(result)
+
+        self.ops.run(action, on_done=finished)
 
     def toggle_star(self) -> None:
         ids = self.selected_ids()
         row = self.table.currentIndex().row()
-        if ids and self._apply(lambda: self.library.toggle_star(ids)):
-            self.statusBar().showMessage(self.library.undo_stack.undo_label() or "", 4000)
-            self._advance_after_triage(row)
+        if ids:
+            library = self.library
+            self._apply(lambda: library.toggle_star(ids), then=lambda _changes: (
+                self.statusBar().showMessage(library.undo_stack.undo_label() or "", 4000),
+                self._advance_after_triage(row, written=True)))
+            self._advance_after_triage(row, written=False)
 
     def set_status(self, status: str) -> None:
         ids = self.selected_ids()
         row = self.table.currentIndex().row()
-        if ids and self._apply(lambda: self.library.set_status(ids, status), f"Marked {len(ids)} as {status}"):
-            self._advance_after_triage(row)
+        if ids:
+            library = self.library
+            self._apply(lambda: library.set_status(ids, status), f"Marked {len(ids)} as {status}",
+                        then=lambda _changes: self._advance_after_triage(row, written=True))
+            self._advance_after_triage(row, written=False)
 
     def _cell_clicked(self, index: QModelIndex) -> None:
         if index.isValid() and COLUMNS[index.column()][0] == "starred":
             paper_id = self.model.paper_id(index.row())
             if paper_id is not None:
-                self._apply(lambda: self.library.toggle_star([paper_id]))
+                library = self.library
+                self._apply(lambda: library.toggle_star([paper_id]))
 
     def edit_tags(self) -> None:
         ids = self.selected_ids()
@@ -85,17 +83,21 @@ class PaperActions:
         wanted = dialog.tags()
         added = [t for t in wanted if t.lower() not in {c.lower() for c in common}]
         removed = [t for t in common if t.lower() not in {w.lower() for w in wanted}]
+        library = self.library
         if added:
-            self._apply(lambda: self.library.add_tags(ids, added))
+            self._apply(lambda: library.add_tags(ids, added))
         if removed:
-            self._apply(lambda: self.library.remove_tags(ids, removed))
+            self._apply(lambda: library.remove_tags(ids, removed))
 
     def focus_note(self) -> None:
         if self.current_paper_id() is not None:
             self.notes.editor.setFocus()
 
     def _save_note(self, paper_id: int, text: str) -> None:
-        self.library.set_note(paper_id, text)
+        """The note editor's save: synchronous (its pending-note and draft logic
+        needs to know at once whether the note is kept), published by the runner."""
+        library = self.library
+        self.ops.run_here(lambda: library.set_note(paper_id, text))
 
     def add_to_list(self) -> None:
         ids = self.selected_ids()
@@ -107,41 +109,45 @@ class PaperActions:
             return
         name = dialog.name()
         match = next((row for row in lists if row.name.lower() == name.lower()), None)
-        if match is None:
-            try:
-                list_id, changes = self.library.create_list(name)
-            except EditError as exc:
-                warning(self, "List not created", str(exc))
-                return
-            self.signals.publish(changes)
-        else:
-            list_id = match.id
-        self._apply(lambda: self.library.add_to_list(list_id, ids), f"Added {len(ids)} to {name}")
+        library = self.library
+
+        def add() -> Changes:
+            created = Changes()
+            list_id = match.id if match is not None else None
+            if list_id is None:
+                list_id, created = library.create_list(name)
+            return created.merge(library.add_to_list(list_id, ids))
+
+        self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(f"Added {len(ids)} to {name}", 4000),
+                     on_error=self._list_refused)
+
+    def _list_refused(self, exc: Exception) -> bool:
+        if isinstance(exc, EditError):
+            warning(self, "List not created", str(exc))
+            return True
+        return False
 
     def remove_from_list(self) -> None:
         ids = self.selected_ids()
         if self.model.list_id is not None and ids:
-            list_id = self.model.list_id
-            self._apply(lambda: self.library.remove_from_list(list_id, ids))
+            list_id, library = self.model.list_id, self.library
+            self._apply(lambda: library.remove_from_list(list_id, ids))
 
     def move_in_list(self, delta: int) -> None:
         ids = self.selected_ids()
         if self.model.list_id is None or not ids:
             self.statusBar().showMessage("Open a reading list in the sidebar to reorder it.", 4000)
             return
-        list_id = self.model.list_id
-        self._apply(lambda: self.library.move_in_list(list_id, ids, delta))
-        self.searcher.wait()
-        self._reselect(ids)
+        list_id, library = self.model.list_id, self.library
+        self._apply(lambda: library.move_in_list(list_id, ids, delta), then=lambda _changes: self._reselect(ids))
 
     def _reorder_list(self, list_id: int, order: list[int]) -> None:
-        moved = self.selected_ids()
-        self._apply(lambda: self.library.set_list_order(list_id, order))
-        self._reselect(moved)
+        moved, library = self.selected_ids(), self.library
+        self._apply(lambda: library.set_list_order(list_id, order), then=lambda _changes: self._reselect(moved))
 
     def _reselect(self, ids: list[int]) -> None:
-        """Select these papers again after the rows were re-queried."""
-        QTimer.singleShot(0, lambda: self._select_ids(ids))
+        """Select these papers again once the rows have been re-queried."""
+        self.after_search(lambda: self._select_ids(ids))
 
     def _select_ids(self, ids: list[int]) -> None:
         rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
@@ -155,12 +161,8 @@ class PaperActions:
     def new_list(self) -> None:
         name, ok = QInputDialog.getText(self, "New reading list", "Name:")
         if ok and name.strip():
-            try:
-                _, changes = self.library.create_list(name)
-            except EditError as exc:
-                warning(self, "List not created", str(exc))
-                return
-            self.signals.publish(changes)
+            library = self.library
+            self.ops.run(lambda: library.create_list(name), on_error=self._list_refused)
 
     def rename_list(self) -> None:
         list_id = self.sidebar.current_value(LIST_ID_ROLE)
@@ -170,13 +172,15 @@ class PaperActions:
         current = next((r.name for r in self.library.lists() if r.id == list_id), "")
         name, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=current)
         if ok and name.strip():
-            if self._apply(lambda: self.library.rename_list(int(list_id), name)):
-                self.sidebar.select_scope(f'list:"{" ".join(name.split())}"')
+            library = self.library
+            self._apply(lambda: library.rename_list(int(list_id), name),
+                        then=lambda _changes: self.sidebar.select_scope(f'list:"{" ".join(name.split())}"'))
 
     def delete_list(self) -> None:
         list_id = self.sidebar.current_value(LIST_ID_ROLE)
         if list_id is not None:
-            self._apply(lambda: self.library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
+            library = self.library
+            self._apply(lambda: library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
 
     def rename_tag(self) -> None:
         old = self.sidebar.current_value(TAG_NAME_ROLE)
@@ -185,51 +189,69 @@ class PaperActions:
             return
         name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):", text=str(old))
         if ok and name.strip():
-            self._apply(lambda: self.library.rename_tag(str(old), name))
+            library = self.library
+            self._apply(lambda: library.rename_tag(str(old), name))
 
     def edit_paper(self) -> None:
         paper_id = self.current_paper_id()
         if paper_id is None:
             return
         detail = self.library.paper(paper_id)
-        dialog = PaperDialog(detail.paper if detail else None, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            values = dialog.values()
-            try:
-                self.signals.publish(self.library.update_paper(paper_id, **values))
-                return
-            except EditError as exc:
-                dialog.show_error(str(exc))
+        library = self.library
+
+        def write(values: dict[str, Any]) -> Any:
+            return library.update_paper(paper_id, **values)
+
+        self._paper_dialog(PaperDialog(detail.paper if detail else None, self), write, lambda _changes: None)
 
     def add_paper(self) -> None:
-        dialog = PaperDialog(None, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            values = dialog.values()
-            if not values["title"].strip():
-                dialog.show_error("A paper needs a title.")
-                continue
-            try:  # every field typed is checked first and added with the paper: one undo step
-                paper_id, changes = self.library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
-            except EditError as exc:
-                dialog.show_error(str(exc))
-                continue
-            self.signals.publish(changes)
-            self.searcher.wait()
-            self._reselect([paper_id])
+        library = self.library
+
+        def write(values: dict[str, Any]) -> Any:
+            # every field typed is checked first and added with the paper: one undo step
+            return library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
+
+        self._paper_dialog(PaperDialog(None, self), write, lambda result: self._reselect([result[0]]))
+
+    def _paper_dialog(self, dialog: PaperDialog, write: Callable[[dict[str, Any]], Any],
+                      then: Callable[[Any], None]) -> None:
+        """Show the Add/Edit paper dialog; on OK, write what was typed. A refusal
+        (a bad year, a taken citation key) opens the dialog again with the reason."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            dialog.deleteLater()
             return
+        values = dialog.values()
+        if not values["title"].strip():
+            dialog.show_error("A paper needs a title.")
+            QTimer.singleShot(0, lambda: self._paper_dialog(dialog, write, then))
+            return
+
+        def refused(exc: Exception) -> bool:
+            if not isinstance(exc, EditError):
+                dialog.deleteLater()
+                return False
+            dialog.show_error(str(exc))
+            self._paper_dialog(dialog, write, then)
+            return True
+
+        def written(result: Any) -> None:
+            dialog.deleteLater()  # done with: not left for the window's teardown
+            then(result)
+
+        self.ops.run(lambda: write(values), on_done=written, on_error=refused)
 
     def trash_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            row = self.table.currentIndex().row()
-            self._apply(lambda: self.library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)")
-            self.searcher.wait()
-            QTimer.singleShot(0, lambda: self.go_to_row(row))
+            row, library = self.table.currentIndex().row(), self.library
+            self._apply(lambda: library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)",
+                        then=lambda _changes: self.after_search(lambda: self.go_to_row(row)))
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self._apply(lambda: self.library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
+            library = self.library
+            self._apply(lambda: library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
 
     def empty_trash(self) -> None:
         count = len(self.library.trashed_ids())
@@ -238,7 +260,8 @@ class PaperActions:
             return
         if ask(self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
                "(Until you quit, Edit > Undo can still bring them back.)", default_yes=True):
-            self._apply(self.library.empty_trash)
+            library = self.library
+            self._apply(lambda: library.empty_trash())
 
     def open_url(self) -> None:
         """`o`: open the paper's link; one that is not a web page, DOI or arXiv
@@ -266,30 +289,33 @@ class PaperActions:
         """Undo or redo one step; a step that can no longer be undone, or a
         write that fails (disk full, read-only folder), is said in a message."""
         self.notes.flush()
-        stack = self.library.undo_stack
+        library = self.library
+        stack = library.undo_stack
         label = stack.undo_label() if undoing else stack.redo_label()
-        verb = "Undo" if undoing else "Redo"
-        try:
-            changes = self.library.undo() if undoing else self.library.redo()
-        except UndoError as exc:
-            self._update_undo_actions()
-            warning(self, f"Cannot {verb.lower()}", str(exc))
-            return
-        except LibraryDamaged as exc:
-            self.library_damaged(exc)
-            return
-        except (sqlite3.Error, OSError, LibraryError) as exc:
-            warning(self, f"Cannot {verb.lower()}", f"Lectern could not {verb.lower()} “{label}” ({exc}).\n"
-                                "Nothing was changed. Free some disk space or check the library folder's "
-                                "permissions, then try again.")
-            return
-        if changes is None:
-            return
-        self.signals.publish(changes if changes else Changes(membership=True))
-        paper_id = self.current_paper_id()
-        if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
-            self.notes.set_paper(paper_id, self.library.note(paper_id))  # the editor shows the note undone
-        self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {label}", 4000)
+        verb = "undo" if undoing else "redo"
+
+        def step() -> tuple[str | None, Changes | None]:
+            done = stack.undo_label() if undoing else stack.redo_label()  # what is newest when it runs
+            changes = library.undo() if undoing else library.redo()
+            return done, (changes or Changes(membership=True)) if changes is not None else None
+
+        def stepped(result: tuple[str | None, Changes | None]) -> None:
+            done, changes = result
+            if changes is None:
+                return
+            paper_id = self.current_paper_id()
+            if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
+                self.notes.set_paper(paper_id, library.note(paper_id))  # the editor shows the note undone
+            self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {done}", 4000)
+
+        def refused(exc: Exception) -> bool:
+            if isinstance(exc, UndoError):
+                self._update_undo_actions()
+                warning(self, f"Cannot {verb}", str(exc))
+                return True
+            return False
+
+        self.ops.run(step, on_done=stepped, on_error=refused, title=f"Cannot {verb}", what=f"{verb} “{label}”")
 
     def _update_undo_actions(self) -> None:
         """Name the step Undo and Redo would take (whether they apply: the command table)."""

@@ -6,6 +6,7 @@ a search. Mixed into MainWindow, whose widgets and workers it uses."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
@@ -69,6 +70,20 @@ class SearchActions:
 
         self.searcher.submit(search)
 
+    def after_search(self, then: Callable[[], None]) -> None:
+        """Call `then` once the search running now has shown its whole result
+        (at once, after this event, if none runs): selecting a paper after a
+        write that re-queries the list never waits for the search."""
+        if self.searcher.busy():
+            self._after_search.append(then)
+        else:
+            QTimer.singleShot(0, then)
+
+    def _run_after_search(self) -> None:
+        waiting, self._after_search[:] = list(self._after_search), []
+        for then in waiting:
+            then()
+
     def _search_done(self, result: SearchResult) -> None:
         selected = self._selection_to_keep or self.current_paper_id()
         self.model.show_result(result)
@@ -87,8 +102,11 @@ class SearchActions:
         if count == 0:
             self.detail.show_paper(None)
         self._update_count()
+        if result.complete and not self.searcher.busy():
+            self._run_after_search()
 
     def _search_failed(self, error: Exception) -> None:
+        self._run_after_search()
         if isinstance(error, LibraryDamaged):
             self.library_damaged(error)
         elif isinstance(error, QueryError):
@@ -177,12 +195,15 @@ class SearchActions:
         name, ok = QInputDialog.getText(self, "Save search", "Name for this search:", text=query)
         if not ok or not name.strip():
             return
-        try:
-            self.signals.publish(self.library.save_search(name, query))
-        except (QueryError, ValueError) as exc:
-            warning(self, "Search not saved", str(exc))
-            return
-        self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000)
+        def refused(exc: Exception) -> bool:
+            if isinstance(exc, (QueryError, ValueError)):
+                warning(self, "Search not saved", str(exc))
+                return True
+            return False
+
+        library = self.library
+        self.ops.run(lambda: library.save_search(name, query), on_error=refused,
+                     on_done=lambda _changes: self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000))
 
 
 def _detail_highlighter(result: SearchResult) -> Highlighter:

@@ -1,26 +1,27 @@
-"""File > Import and Export in the window: files are read, checked for
-duplicates and written on a worker thread, with progress, cancel, and a
-message that says what failed and where."""
+"""File > Import and Export in the window: files are read and checked for
+duplicates on a worker thread, then written by the window's operation runner
+(the one writer thread, desktop/ops.py: an import is one transaction and one
+undo step, and a star pressed meanwhile waits its turn without freezing the
+window), with progress, cancel, and a message that says what failed and where."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMainWindow, QMessageBox, QProgressDialog,
 )
 
 from core.formats.bibtex_import import BibError
-from core.domain.changes import Progress
+from core.domain.changes import CancelToken, Progress
 from core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from core.transfer.export import export
 from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from core.formats.listing import ListingError
 from desktop.untrusted import Icon, message_box, warning
 from desktop.workers import Job, LatestOnly, ProgressRelay
-
 
 class Transfer:
     """Runs one import or export at a time for a window."""
@@ -35,11 +36,21 @@ class Transfer:
         self.dialog: QProgressDialog | None = None
         self._then: Callable[[Any], None] | None = None
         self._job: Job | None = None
-        self._waiting: list[Path] = []  # files to import after the current one (one job at a time)
+        self._waiting: list[Path] = []  # files to import after the current one (one at a time)
         self._importing = False
 
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
+        self._open_dialog(title, lambda: self._job.cancel.cancel() if self._job else None)
+        self._then = then
+
+        def job_fn(job: Job) -> Any:
+            self._job = job
+            return work(job)
+
+        self.worker.submit(job_fn)
+
+    def _open_dialog(self, title: str, cancel: Callable[[], None]) -> None:
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
         label = QLabel(self.dialog)  # the text names the file: plain text, never HTML
         label.setTextFormat(Qt.TextFormat.PlainText)
@@ -48,21 +59,13 @@ class Transfer:
         self.dialog.setWindowTitle("Lectern")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
-        self._then = then
 
-        def job_fn(job: Job) -> Any:
-            self._job = job
-            return work(job)
+        def cancelled() -> None:  # Cancel stops the current job and the files still waiting
+            self._waiting.clear()
+            self._importing = False
+            cancel()
 
-        self.dialog.canceled.connect(self._cancel)
-        self.worker.submit(job_fn)
-
-    def _cancel(self) -> None:
-        """Cancel stops the current job and the files still waiting to be imported."""
-        self._waiting.clear()
-        self._importing = False
-        if self._job:
-            self._job.cancel.cancel()
+        self.dialog.canceled.connect(cancelled)
 
     def _progress(self, progress: Progress) -> None:
         if self.dialog is not None and progress.total:
@@ -72,7 +75,7 @@ class Transfer:
 
     def _close(self) -> None:
         if self.dialog is not None:
-            self.dialog.canceled.disconnect(self._cancel)  # closing it says "canceled": the job is done
+            self.dialog.canceled.disconnect()  # closing it says "canceled": the job is done, not cancelled
             self.dialog.reset()
             self.dialog.close()
             self.dialog = None
@@ -109,8 +112,8 @@ class Transfer:
             self._import_next()
 
     def _import_next(self) -> None:
-        """Import the next waiting file, once the one before it is done (a new
-        job on the worker would cancel the one running)."""
+        """Import the next waiting file once the one before it is done (a new
+        read job on the worker would cancel the one running)."""
         self._importing = bool(self._waiting)
         if self._waiting:
             path = self._waiting.pop(0)
@@ -152,12 +155,24 @@ class Transfer:
                 self._import_next()
                 return
         library = self.window.library
-        self._run(f"Importing {name}…",
-                  lambda job: import_bib(library, parsed, policy, self.relay.report, job.cancel),
-                  lambda report: self._imported(name, report))
+        cancel = CancelToken()
+        self._open_dialog(f"Importing {name}…", cancel.cancel)
+
+        def refused(error: Exception) -> bool:
+            self._close()
+            QTimer.singleShot(0, self._import_next)  # after the runner has said what failed
+            if isinstance(error, (BibError, ListingError)):
+                warning(self.window, "Nothing was imported", str(error))
+                return True
+            return False  # full, read-only, cancelled: the runner says so (nothing was imported)
+
+        self.window.ops.run(lambda: import_bib(library, parsed, policy, self.relay.report, cancel),
+                            on_done=lambda report: self._imported(name, report), on_error=refused,
+                            title="Nothing was imported", what=f"import {name}")
 
     def _imported(self, name: str, report: ImportReport) -> None:
-        self.window.signals.publish(report.changes)
+        """The import is written and its Changes published (by the runner)."""
+        self._close()
         self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
         if report.warnings:
             message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",

@@ -111,3 +111,9 @@ def message_boxes(qtbot) -> Iterator[MessageBoxes]:
     timer.start(10)
     yield boxes
     timer.stop()
+
+
+def settle(qtbot, win: MainWindow, timeout: int = 15000) -> None:
+    """Let the window's writes (on its writer thread) be written and published,
+    and the searches they started be shown; the event loop runs meanwhile."""
+    qtbot.waitUntil(lambda: win.ops.idle() and not win.searcher.busy(), timeout=timeout)

@@ -19,6 +19,7 @@ from core.domain.records import NewPaper
 from core.library.facade import Library
 from desktop.app import main, offer_backup, open_window
 from tests.core.store.test_library_safety import damage_pages, many_papers, titles
+from tests.desktop.conftest import settle
 
 
 def test_a_locked_library_says_in_use_and_offers_no_restore(qtbot, library_path: Path, message_boxes,
@@ -96,6 +97,7 @@ def test_when_idle_recent_work_reaches_the_library_file(qtbot, library_path: Pat
     window.checkpoint_timer.setInterval(50)
     first = window.model.paper_id(0)
     window.commands.run("paper.star")
+    settle(qtbot, window)
     assert window.library.rows([first])[first].starred
     qtbot.waitUntil(lambda: not window.checkpoint_timer.isActive(), timeout=5000)
     window.upkeep_worker.wait()

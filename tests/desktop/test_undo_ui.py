@@ -13,7 +13,7 @@ from core.store.database import configure_connection
 from core.transfer.importing import import_text
 from desktop.views.dialogs import PaperDialog
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate, held_by_another_program
+from tests.desktop.conftest import activate, held_by_another_program, settle
 
 TYPED = {"title": "A hand-added paper on zebrafish", "authors": "Doe, Jane and Roe, Ann", "year": "2024",
          "venue": "NeurIPS", "doi": "10.5555/zebra", "url": "https://example.org/zebra"}
@@ -45,6 +45,7 @@ def test_add_paper_then_undo_then_redo_brings_back_every_field_typed(qtbot, wind
 
     monkeypatch.setattr(PaperDialog, "exec", type_and_accept)
     window.commands.run("paper.add")
+    settle(qtbot, window)
     (paper_id,) = window.library.search("zebrafish").ids
     added = row_of(window, paper_id)
     paper = window.library.paper(paper_id).paper
@@ -53,8 +54,10 @@ def test_add_paper_then_undo_then_redo_brings_back_every_field_typed(qtbot, wind
     assert window.undo_action.text() == "Undo add paper"
     activate(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert row_of(window, paper_id) is None
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    settle(qtbot, window)
     assert row_of(window, paper_id) == added
 
 
@@ -70,6 +73,7 @@ def test_a_bad_year_in_add_paper_is_shown_in_the_dialog_and_adds_nothing(qtbot, 
     monkeypatch.setattr(PaperDialog, "exec", type_bad_year)
     monkeypatch.setattr(PaperDialog, "show_error", lambda dialog, message: errors.append(message))
     window.commands.run("paper.add")
+    settle(qtbot, window)
     assert errors and "year" in errors[0]
     assert window.library.search("bad year").ids == [] and window.library.count() == 222
 
@@ -82,7 +86,9 @@ def test_undo_after_an_import_of_a_renamed_tag_works_in_the_window(qtbot, window
     window.signals.publish(import_text(window.library, "@misc{z1, title={Zebra stripes}, keywords={alpha}}").changes)
     assert window.undo_action.text() == "Undo import of 1 paper"
     window.commands.run("edit.undo")
+    settle(qtbot, window)
     window.commands.run("edit.undo")
+    settle(qtbot, window)
     assert shown == []
     assert window.library.paper(first).tags == ["alpha"]
     assert window.undo_action.text() == "Undo tag 1 paper alpha"
@@ -100,13 +106,16 @@ def test_a_step_that_can_no_longer_be_undone_is_said_plainly_and_older_steps_sti
     other.execute("INSERT INTO tag (name) VALUES ('<b>alpha</b>')")
     other.close()
     window.commands.run("edit.undo")
+    settle(qtbot, window)
     assert len(shown) == 1
     title, text, fmt = shown[0]
     assert title == "Cannot undo" and fmt == Qt.TextFormat.PlainText
     assert text.startswith("This step can no longer be undone: Rename tag <b>alpha</b> to renamed.")
     assert window.undo_action.text() == "Undo tag 1 paper <b>alpha</b>"
     window.commands.run("edit.undo")  # refused too: it built on the rename
+    settle(qtbot, window)
     window.commands.run("edit.undo")
+    settle(qtbot, window)
     assert len(shown) == 2
     assert not window.library.rows([first])[first].starred
     assert not window.undo_action.isEnabled()

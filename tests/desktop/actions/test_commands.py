@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from desktop.actions.commands import COMMANDS, README_MARKERS, keyboard_markdown
 from desktop.main_window import MainWindow
 from desktop.views.palette import CommandPalette
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import activate, settle
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -131,11 +131,14 @@ def test_undo_and_redo_are_enabled_only_with_a_step_to_take(qtbot, window: MainW
     assert "edit.undo" not in window.commands.ran
     assert window.statusBar().currentMessage() == "Nothing to undo."
     press(window, "S")
+    settle(qtbot, window)
     assert undo.isEnabled() and not redo.isEnabled()
     press(window, "Ctrl+Z")
+    settle(qtbot, window)
     assert window.commands.ran[-1] == "edit.undo"
     assert not undo.isEnabled() and redo.isEnabled()
     press(window, "Ctrl+Shift+Z")
+    settle(qtbot, window)
     assert undo.isEnabled() and not redo.isEnabled()
 
 
@@ -162,7 +165,7 @@ def test_restore_applies_only_in_the_trash(qtbot, window: MainWindow) -> None:
     assert window.current_paper_id() == trashed and "paper.restore" not in window.commands.ran
     assert window.statusBar().currentMessage().startswith("Restore works in the Trash")
     press(window, "D")
-    window.searcher.wait()
+    settle(qtbot, window)
     assert empty.isEnabled() and not restore.isEnabled()
     with qtbot.waitSignal(window.searcher.finished, timeout=10000):
         window.sidebar.setCurrentItem(window.sidebar.trash_item)
@@ -171,6 +174,7 @@ def test_restore_applies_only_in_the_trash(qtbot, window: MainWindow) -> None:
     activate(qtbot, window)
     press(window, "Shift+R")
     assert window.commands.ran[-1] == "paper.restore"
+    settle(qtbot, window)
     assert window.library.trashed_ids() == []
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QTextEdit
 from desktop.app import open_window
 from desktop.views.dialogs import ListCompleter, TagDialog
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import activate, settle
 from desktop.views.table_model import COLUMNS
 
 
@@ -34,17 +34,21 @@ def italic_words(browser: QTextEdit) -> list[str]:
             it += 1
         block = block.next()
     return words
+def wait_search(qtbot, win: MainWindow) -> None:
+    settle(qtbot, win)
 
 
 def test_star_by_key_and_by_click(qtbot, window: MainWindow) -> None:
     activate(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_S)
+    settle(qtbot, window)
     first = window.model.paper_id(0)
     assert window.library.rows([first])[first].starred
     assert window.model.index(0, COLUMNS.index(("starred", "★"))).data() == "★"
     star_cell = window.model.index(1, COLUMNS.index(("starred", "★")))
     rect = window.table.visualRect(star_cell)
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
     second = window.model.paper_id(1)
     assert window.library.rows([second])[second].starred
     assert window.undo_action.text() == "Undo star 1 paper"
@@ -54,12 +58,15 @@ def test_status_keys_and_bulk_undo_as_one_step(qtbot, window: MainWindow) -> Non
     activate(qtbot, window)
     select_rows(window, list(range(12)))
     qtbot.keyClick(window.table, Qt.Key.Key_R)
+    settle(qtbot, window)
     ids = [window.model.paper_id(r) for r in range(12)]
     assert {window.library.rows(ids)[i].status for i in ids} == {"read"}
     assert window.undo_action.text() == "Undo mark 12 papers read"
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert {window.library.rows(ids)[i].status for i in ids} == {"unread"}
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    settle(qtbot, window)
     assert {window.library.rows(ids)[i].status for i in ids} == {"read"}
 
 
@@ -188,9 +195,11 @@ def test_empty_trash_asks_first(qtbot, window: MainWindow, message_boxes) -> Non
     window.signals.publish(window.library.trash([window.model.paper_id(0)]))
     message_boxes.answer = QMessageBox.StandardButton.No
     window.commands.run("trash.empty")
+    settle(qtbot, window)
     assert message_boxes.titles() == ["Empty Trash"]
     assert len(window.library.trashed_ids()) == 1
     message_boxes.answer = QMessageBox.StandardButton.Yes
     window.commands.run("trash.empty")
+    settle(qtbot, window)
     assert window.library.trashed_ids() == []
     assert window.undo_action.text() == "Undo empty Trash (1 paper)"

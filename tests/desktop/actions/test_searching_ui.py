@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import activate, settle
 from desktop.views.sidebar import SCOPE_ROLE
 from desktop.views.table_model import HIGHLIGHT_ROLE
 
@@ -117,6 +117,7 @@ def test_saved_search_appears_in_the_sidebar_and_stays_live(qtbot, window: MainW
     type_query(qtbot, window, "portuguese")
     monkeypatch.setattr("desktop.actions.searching.QInputDialog.getText", lambda *a, **k: ("Portuguese", True))
     window.commands.run("search.save")
+    settle(qtbot, window)
     root = window.sidebar.searches_root
     assert root.childCount() == 1 and root.child(0).text(0) == "Portuguese"
     assert root.child(0).data(0, SCOPE_ROLE) == "portuguese"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import activate, settle
 
 
 def labels(root: QTreeWidgetItem) -> list[str]:
@@ -31,10 +31,12 @@ def test_each_kind_of_write_refreshes_its_part_of_the_sidebar(qtbot, window: Mai
 
     window.go_to_row(0)
     window.commands.run("paper.delete")  # into the Trash: its tag and list no longer count it
+    settle(qtbot, window)
     assert sidebar.trash_item.text(0) == "Trash  (1)"
     assert labels(sidebar.tags_root) == ["vision  (0)"]
     assert labels(sidebar.lists_root) == ["To read  (0)"]
     window.commands.run("edit.undo")  # and out again
+    settle(qtbot, window)
     assert sidebar.trash_item.text(0) == "Trash"
     assert labels(sidebar.tags_root) == ["vision  (1)"]
     assert labels(sidebar.lists_root) == ["To read  (1)"]

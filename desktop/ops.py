@@ -1,0 +1,147 @@
+"""The one way the window writes (Anki's CollectionOp shape): `OpRunner.run(fn)`
+runs a core write on the single writer thread, brings its result back to the
+GUI thread, publishes the `Changes` in it, and reports a failure in one place,
+in the user's terms. The GUI thread never waits for the write (nor for the
+write lock a worker may hold): a star pressed during an import waits its turn
+on the writer thread while the window stays live."""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from core.domain.changes import Cancelled, Changes
+from core.library.rows import EditError
+from core.store.library_errors import LibraryDamaged, LibraryError
+from desktop.untrusted import warning
+
+OnDone = Callable[[Any], None]
+OnError = Callable[[Exception], bool]  # True: the caller has told the user
+
+
+def changes_in(result: Any) -> Changes | None:
+    """The `Changes` a write returned: the value itself, the last item of a
+    tuple (`(paper_id, changes)`), or a report's `changes`; None if none."""
+    if isinstance(result, Changes):
+        return result
+    if isinstance(result, tuple) and result and isinstance(result[-1], Changes):
+        return result[-1]
+    changes = getattr(result, "changes", None)
+    return changes if isinstance(changes, Changes) else None
+
+
+@dataclass
+class _Op:
+    on_done: OnDone | None
+    on_error: OnError | None
+    title: str
+    what: str
+
+
+class _Relay(QObject):
+    finished = Signal(int, object, object)  # op number, result, error
+
+
+def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", relay: _Relay) -> None:
+    """The writer thread: runs the writes in the order asked, posts each outcome."""
+    while (job := jobs.get()) is not None:
+        number, fn = job
+        try:
+            result = fn()
+        except Exception as exc:  # posted to the GUI thread, which says what it means
+            relay.finished.emit(number, None, exc)
+        else:
+            relay.finished.emit(number, result, None)
+
+
+class OpRunner(QObject):
+    """Runs the window's writes one at a time on one writer thread, in the order asked."""
+
+    def __init__(self, window: QWidget, publish: Callable[[Changes], None],
+                 damaged: Callable[[LibraryDamaged], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.publish = publish
+        self.damaged = damaged
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._finished)
+        self._ops: dict[int, _Op] = {}
+        self._next = 0
+        self._closed = False
+        # One Python thread, not a QThreadPool: SQLite wants one writer, and the
+        # library keeps one connection per Python thread (a pool thread gets a
+        # new Python thread state, so a new connection, for every job).
+        self._jobs: queue.SimpleQueue[tuple[int, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=_writer, args=(self._jobs, self._relay), name="lectern-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def run(self, fn: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None,
+            title: str = "Not saved", what: str = "save this change") -> None:
+        """Run the write `fn()` on the writer thread; then, on the GUI thread,
+        publish the `Changes` it returned and call `on_done(result)`. A failure
+        goes to `on_error` first (True: handled), else it is reported here:
+        `title` and `what` ("could not <what>") word the message."""
+        self._next += 1
+        self._ops[self._next] = _Op(on_done, on_error, title, what)
+        self._jobs.put((self._next, fn))
+
+    def run_here(self, fn: Callable[[], Any]) -> Any:
+        """Run a write on the calling (GUI) thread and publish its `Changes`
+        like `run`; errors are raised to the caller. Only for the note editor,
+        whose save must say at once whether the note is kept (see note_editor.py)."""
+        result = fn()
+        changes = changes_in(result)
+        if changes is not None:
+            self.publish(changes)
+        return result
+
+    def idle(self) -> bool:
+        """True when every write asked for has finished and been published."""
+        return not self._ops
+
+    def wait_at_quit(self, msecs: int = 30000) -> bool:
+        """Let queued writes finish (only when the window closes); their
+        results are not shown any more: the window is gone."""
+        if not self._closed:
+            self._jobs.put(None)  # the thread ends after the writes queued before
+        self._thread.join(msecs / 1000)
+        done = not self._thread.is_alive()
+        self._closed = True
+        self._ops.clear()
+        return done
+
+    def _finished(self, number: int, result: Any, error: Exception | None) -> None:
+        if self._closed:
+            return
+        op = self._ops.pop(number)
+        if error is None:
+            changes = changes_in(result)
+            if changes is not None:
+                self.publish(changes)
+            if op.on_done is not None:
+                op.on_done(result)
+        elif not (op.on_error is not None and op.on_error(error)):
+            self.report(error, op.title, op.what)
+
+    def report(self, error: Exception, title: str = "Not saved", what: str = "save this change") -> None:
+        """Say what a failed write means: nothing of it was kept."""
+        if isinstance(error, Cancelled):
+            return
+        if isinstance(error, EditError):
+            warning(self.window, "Not changed", str(error))
+        elif isinstance(error, LibraryDamaged):  # the damage path offers its backup
+            self.damaged(error)
+        elif isinstance(error, (sqlite3.Error, OSError, LibraryError)):  # full, read-only, locked
+            warning(self.window, title, f"Lectern could not {what} ({error}).\n"
+                    "Nothing was changed; what was saved before is intact. Free some disk space or "
+                    "check the library folder's permissions, then try again.")
+        else:
+            warning(self.window, title, f"Lectern could not {what} ({error}). Nothing was changed.")

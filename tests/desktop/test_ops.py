@@ -1,0 +1,206 @@
+"""The one write path (desktop/ops.py): writes run on the writer thread while
+long work runs beside them, a failed write says so once and changes nothing,
+and no window code writes to the library any other way."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import random
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from core.domain.records import NewPaper
+from core.library.facade import Library
+from core.transfer import importing
+from desktop.app import open_window
+from desktop.main_window import MainWindow
+from desktop.views.dialogs import PaperDialog
+from desktop.views.table_model import COLUMNS
+from tests.desktop.conftest import activate, settle
+
+ROOT = Path(__file__).resolve().parents[2]
+STAR = COLUMNS.index(("starred", "★"))
+WORDS = ("language model pretraining vision transformer corpus token scaling data robust sparse attention "
+         "retrieval graph speech translation alignment benchmark distillation federated").split()
+
+
+def big_library(path: Path, papers: int) -> None:
+    """A library of `papers` papers whose search index is missing: opening it rebuilds the index."""
+    rng = random.Random(papers)
+    with Library.open(path) as lib:
+        lib.add_papers([NewPaper(title=f"{' '.join(rng.sample(WORDS, 6))} {i}",
+                                 abstract=" ".join(rng.choices(WORDS, k=120))) for i in range(papers)],
+                       undoable=False)
+        with lib.db.write() as conn:
+            conn.exec_driver_sql("DROP TRIGGER paper_fts_after_delete")
+
+
+def test_a_star_pressed_during_an_index_rebuild_is_shown_before_the_rebuild_ends(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "big.sqlite"
+    big_library(path, 30_000)
+    window = open_window(path)
+    qtbot.addWidget(window)
+    progress: list = []
+    window.index_progress.progressed.connect(lambda p: progress.append((p.done, p.total)) if p.total else None)
+    window.show()
+    qtbot.waitUntil(lambda: bool(progress), timeout=30000)  # the start-up check found it missing: rebuilding
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.model.index(0, STAR).data() == "★", timeout=60000)
+    done, total = progress[-1]
+    assert done < total, "the star waited for the whole rebuild"
+    first = window.model.paper_id(0)
+    assert window.library.rows([first])[first].starred
+    qtbot.waitUntil(lambda: not window.index_worker.busy(), timeout=120000)
+    assert window.library.check_search_index() is None
+    window.close()
+    window.library.close()
+
+
+def refuse_writes(qtbot, window: MainWindow, refuse: bool) -> None:
+    """Make every statement on the writer thread's own connection fail with
+    sqlite3.OperationalError (SQLite interrupts it), as a full or read-only disk would."""
+    db = window.library.db
+    window.ops.run(lambda: db._state().conn.raw.set_progress_handler((lambda: 1) if refuse else None, 1))
+    settle(qtbot, window)
+
+
+def test_a_write_that_fails_says_so_once_and_changes_nothing(qtbot, window: MainWindow, message_boxes,
+                                                             monkeypatch) -> None:
+    first = window.model.paper_id(0)
+    window.commands.run("paper.star")
+    settle(qtbot, window)
+    assert window.library.rows([first])[first].starred and window.undo_action.text() == "Undo star 1 paper"
+    before = window.library.paper(first)
+    refuse_writes(qtbot, window, True)
+
+    def typed(dialog: PaperDialog) -> int:
+        dialog.fields["title"].setText("A paper typed while the disk was full")
+        dialog.fields["venue"].setText("Nowhere")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PaperDialog, "exec", typed)
+    for command in ("paper.star", "edit.undo", "paper.add", "paper.edit"):
+        shown = len(message_boxes)
+        window.commands.run(command)
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: len(message_boxes) > shown)
+        qtbot.wait(50)
+        assert len(message_boxes) == shown + 1, command  # one message each
+        title, text, text_format, _ = message_boxes[-1]
+        assert title in ("Not saved", "Cannot undo") and "Nothing was changed" in text, command
+        assert text_format == Qt.TextFormat.PlainText
+    refuse_writes(qtbot, window, False)
+    assert window.library.paper(first) == before  # still starred, title and venue as they were
+    assert window.library.count() == 222 and not window.library.search("typed while the disk").ids
+    assert window.undo_action.text() == "Undo star 1 paper"  # the step is kept
+    window.commands.run("edit.undo")  # and works once the disk has room
+    settle(qtbot, window)
+    assert not window.library.rows([first])[first].starred
+    assert message_boxes.answer == QMessageBox.StandardButton.No
+
+
+# -- the rule: window code writes only through the runner ------------------------------------
+
+LONG_WORK = {"rebuild_search_index", "check_search_index"}  # run beside the writer, in short transactions
+HAND_OVERS = {"_apply", "_paper_dialog"}  # PaperActions' helpers that pass their write to ops.run
+WRITE_FUNCTIONS = {"import_bib", "import_file", "import_text", "load_default_library_if_new"}
+
+
+def facade_writes() -> set[str]:
+    """Every public method of the facade that returns Changes (a write), but long work."""
+    return {name for name, fn in inspect.getmembers(Library, inspect.isfunction)
+            if not name.startswith("_") and "Changes" in str(fn.__annotations__.get("return", ""))} - LONG_WORK
+
+
+def writes_outside_the_runner(source: str, writes: set[str]) -> list[str]:
+    """Calls of a library write (`<...>library.<write>(...)`, or a write function
+    of core.transfer) not made inside a lambda or local function given to
+    `ops.run` / `ops.run_here`."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def is_runner_call(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and (node.func.attr in ("run", "run_here") and "ops" in ast.unparse(node.func.value)
+                     or node.func.attr in HAND_OVERS))
+
+    def handed_to_runner(fn: ast.AST) -> bool:
+        if isinstance(fn, ast.Lambda):
+            parent = parents.get(fn)
+            while isinstance(parent, (ast.Call, ast.keyword)) and not is_runner_call(parent):
+                parent = parents.get(parent)  # a lambda built by a helper (`write(values)`) still counts below
+            if is_runner_call(parent):
+                return True
+        name = getattr(fn, "name", None)
+        scope = parents.get(fn)
+        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.Module)):
+            scope = parents.get(scope)
+        if isinstance(fn, ast.Lambda):  # returned by a local helper whose result goes to the runner
+            helper = scope
+            name = getattr(helper, "name", None)
+            scope = parents.get(helper) if helper is not None else None
+            while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.Module)):
+                scope = parents.get(scope)
+        return name is not None and scope is not None and any(
+            is_runner_call(call) and any(name in ast.unparse(arg) for arg in [*call.args, *call.keywords])
+            for call in ast.walk(scope))
+
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        is_write = (isinstance(func, ast.Attribute) and func.attr in writes
+                    and ast.unparse(func.value).split(".")[-1] in ("library", "lib")) or (
+                    isinstance(func, ast.Name) and func.id in WRITE_FUNCTIONS)
+        if not is_write:
+            continue
+        enclosing = parents.get(node)
+        while enclosing is not None and not isinstance(enclosing, (ast.Lambda, ast.FunctionDef)):
+            enclosing = parents.get(enclosing)
+        if enclosing is None or not handed_to_runner(enclosing):
+            found.append(f"line {node.lineno}: {ast.unparse(node)[:80]}")
+    return found
+
+
+def test_the_facade_write_list_is_the_real_one() -> None:
+    writes = facade_writes()
+    assert {"toggle_star", "set_status", "set_note", "undo", "redo", "add_paper", "update_paper", "add_papers",
+            "create_list", "save_search", "empty_trash", "merge_into"} <= writes
+    assert all(hasattr(importing, name) for name in WRITE_FUNCTIONS)
+
+
+def test_no_window_code_writes_to_the_library_outside_the_runner() -> None:
+    writes = facade_writes()
+    offenders = {}
+    for path in sorted((ROOT / "desktop").rglob("*.py")):
+        if path.name in ("app.py", "selftest.py"):  # open (and fill) a library before any window exists
+            continue
+        found = writes_outside_the_runner(path.read_text(encoding="utf-8"), writes)
+        if found:
+            offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}
+
+
+def test_the_helpers_hand_their_write_to_the_runner() -> None:
+    tree = ast.parse((ROOT / "desktop" / "actions" / "paper_actions.py").read_text(encoding="utf-8"))
+    for name in HAND_OVERS:
+        helper = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+        assert "self.ops.run(" in ast.unparse(helper), name
+
+
+def test_the_rule_catches_a_direct_write() -> None:
+    writes = facade_writes()
+    direct = "class A:\n    def star(self):\n        self.library.toggle_star([1])\n"
+    through = "class A:\n    def star(self):\n        self.ops.run(lambda: self.library.toggle_star([1]))\n"
+    nested = ("class A:\n    def imp(self):\n        def go():\n            return import_bib(lib, p)\n"
+              "        self.window.ops.run(go)\n")
+    stray = "class A:\n    def imp(self):\n        def go():\n            return import_bib(lib, p)\n        go()\n"
+    assert writes_outside_the_runner(direct, writes) == ["line 3: self.library.toggle_star([1])"]
+    assert writes_outside_the_runner(through, writes) == []
+    assert writes_outside_the_runner(nested, writes) == []
+    assert len(writes_outside_the_runner(stray, writes)) == 1

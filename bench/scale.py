@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import print_table, rss_mb, timed  # noqa: E402
 from bench.corpus import generate  # noqa: E402
 from core.formats.bibtex import BibOptions, export_text  # noqa: E402
+from core.library.facade import Library  # noqa: E402
 from core.transfer.export import export  # noqa: E402
 from core.transfer.importing import import_file  # noqa: E402
-from core.library.facade import Library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {

@@ -14,8 +14,8 @@ from core.formats.export_formats import FORMATS
 from core.store.paths import default_library_path
 
 if TYPE_CHECKING:
-    from core.store.instance_lock import InstanceLock
     from core.library.facade import Library
+    from core.store.instance_lock import InstanceLock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +60,8 @@ def library_path(args: argparse.Namespace) -> Path:
 
 
 def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.transfer.importing import load_default_library_if_new
     from core.search.query import QueryError
+    from core.transfer.importing import load_default_library_if_new
 
     text = " ".join(args.query)
     library = open_library(args)
@@ -178,8 +178,8 @@ def run_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from core.formats.bibtex_import import BibError
-    from core.transfer.importing import import_file
     from core.formats.listing import ListingError
+    from core.transfer.importing import import_file
 
     lock = hold_lock(args, err, "Import (File > Import)")
     if lock is None:
@@ -204,9 +204,9 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from core.search.query import QueryError
     from core.transfer.export import export, export_ids
     from core.transfer.importing import load_default_library_if_new
-    from core.search.query import QueryError
 
     library = open_library(args)
     with library:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +23,11 @@ def open_window(library_path: Path) -> "MainWindow":
     list into a new one, and build the main window. Raises LibraryError."""
     from PySide6.QtCore import QSettings, QTimer
 
-    from core.store.keymap import keymap_path, load_keymap
-    from desktop.actions.commands import SPECS
-
-    from core.transfer.importing import load_default_library_if_new
-    from core.library.facade import Library
     from core.formats.listing import ListingError
+    from core.library.facade import Library
+    from core.store.keymap import keymap_path, load_keymap
+    from core.transfer.importing import load_default_library_if_new
+    from desktop.actions.commands import SPECS
     from desktop.main_window import MainWindow
     from desktop.untrusted import Icon, message_box, warning
 

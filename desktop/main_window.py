@@ -3,35 +3,53 @@ status bar; commands from the registry; searches run off the GUI thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
-    QByteArray, QEvent, QItemSelection, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal,
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QSplitter, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core import __version__
-from core.domain.changes import Changes, Collection
-from core.store.drafts import Drafts
-from core.store.library_errors import LibraryDamaged
-from core.library.facade import Library
 from core.domain.arxiv import paper_url
+from core.domain.changes import Changes, Collection
 from core.formats.bibtex import export_text
 from core.formats.writers import md_escape
+from core.library.facade import Library
+from core.store.drafts import Drafts
+from core.store.library_errors import LibraryDamaged
 from core.text.latex import latex_to_text
-from desktop.bridge import LibrarySignals
 from desktop.actions.commands import CommandRegistry
-from desktop.views.detail_pane import DetailPane
-from desktop.views.note_editor import NoteEditor
-from desktop.ops import OpRunner
 from desktop.actions.paper_actions import PaperActions
 from desktop.actions.searching import SearchActions
-from desktop.views.palette import CommandPalette, HelpOverlay
 from desktop.actions.transfer import Transfer
+from desktop.bridge import LibrarySignals
+from desktop.ops import OpRunner
 from desktop.untrusted import information
+from desktop.views.detail_pane import DetailPane
 from desktop.views.highlight import HighlightDelegate
+from desktop.views.note_editor import NoteEditor
+from desktop.views.palette import CommandPalette, HelpOverlay
 from desktop.views.search_bar import SearchBar
 from desktop.views.sidebar import Sidebar
 from desktop.views.table_model import COLUMNS, PaperTableModel

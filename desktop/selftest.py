@@ -17,10 +17,10 @@ def self_test() -> int:
 
     from core.formats.bibtex import export_file
     from core.formats.bibtex_import import parse_bibtex
-    from core.text.markdown import note_html
-    from core.transfer.importing import load_default_library_if_new
     from core.library.facade import Library
     from core.store.paths import default_listing_path, resource_path
+    from core.text.markdown import note_html
+    from core.transfer.importing import load_default_library_if_new
     from desktop.main_window import MainWindow
 
     step = "starting"

@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from core.store.database import Connection
-
 from core.domain.arxiv import parse_arxiv
 from core.domain.changes import NO_CHANGES, Changes, Collection
 from core.domain.citekeys import is_valid_key
@@ -20,11 +18,20 @@ from core.domain.identity import with_stored_keys
 from core.domain.records import STATUSES, NewPaper, clean_name
 from core.library.lists import ReadingLists
 from core.library.rows import EDITABLE, EditError, TagRow, _ids, _live_counts_sql, _plural, now_text
-from core.store.database import split_statements
-from core.store.migrations import FTS_SCHEMA
 from core.search.index import index_papers
-from core.store.undo import (Recording, UndoEntry, UndoError, UndoStack, _Conflict, apply_inverse, changes_of, collect,
-                       install)
+from core.store.database import Connection, split_statements
+from core.store.migrations import FTS_SCHEMA
+from core.store.undo import (
+    Recording,
+    UndoEntry,
+    UndoError,
+    UndoStack,
+    _Conflict,
+    apply_inverse,
+    changes_of,
+    collect,
+    install,
+)
 
 if TYPE_CHECKING:
     from core.store.database import Database

@@ -4,29 +4,33 @@ Each write is one transaction and returns a `Changes` value."""
 from __future__ import annotations
 
 import sqlite3
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.library.annotations import Annotations
-from core.library.rows import now_text
 from core.domain.changes import CancelToken, Changes, Collection, Progress, in_chunks
 from core.domain.citekeys import generate_keys
 from core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
-from core.store.database import Database, WriteYielded
-from core.store.migrations import FTS_OBJECTS
-from core.search.query import CompiledQuery, compile_query
+from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, clean_name, stored_time
+from core.library.annotations import Annotations
+from core.library.rows import now_text
+from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.search.index import (
-    FTS_AUTOMERGE, FTS_CRISISMERGE, bulk_index_buffer, deferred_indexing, fts_setting, index_papers,
+    FTS_AUTOMERGE,
+    FTS_CRISISMERGE,
+    bulk_index_buffer,
+    deferred_indexing,
+    fts_setting,
+    index_papers,
     recreate_search_index,
 )
+from core.search.query import CompiledQuery, compile_query
 from core.search.related import RelatedPaper, related_papers
-from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
 from core.search.spelling import Vocabulary
+from core.store.database import Database, WriteYielded
+from core.store.migrations import FTS_OBJECTS
 from core.store.undo import UndoStack, log_inserted, paused
-from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, clean_name, stored_time
 from core.text.latex import find_links, latex_to_text
 
 INSERT_BATCH = 2000

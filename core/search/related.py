@@ -7,9 +7,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from core.store.database import Connection
-
 from core.search.spelling import fold, stem, words
+from core.store.database import Connection
 from core.text.latex import latex_to_text
 
 TERMS_PER_QUERY = 12

@@ -9,11 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from core.domain.changes import Cancelled, CancelToken
 from core.domain.identity import STORED_KEYS, stored
 from core.store.backups import backup, has_backups, quick_check
-from core.domain.changes import CancelToken, Cancelled
 from core.store.library_errors import (
-    LibraryDamaged, LibraryError, LibraryReadOnly, classify, is_file_damage,
+    LibraryDamaged,
+    LibraryError,
+    LibraryReadOnly,
+    classify,
+    is_file_damage,
 )
 from core.store.library_file import folder_is_writable, real_library_path
 from core.store.migrations import MIGRATIONS, SCHEMA_VERSION

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.store.atomic import write_atomic
+from core.domain.changes import CancelToken, in_chunks
 from core.formats.bibtex import BibOptions, export_file
 from core.formats.export_formats import Format
-from core.domain.changes import CancelToken, in_chunks
 from core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
 from core.library.facade import Library, ProgressFn
+from core.store.atomic import write_atomic
 
 BATCH = 1000
 

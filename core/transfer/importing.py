@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Literal
 
 from core.domain.arxiv import parse_arxiv
-from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from core.domain.changes import CancelToken, Changes
 from core.domain.citekeys import is_valid_key
 from core.domain.identity import identity_keys
 from core.domain.records import NewPaper
-from core.library.facade import Library, ProgressFn
+from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
+from core.library.facade import Library, ProgressFn
 from core.store.paths import default_listing_path
 
 SEEDED_KEY = "default_library_loaded"

@@ -11,17 +11,26 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMainWindow, QMessageBox, QProgressDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
 )
 
-from core.formats.bibtex_import import BibError
 from core.domain.changes import CancelToken, Progress
+from core.formats.bibtex_import import BibError
 from core.formats.export_formats import EXPORT_CHOICES, SUFFIX
+from core.formats.listing import ListingError
 from core.transfer.export import export
 from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
-from core.formats.listing import ListingError
 from desktop.untrusted import Icon, message_box, warning
 from desktop.workers import Job, LatestOnly, ProgressRelay
+
 
 class Transfer:
     """Runs one import or export at a time for a window."""

@@ -12,12 +12,12 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from core.library.facade import PaperDetail
 from core.domain.links import arxiv_url, doi_url
-from core.search.related import RelatedPaper
+from core.library.facade import PaperDetail
 from core.search.engine import Highlighter
-from desktop.views.highlight import HIGHLIGHT_COLOR
+from core.search.related import RelatedPaper
 from desktop.untrusted import open_link
+from desktop.views.highlight import HIGHLIGHT_COLOR
 
 PAPER_SCHEME = "lectern"
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from core.store.drafts import Drafts, recover
 from core.library.facade import PaperDetail
+from core.store.drafts import Drafts, recover
 from core.text.markdown import note_html
 from desktop.untrusted import open_link
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from core.domain.records import clean_name
-from core.library.rows import ListRow, TagRow
 from core.library.facade import SavedSearchRow
+from core.library.rows import ListRow, TagRow
 from desktop.untrusted import plain_tooltip
 
 TRASH_SCOPE = "in:trash"

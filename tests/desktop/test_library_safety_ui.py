@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import core.store.database
-from core.store.backups import backup, backup_dir
-from core.transfer.importing import load_default_library_if_new
 from core.domain.records import NewPaper
 from core.library.facade import Library
+from core.store.backups import backup, backup_dir
+from core.transfer.importing import load_default_library_if_new
 from desktop.app import main, offer_backup, open_window
 from tests.core.store.test_library_safety import damage_pages, many_papers, titles
 from tests.desktop.conftest import settle

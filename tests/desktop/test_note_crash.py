@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from core.store.drafts import Drafts
 from core.library.facade import Library
+from core.store.drafts import Drafts
 from desktop.app import open_window
 
 SCRIPT = r"""

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
+from core.library.facade import Library
 from core.store.backups import backup_if_due
 from core.transfer.importing import load_default_library_if_new
-from core.library.facade import Library
 from desktop.app import offer_backup
 from desktop.main_window import MainWindow
 from desktop.views.table_model import COLUMNS

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from core.store.database import configure_connection
 from core.transfer.importing import import_text
-from desktop.views.dialogs import PaperDialog
 from desktop.main_window import MainWindow
+from desktop.views.dialogs import PaperDialog
 from tests.desktop.conftest import activate, held_by_another_program, settle
 
 TYPED = {"title": "A hand-added paper on zebrafish", "authors": "Doe, Jane and Roe, Ann", "year": "2024",

@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
 from PySide6 import QtGui
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox, QTreeWidgetItem
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.changes import CancelToken, Cancelled, Changes, Collection, Progress, in_chunks
+from core.domain.changes import Cancelled, CancelToken, Changes, Collection, Progress, in_chunks
 from core.library.facade import Library
 from core.transfer.importing import load_default_library_if_new
 

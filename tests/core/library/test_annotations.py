@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.library.facade import Library
 from core.library.rows import EditError
 from core.transfer.importing import load_default_library_if_new
-from core.library.facade import Library
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 import core.store.database
-from core.store.backups import backup, backup_dir, backup_if_due, latest_good_backup, list_backups
 from core.cli import build_parser, run
-from core.store.instance_lock import InstanceLock
 from core.domain.records import NewPaper
 from core.library.facade import Library
+from core.store.backups import backup, backup_dir, backup_if_due, latest_good_backup, list_backups
+from core.store.instance_lock import InstanceLock
 from core.store.library_errors import LibraryDamaged, LibraryError, LibraryFull, LibraryInUse, LibraryReadOnly
 
 

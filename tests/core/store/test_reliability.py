@@ -18,16 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from core.domain.records import NewPaper
 from core.formats.bibtex_import import parse_bibtex
+from core.formats.listing import ListingError, parse_listing, read_listing
+from core.formats.writers import md_escape
+from core.library.facade import Library
 from core.store.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
 from core.store.library_errors import LibraryDamaged, LibraryError
-from core.formats.writers import md_escape
+from core.text.texsafe import tex_escape
 from core.transfer.export import export
 from core.transfer.importing import import_file, load_default_library_if_new
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.formats.listing import ListingError, parse_listing, read_listing
-from core.text.texsafe import tex_escape
 
 ROOT = Path(__file__).resolve().parents[3]
 

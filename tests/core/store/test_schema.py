@@ -13,9 +13,9 @@ from sqlmodel import SQLModel
 import core.store.models  # noqa: F401  (registers the tables)
 from core.domain.identity import STORED_KEYS
 from core.domain.records import PAPER_COLUMNS, STATUSES, PaperRecord
+from core.library.facade import Library
 from core.store import database as core_db
 from core.store.backups import backup_dir
-from core.library.facade import Library
 
 
 def test_migrations_produce_exactly_the_models_schema(library_path: Path) -> None:

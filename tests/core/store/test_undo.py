@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core.store.database import configure_connection
-from core.transfer.importing import import_file, import_text
 from core.domain.records import NewPaper
 from core.library.facade import Library
+from core.store.database import configure_connection
 from core.store.undo import UndoError
+from core.transfer.importing import import_file, import_text
 
 
 def dump(lib: Library) -> dict[str, list[tuple]]:

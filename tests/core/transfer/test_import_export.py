@@ -12,17 +12,16 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from core.formats.bibtex import BibOptions, export_text
-from core.formats.bibtex_import import BibError, parse_bibtex, read_bibtex
-from core.domain.changes import CancelToken, Cancelled
 from core.cli import build_parser, run
-from core.transfer.export import export, export_ids
-from core.formats.writers import markdown_document, markdown_note_file
-from core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
-from core.domain.records import NewPaper
-from core.library.facade import Library
+from core.domain.changes import Cancelled, CancelToken
+from core.formats.bibtex import export_text
+from core.formats.bibtex_import import BibError, parse_bibtex, read_bibtex
 from core.formats.listing import ListingError
+from core.formats.writers import markdown_document, markdown_note_file
+from core.library.facade import Library
 from core.text.latex import latex_to_text
+from core.transfer.export import export, export_ids
+from core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
 from tests.fixtures.hostile import build_hostile
 
 

@@ -8,10 +8,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTextEdit
 
 from desktop.app import open_window
-from desktop.views.dialogs import ListCompleter, TagDialog
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate, settle
+from desktop.views.dialogs import ListCompleter, TagDialog
 from desktop.views.table_model import COLUMNS
+from tests.desktop.conftest import activate, settle
 
 
 def select_rows(win: MainWindow, rows: list[int]) -> None:

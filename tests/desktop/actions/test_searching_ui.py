@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
-from tests.desktop.conftest import activate, settle
 from desktop.views.sidebar import SCOPE_ROLE
 from desktop.views.table_model import HIGHLIGHT_ROLE
+from tests.desktop.conftest import activate, settle
 
 
 def titles(win: MainWindow) -> list[str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+import desktop.main_window
 from core.domain.records import NewPaper
 from core.library.facade import Library
 from desktop.actions.searching import FIRST_SCREEN
-import desktop.main_window
 from desktop.app import open_window
 from desktop.views.table_model import COLUMNS
 from tests.desktop.actions.test_searching_ui import type_query

@@ -15,7 +15,8 @@ from core.formats.listing import read_listing  # noqa: E402
 from core.store.paths import default_listing_path  # noqa: E402
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-FIRST_NAMES = "Ana Bo Chen Dara Eli Farah Gus Hana Ivan Jun Kai Lea Mo Nia Omar Pia Raj Sara Tom Uma Vik Wen Yui Zoe".split()
+FIRST_NAMES = ("Ana Bo Chen Dara Eli Farah Gus Hana Ivan Jun Kai Lea Mo Nia Omar Pia Raj Sara Tom Uma "
+               "Vik Wen Yui Zoe").split()
 LAST_NAMES = ("Silva Wang Smith Müller Kim Garcia Rossi Nguyen Kowalski Okafor Tanaka Ivanova Haddad Costa "
               "Jensen Singh Moreau Novak Sato Zhang").split()
 

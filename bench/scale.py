@@ -87,7 +87,8 @@ def cold_start(path: Path, runs: int) -> tuple[list[float], list[float], list[fl
     for _ in range(runs):
         t0 = time.time()
         out = subprocess.run([sys.executable, "-c", COLD_START, str(path), repr(t0), str(ROOT)],
-                             capture_output=True, text=True, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                             capture_output=True, text=True, check=True,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
         p, h, rss, maxrss = map(float, out.stdout.split()[-4:])
         painted.append(p), handled.append(h), steady.append(rss), peak.append(maxrss)
     return painted, handled, steady, peak
@@ -166,7 +167,8 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
         shown = star_shown(5)
         out["star one paper, repainted"].append(timed(lambda: (window.commands.run("paper.star"), until(shown)))[0])
         shown = status_shown(5)
-        out["tag/status one paper, repainted"].append(timed(lambda: (window.commands.run("paper.read"), until(shown)))[0])
+        out["tag/status one paper, repainted"].append(
+            timed(lambda: (window.commands.run("paper.read"), until(shown)))[0])
         window.go_to_row(0)
         table.selectionModel().select(
             model.index(0, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
@@ -176,7 +178,8 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
         shown = window.ops.idle  # (row 999 may be starred already)
         out["star 1,000 papers, repainted"].append(timed(lambda: (window.commands.run("paper.star"), until(shown)))[0])
         shown = status_shown(999)
-        out["status of 1,000 papers, repainted"].append(timed(lambda: (window.commands.run("paper.unread"), until(shown)))[0])
+        out["status of 1,000 papers, repainted"].append(
+            timed(lambda: (window.commands.run("paper.unread"), until(shown)))[0])
         library, relay = window.library, window.index_progress
         out["star during an index rebuild, repainted"].extend(stars_during(lambda: window.index_worker.submit(
             lambda job: library.rebuild_search_index(progress=relay.report))))
@@ -203,7 +206,8 @@ def main() -> None:
             for run in range(args.runs):
                 path = folder / f"listing{run}.sqlite"
                 with Library.open(path) as lib:
-                    results["import listing: browsable and searchable"].append(timed(lambda: import_file(lib, listing))[0])
+                    results["import listing: browsable and searchable"].append(
+                        timed(lambda: import_file(lib, listing))[0])
             seeded = folder / "seeded.sqlite"
             with Library.open(seeded) as lib:
                 lib.add_papers(papers)

@@ -163,7 +163,8 @@ def main() -> None:
             facts["first result, fresh process"] = f"{first_result_in_fresh_process(library.path):.0f} ms"
             rss_open = rss_mb()
             results = lectern_queries(library, args.repeat)
-            facts["memory added by searching"] = f"{rss_mb() - rss_open:+.1f} MB (process {rss_mb():.0f} MB, {rss_before:.0f} MB before the library)"
+            facts["memory added by searching"] = (f"{rss_mb() - rss_open:+.1f} MB (process {rss_mb():.0f} MB, "
+                                                  f"{rss_before:.0f} MB before the library)")
             library.close()
             print_table(f"{size:,} papers: index", ["measure", "value"], [[k, v] for k, v in facts.items()])
             peer: dict[str, list[float]] = {}

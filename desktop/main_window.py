@@ -67,7 +67,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
     _damageHeard = Signal(object)  # from the library, on any thread
 
     def __init__(self, library: Library, settings: QSettings,
-                 key_overrides: dict[str, tuple[str, ...]] | None = None, keymap_problems: list[str] | None = None) -> None:
+                 key_overrides: dict[str, tuple[str, ...]] | None = None,
+                 keymap_problems: list[str] | None = None) -> None:
         super().__init__()
         self.triage = False
         self.hide_triaged = False

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NEW = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/)?(\d{2})(\d{2})\.(\d{4,5})(v\d+)?(?:\.pdf)?\s*$", re.IGNORECASE)
-_OLD = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/)?([a-z-]+(?:\.[A-Z]{2})?)/(\d{2})(\d{2})(\d{3})(v\d+)?(?:\.pdf)?\s*$",
-                  re.IGNORECASE)
+_PREFIX = r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/)?"  # optional "arXiv:" or abs/pdf URL before the id
+_NEW = re.compile(_PREFIX + r"(\d{2})(\d{2})\.(\d{4,5})(v\d+)?(?:\.pdf)?\s*$", re.IGNORECASE)
+_OLD = re.compile(_PREFIX + r"([a-z-]+(?:\.[A-Z]{2})?)/(\d{2})(\d{2})(\d{3})(v\d+)?(?:\.pdf)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

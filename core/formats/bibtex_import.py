@@ -84,7 +84,8 @@ def parse_bibtex(text: str) -> ParsedBib:
                     values[key] = value
         title = values.get("title", "").strip()
         if not title:
-            parsed.failures.append(f"line {entry.start_line + 1}: @{entry.entry_type}{{{entry.key}}} has no title; skipped")
+            parsed.failures.append(
+                f"line {entry.start_line + 1}: @{entry.entry_type}{{{entry.key}}} has no title; skipped")
             continue
         year_match = _YEAR.search(values.get("year", "") or values.get("date", ""))
         arxiv = None

@@ -223,7 +223,8 @@ class Annotations(ReadingLists):
 
         label = f"Tag {_plural(len(papers), 'paper')} " + ", ".join(clean)
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
+                            Changes(papers=papers, fields=frozenset({"tags"}),
+                                    collections=frozenset({Collection.TAGS})))
 
     def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> Changes:
         papers = _ids(ids)
@@ -238,7 +239,8 @@ class Annotations(ReadingLists):
 
         label = f"Untag {_plural(len(papers), 'paper')} " + ", ".join(clean)
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
+                            Changes(papers=papers, fields=frozenset({"tags"}),
+                                    collections=frozenset({Collection.TAGS})))
 
     def rename_tag(self, old: str, new: str) -> Changes:
         """Rename a tag everywhere; renaming onto an existing tag merges the two."""
@@ -250,13 +252,15 @@ class Annotations(ReadingLists):
             target = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ?", (new,)).first()
             if source is None:
                 raise EditError(f"There is no tag {old!r}.")
-            papers = _ids(r[0] for r in conn.exec_driver_sql("SELECT paper_id FROM paper_tag WHERE tag_id = ?", (source[0],)))
+            papers = _ids(r[0] for r in conn.exec_driver_sql(
+                "SELECT paper_id FROM paper_tag WHERE tag_id = ?", (source[0],)))
         merge = target is not None and target[0] != source[0]
 
         def op(conn: Connection) -> None:
             if merge:
                 conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT paper_id, ? FROM paper_tag WHERE tag_id = ?",
+                    "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+                    "SELECT paper_id, ? FROM paper_tag WHERE tag_id = ?",
                     (target[0], source[0]))
                 conn.exec_driver_sql("DELETE FROM tag WHERE id = ?", (source[0],))
             else:
@@ -264,7 +268,8 @@ class Annotations(ReadingLists):
 
         label = f"Merge tag {source[1]} into {new}" if merge else f"Rename tag {source[1]} to {new}"
         return self._change(label, op,
-                            Changes(papers=papers, fields=frozenset({"tags"}), collections=frozenset({Collection.TAGS})))
+                            Changes(papers=papers, fields=frozenset({"tags"}),
+                                    collections=frozenset({Collection.TAGS})))
 
     # -- notes ----------------------------------------------------------------
     def note(self, paper_id: int) -> str:
@@ -376,12 +381,14 @@ class Annotations(ReadingLists):
         fillable = ("abstract", "authors", "year", "venue", "arxiv_id", "doi", "url")
 
         def op(conn: Connection) -> None:
-            found = conn.exec_driver_sql(f"SELECT {', '.join(fillable)} FROM paper WHERE id = ?", (keep_id,)).mappings().first()
+            found = conn.exec_driver_sql(
+                f"SELECT {', '.join(fillable)} FROM paper WHERE id = ?", (keep_id,)).mappings().first()
             if found is None:
                 raise EditError("The paper to merge into is no longer in the library.")
             keep = dict(found)
             sources = [dict(r) for r in conn.exec_driver_sql(
-                f"SELECT {', '.join(fillable)} FROM paper WHERE id IN ({','.join(map(str, others)) or '-1'}) ORDER BY id").mappings()]
+                f"SELECT {', '.join(fillable)} FROM paper "
+                f"WHERE id IN ({','.join(map(str, others)) or '-1'}) ORDER BY id").mappings()]
             if new is not None:
                 sources.append({k: getattr(new, k) for k in fillable})
             updates = {}
@@ -399,7 +406,8 @@ class Annotations(ReadingLists):
                 conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
                                      "SELECT ?, tag_id FROM paper_tag WHERE paper_id = ?", (keep_id, other))
                 conn.exec_driver_sql("INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) "
-                                     "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?", (keep_id, other))
+                                     "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?",
+                                     (keep_id, other))
             for name in tags:
                 clean = clean_name(name)
                 if clean:
@@ -423,9 +431,9 @@ class Annotations(ReadingLists):
                     f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, others))})", (now_text(),))
 
         label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
-        return self._change(label, op, Changes(papers=papers, membership=bool(others),
-                                                      fields=frozenset(fillable) | {"tags", "note"},
-                                                      collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
+        return self._change(label, op, Changes(
+            papers=papers, membership=bool(others), fields=frozenset(fillable) | {"tags", "note"},
+            collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
 
     # -- trash ----------------------------------------------------------------
     def trash(self, ids: Iterable[int]) -> Changes:
@@ -435,7 +443,8 @@ class Annotations(ReadingLists):
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, papers))}) AND deleted_at IS NULL",
                 (now_text(),)),
-            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
+            Changes(papers=papers, membership=True,
+                    collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
         )
 
     def restore_from_trash(self, ids: Iterable[int]) -> Changes:
@@ -444,7 +453,8 @@ class Annotations(ReadingLists):
             f"Restore {_plural(len(papers), 'paper')}",
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = NULL WHERE id IN ({','.join(map(str, papers))})"),
-            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
+            Changes(papers=papers, membership=True,
+                    collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})),
         )
 
     def trashed_ids(self) -> list[int]:
@@ -461,4 +471,5 @@ class Annotations(ReadingLists):
             conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
 
         return self._change(f"Empty Trash ({_plural(len(papers), 'paper')})", op,
-                            Changes(papers=papers, membership=True, collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
+                            Changes(papers=papers, membership=True,
+                                    collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))

@@ -141,8 +141,9 @@ class Library(Annotations):
         cached = self._results.get(key)
         if cached is not None:  # the same query as a keystroke ago ("masked l" is "masked ")
             ids, complete = cached
+            spell = suggest_spelling and complete and not ids and query.match
             return SearchResult(ids=ids, query=combined, text=text, complete=complete,
-                                suggestion=self.suggestion(text) if suggest_spelling and complete and not ids and query.match else None)
+                                suggestion=self.suggestion(text) if spell else None)
         with self.db.read() as conn, self.db.cancellable(conn, cancel):
             complete = True
             if first_screen and combined.match and sort is None:
@@ -388,7 +389,8 @@ class Library(Annotations):
                 else:
                     taken.add(key.lower())
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
-                               stored(normal_title(p.title)), stored(normal_doi(p.doi)), stored(normal_arxiv(p.arxiv_id))))
+                               stored(normal_title(p.title)), stored(normal_doi(p.doi)),
+                               stored(normal_arxiv(p.arxiv_id))))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
@@ -396,9 +398,11 @@ class Library(Annotations):
                 for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at, title_key, doi_key, arxiv_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "added_at, updated_at, title_key, doi_key, arxiv_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         batch)
-                new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
+                new_ids = [r[0] for r in conn.exec_driver_sql(
+                    "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
                 _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
             if progress:
                 progress(Progress(len(values), len(values), "Indexing for search"))

@@ -40,7 +40,8 @@ class ReadingLists:
             raise EditError("A reading list needs a name.")
         with self.db.read() as conn:
             clash = conn.exec_driver_sql(
-                "SELECT id FROM reading_list WHERE name = ? COLLATE NOCASE AND id != ?", (name, except_id or -1)).first()
+                "SELECT id FROM reading_list WHERE name = ? COLLATE NOCASE AND id != ?",
+                (name, except_id or -1)).first()
         if clash:
             raise EditError(f"There is already a reading list named {name!r}.")
         return name
@@ -80,7 +81,8 @@ class ReadingLists:
             present = {r[0] for r in conn.exec_driver_sql(
                 f"SELECT id FROM paper WHERE id IN ({','.join(map(str, _ids(ids)))})")}
             position = conn.exec_driver_sql(
-                "SELECT coalesce(max(position), -1) + 1 FROM reading_list_item WHERE list_id = ?", (list_id,)).scalar_one()
+                "SELECT coalesce(max(position), -1) + 1 FROM reading_list_item WHERE list_id = ?",
+                (list_id,)).scalar_one()
             for paper_id in (i for i in dict.fromkeys(ids) if i in present):
                 inserted = conn.exec_driver_sql(
                     "INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) VALUES (?, ?, ?)",
@@ -124,4 +126,5 @@ class ReadingLists:
             return Changes()
         start = max(0, min(len(rest), order.index(moving[0]) + delta))
         new_order = rest[:start] + moving + rest[start:]
-        return self.set_list_order(list_id, new_order, f"Move {_plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")
+        return self.set_list_order(list_id, new_order,
+                                   f"Move {_plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")

@@ -176,7 +176,8 @@ CREATE INDEX ix_trashed ON paper (deleted_at) WHERE deleted_at IS NOT NULL;
 
 # 4: the index source calls Python only for text holding LaTeX (a backslash):
 # rebuilding 100k papers no longer makes 400,000 calls into Python.
-MIGRATIONS.append("DROP VIEW paper_fts_source;\n" + FTS_SCHEMA[FTS_SCHEMA.index("CREATE VIEW"):FTS_SCHEMA.index("CREATE TRIGGER")])
+MIGRATIONS.append("DROP VIEW paper_fts_source;\n"
+                  + FTS_SCHEMA[FTS_SCHEMA.index("CREATE VIEW"):FTS_SCHEMA.index("CREATE TRIGGER")])
 
 # 5: the insert trigger no longer asks Python whether a bulk import is running
 # (a bulk import drops it for its transaction instead).

@@ -77,12 +77,14 @@ def _trigger_sql(conn: Connection, table: str) -> list[str]:
     cols = _columns(conn, table)
     return [
         f"CREATE TEMP TRIGGER IF NOT EXISTS lectern_undo_{table}_i AFTER INSERT ON main.{table} BEGIN "
-        f"INSERT INTO lectern_undo_log (tbl, op, rid, new) VALUES ('{table}', 'I', new.rowid, {_values('new', cols)}); END",
+        f"INSERT INTO lectern_undo_log (tbl, op, rid, new) "
+        f"VALUES ('{table}', 'I', new.rowid, {_values('new', cols)}); END",
         f"CREATE TEMP TRIGGER IF NOT EXISTS lectern_undo_{table}_u AFTER UPDATE ON main.{table} BEGIN "
         f"INSERT INTO lectern_undo_log (tbl, op, rid, old, new) VALUES ('{table}', 'U', old.rowid, "
         f"{_values('old', cols)}, {_values('new', cols)}); END",
         f"CREATE TEMP TRIGGER IF NOT EXISTS lectern_undo_{table}_d AFTER DELETE ON main.{table} BEGIN "
-        f"INSERT INTO lectern_undo_log (tbl, op, rid, old) VALUES ('{table}', 'D', old.rowid, {_values('old', cols)}); END",
+        f"INSERT INTO lectern_undo_log (tbl, op, rid, old) "
+        f"VALUES ('{table}', 'D', old.rowid, {_values('old', cols)}); END",
     ]
 
 
@@ -122,8 +124,8 @@ def paused(conn: Connection, tables: Sequence[str]) -> Iterator[None]:
 
 def log_inserted(conn: Connection, table: str, where: str, params: tuple[Any, ...] = ()) -> None:
     """Log the rows of `table` matching `where` as inserted (after `paused`)."""
-    conn.exec_driver_sql(f"INSERT INTO {LOG} (tbl, op, rid) SELECT '{table}', 'I', rowid FROM main.{table} WHERE {where}",
-                         params)
+    conn.exec_driver_sql(
+        f"INSERT INTO {LOG} (tbl, op, rid) SELECT '{table}', 'I', rowid FROM main.{table} WHERE {where}", params)
 
 
 def collect(conn: Connection) -> list[LogRow]:
@@ -237,8 +239,9 @@ def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
                 raise _Conflict(f"{what[0].upper()}{what[1:]} cannot come back: its place is taken.")
             names = ", ".join(f'"{c}"' for c in cols)
             try:
-                conn.exec_driver_sql(f"INSERT INTO main.{table} (rowid, {names}) VALUES (?, {', '.join('?' * len(cols))})",
-                                     (rid, *after))
+                conn.exec_driver_sql(
+                    f"INSERT INTO main.{table} (rowid, {names}) VALUES (?, {', '.join('?' * len(cols))})",
+                    (rid, *after))
             except sqlite3.IntegrityError as exc:
                 raise _Conflict(_clash(conn, table, after, cols, exc)) from None
         for image in (values, after):
@@ -261,7 +264,8 @@ def _delete_inserted(conn: Connection, table: str, cols: list[str], rids: list[i
     if table == "paper":
         touched.update(rids)
     elif "paper_id" in cols:
-        touched.update(r[0] for r in conn.exec_driver_sql(f"SELECT paper_id FROM main.{table} WHERE rowid IN ({marks})"))
+        touched.update(r[0] for r in conn.exec_driver_sql(
+            f"SELECT paper_id FROM main.{table} WHERE rowid IN ({marks})"))
     conn.exec_driver_sql(f"DELETE FROM main.{table} WHERE rowid IN ({marks})")
 
 

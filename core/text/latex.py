@@ -70,7 +70,8 @@ _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u
 _ACCENT = re.compile(r"\\(['`^\"~=.]|[uvHck](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))")
 _ESCAPED = re.compile(r"\\([%&#_$])")
 _STYLE_GROUP = re.compile(r"\{\\(?:em|it|bf|sc|tt|rm|sf|sl|itshape|bfseries|scshape|ttfamily)\s+([^{}\\]*)\}")
-_STYLE_COMMAND = re.compile(r"\\(?:emph|textbf|textit|textsc|texttt|textrm|textsf|textsl|textup|mbox|text)\{([^{}\\]*)\}")
+_STYLE_COMMAND = re.compile(
+    r"\\(?:emph|textbf|textit|textsc|texttt|textrm|textsf|textsl|textup|mbox|text)\{([^{}\\]*)\}")
 _BRACES = re.compile(r"\{([^{}\\$]*)\}")
 _DOTLESS = {"\\i": "ı", "\\j": "ȷ"}
 

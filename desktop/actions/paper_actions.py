@@ -188,7 +188,8 @@ class PaperActions:
         if old is None:
             self.statusBar().showMessage("Select a tag in the sidebar first.", 4000)
             return
-        name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):", text=str(old))
+        name, ok = QInputDialog.getText(self, "Rename tag", "New name (an existing tag's name merges them):",
+                                        text=str(old))
         if ok and name.strip():
             library = self.library
             self._apply(lambda: library.rename_tag(str(old), name))

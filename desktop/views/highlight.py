@@ -30,7 +30,8 @@ def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:
 class HighlightDelegate(QStyledItemDelegate):
     """Draws a cell's text with its matched words highlighted (elided on one line)."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         spans = index.data(HIGHLIGHT_ROLE)
         if not spans:
             super().paint(painter, option, index)

@@ -15,7 +15,8 @@ class SearchBar(QWidget):
         super().__init__(parent)
         self.box = QLineEdit(self)
         self.box.setObjectName("searchBox")
-        self.box.setPlaceholderText("Search  ( / )   e.g.  bert -roberta  title:\"masked language\"  is:starred  year:2019..2021")
+        self.box.setPlaceholderText(
+            "Search  ( / )   e.g.  bert -roberta  title:\"masked language\"  is:starred  year:2019..2021")
         self.box.setClearButtonEnabled(True)
         self.box.textEdited.connect(self.queryEdited)
         self.message = QLabel(self)

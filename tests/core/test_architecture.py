@@ -140,6 +140,7 @@ def test_no_import_cycle_in_core_or_desktop() -> None:
 
 
 def test_no_module_in_core_or_desktop_is_over_500_lines() -> None:
-    long = [f"{p.relative_to(ROOT)}: {n} lines" for top in ("core", "desktop") for p in sorted((ROOT / top).rglob("*.py"))
+    long = [f"{p.relative_to(ROOT)}: {n} lines"
+            for top in ("core", "desktop") for p in sorted((ROOT / top).rglob("*.py"))
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert long == []

@@ -58,7 +58,8 @@ def test_code_links_are_listed_and_clickable(window: MainWindow) -> None:
 def test_html_in_a_title_is_shown_literally(qtbot, window: MainWindow) -> None:
     hostile = "<b>bold</b> <img src=x>"
     with qtbot.waitSignal(window.searcher.finished):
-        window.signals.publish(window.library.add_papers([NewPaper(title=hostile, abstract="<script>alert(1)</script>")]))
+        window.signals.publish(
+            window.library.add_papers([NewPaper(title=hostile, abstract="<script>alert(1)</script>")]))
     assert window.model.rowCount() == 223
     assert _title_at(window, 222) == hostile
     window.table.selectRow(222)

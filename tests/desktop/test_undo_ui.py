@@ -61,7 +61,8 @@ def test_add_paper_then_undo_then_redo_brings_back_every_field_typed(qtbot, wind
     assert row_of(window, paper_id) == added
 
 
-def test_a_bad_year_in_add_paper_is_shown_in_the_dialog_and_adds_nothing(qtbot, window: MainWindow, monkeypatch) -> None:
+def test_a_bad_year_in_add_paper_is_shown_in_the_dialog_and_adds_nothing(
+        qtbot, window: MainWindow, monkeypatch) -> None:
     errors: list[str] = []
     answers = iter([QDialog.DialogCode.Accepted, QDialog.DialogCode.Rejected])
 

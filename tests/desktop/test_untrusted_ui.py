@@ -222,7 +222,8 @@ def test_every_message_box_in_desktop_is_made_by_the_plain_text_helper() -> None
                 offenders.append(f"{path.name}:{node.lineno} QMessageBox.{func.attr}(...)")
             elif isinstance(func, ast.Attribute) and func.attr == "setToolTip":
                 arg = node.args[-1] if node.args else None
-                if not (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "plain_tooltip"):
+                if not (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name)
+                        and arg.func.id == "plain_tooltip"):
                     offenders.append(f"{path.name}:{node.lineno} setToolTip without plain_tooltip")
     assert offenders == []
 

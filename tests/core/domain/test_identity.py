@@ -90,7 +90,8 @@ def test_a_library_from_before_the_keys_gets_them_filled(library_path: Path, mon
     with conn:
         for title, doi in (("Sabi\\'a", "10.1/ABC"), ("Sabia", None), ("Other", "10.1/abc")):
             conn.execute("INSERT INTO paper (title, doi, citation_key, added_at, updated_at) "
-                         "VALUES (?, ?, ?, '2024-01-01', '2024-01-01')", (title, doi, title[:4] + str(len(title) + len(doi or ""))))
+                         "VALUES (?, ?, ?, '2024-01-01', '2024-01-01')",
+                         (title, doi, title[:4] + str(len(title) + len(doi or ""))))
     conn.close()
     monkeypatch.undo()
     with Library.open(library_path) as library:

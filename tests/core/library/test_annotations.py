@@ -25,11 +25,13 @@ def state(lib: Library) -> dict:
     with lib.db.read() as conn:
         q = lambda sql: [tuple(r) for r in conn.exec_driver_sql(sql)]  # noqa: E731
         return {
-            "papers": q("SELECT id, title, starred, status, read_at, deleted_at, authors, year, citation_key, arxiv_id, url FROM paper ORDER BY id"),
+            "papers": q("SELECT id, title, starred, status, read_at, deleted_at, authors, year, citation_key, "
+                        "arxiv_id, url FROM paper ORDER BY id"),
             "tags": q("SELECT t.name, pt.paper_id FROM tag t JOIN paper_tag pt ON pt.tag_id = t.id ORDER BY 1, 2"),
             "tag_names": q("SELECT name FROM tag ORDER BY name"),
             "notes": q("SELECT paper_id, body FROM note ORDER BY paper_id"),
-            "lists": q("SELECT l.name, li.paper_id, li.position FROM reading_list l LEFT JOIN reading_list_item li ON li.list_id = l.id ORDER BY 1, 3"),
+            "lists": q("SELECT l.name, li.paper_id, li.position FROM reading_list l "
+                       "LEFT JOIN reading_list_item li ON li.list_id = l.id ORDER BY 1, 3"),
         }
 
 
@@ -115,15 +117,15 @@ def test_reading_lists_keep_the_users_order(lib: Library) -> None:
     lib.remove_from_list(thesis, [ids[2]])
     other, _ = lib.create_list("Reading group")
     lib.add_to_list(other, [ids[0]])  # a paper can be in many lists
-    assert [(l.name, l.count) for l in lib.lists()] == [("Reading group", 1), ("Thesis", 3)]
+    assert [(rl.name, rl.count) for rl in lib.lists()] == [("Reading group", 1), ("Thesis", 3)]
     lib.trash([ids[0]])  # the sidebar counts papers not in the Trash
-    assert [(l.name, l.count) for l in lib.lists()] == [("Reading group", 0), ("Thesis", 2)]
+    assert [(rl.name, rl.count) for rl in lib.lists()] == [("Reading group", 0), ("Thesis", 2)]
     lib.undo()
     with pytest.raises(EditError):
         lib.create_list("thesis")
     lib.rename_list(thesis, "PhD thesis")
     lib.delete_list(other)
-    assert [l.name for l in lib.lists()] == ["PhD thesis"]
+    assert [rl.name for rl in lib.lists()] == ["PhD thesis"]
     for _ in range(10):
         lib.undo()
     assert state(lib) == before

@@ -140,7 +140,8 @@ def test_no_input_ever_reaches_fts5_as_a_syntax_error(library: Library, text: st
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(['bert', 'OR', 'AND', 'NOT', '-', '(', ')', '"', '*', '~', 'title:', 'is:starred',
-                                 'year:2019..2021', 'pre-training', '"a b"', ':', '^', 'tag:', 'x*', 'sabiá']), max_size=8))
+                                 'year:2019..2021', 'pre-training', '"a b"', ':', '^', 'tag:', 'x*', 'sabiá']),
+                max_size=8))
 def test_operator_soup_never_breaks_fts5(library: Library, tokens: list[str]) -> None:
     for joiner in (" ", ""):
         answers_sensibly(library, joiner.join(tokens), True)

@@ -70,7 +70,8 @@ def test_a_library_another_program_holds_locked_is_in_use_not_damaged(library_pa
     try:
         with pytest.raises(LibraryInUse, match="in use by another program") as info:
             Library.open(library_path)
-        assert not isinstance(info.value, LibraryDamaged) and "damaged" not in str(info.value).replace("not damaged", "")
+        assert not isinstance(info.value, LibraryDamaged)
+        assert "damaged" not in str(info.value).replace("not damaged", "")
         code, _, err = cli("--library", str(library_path), "export", "--format", "bibtex", "-o",
                            str(library_path.parent / "out.bib"))
         assert code == 2 and "in use" in err and "is damaged" not in err
@@ -167,7 +168,10 @@ def test_an_emptied_or_missing_library_with_backups_is_damage_not_a_new_library(
     out_file = library_path.parent / "out.bib"
     code, out, err = cli("--library", str(library_path), "export", "--format", "bibtex", "-o", str(out_file))
     assert code == 3 and "restore-backup" in err and not out_file.exists()
-    assert (library_path.exists() and library_path.stat().st_size == 0) if how == "truncated" else not library_path.exists()
+    if how == "truncated":
+        assert library_path.exists() and library_path.stat().st_size == 0
+    else:
+        assert not library_path.exists()
     code, out, _ = cli("--library", str(library_path), "restore-backup")
     assert code == 0 and "2 papers" in out
     assert titles(library_path) == ["One", "Two"]
@@ -241,7 +245,8 @@ def test_byte_flips_anywhere_never_give_a_traceback(library_path: Path) -> None:
         library_path.write_bytes(bytes(damaged))
         for suffix in ("-wal", "-shm"):
             Path(str(library_path) + suffix).unlink(missing_ok=True)
-        for argv in (("search", "pre-training"), ("export", "--format", "bibtex", "-o", str(library_path.parent / f"o{n}.bib"))):
+        for argv in (("search", "pre-training"),
+                     ("export", "--format", "bibtex", "-o", str(library_path.parent / f"o{n}.bib"))):
             code, _, err = cli("--library", str(library_path), *argv)
             assert code in (0, 1, 2, 3), (offset, argv, err)
             assert "Traceback" not in err

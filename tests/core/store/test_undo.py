@@ -78,8 +78,9 @@ def test_an_import_that_merges_is_one_step_and_undo_restores_the_merged_paper(li
     existing = lib.paper_ids()[2]
     lib.set_note(existing, "my own note")
     start = dump(lib)
-    report = import_text(lib, "@misc{a, title={Paper number 2 on graphs}, doi={10.1/x}, keywords={dup}, annote={theirs}}\n"
-                              "@misc{b, title={Entirely new}, keywords={new}}", policy="merge")
+    report = import_text(lib,
+                         "@misc{a, title={Paper number 2 on graphs}, doi={10.1/x}, keywords={dup}, annote={theirs}}\n"
+                         "@misc{b, title={Entirely new}, keywords={new}}", policy="merge")
     assert (report.added, report.merged) == (1, 1)
     merged = lib.paper(existing)
     assert merged.paper.doi == "10.1/x" and "dup" in merged.tags and "theirs" in merged.note

@@ -59,8 +59,10 @@ def test_bibtex_export_reimports_to_the_same_papers(default_lib: Library, tmp_pa
         report = import_file(again, path)
         assert report.added == 222 and report.warnings == []
         assert snapshot(again) == snapshot(default_lib)
-        abstracts = {p.citation_key: latex_to_text(p.abstract) for p, _, _ in again.papers_for_export(again.paper_ids())}
-    original = {p.citation_key: latex_to_text(p.abstract) for p, _, _ in default_lib.papers_for_export(default_lib.paper_ids())}
+        abstracts = {p.citation_key: latex_to_text(p.abstract)
+                     for p, _, _ in again.papers_for_export(again.paper_ids())}
+    original = {p.citation_key: latex_to_text(p.abstract)
+                for p, _, _ in default_lib.papers_for_export(default_lib.paper_ids())}
     assert abstracts == original
 
 
@@ -111,7 +113,8 @@ def test_bibtex_import_resolves_strings_months_comments_and_crossref(tmp_path: P
         assert lib.search("note:thesis").ids == [bert.paper.id]
         assert lib.check_search_index() is None
         sabia = lib.paper(lib.search("sabia").ids[0])
-        assert (sabia.paper.arxiv_id, sabia.paper.year, sabia.title_text) == ("2304.07880", 2023, "Sabiá: Portuguese Large Language Models")
+        assert (sabia.paper.arxiv_id, sabia.paper.year, sabia.title_text) == (
+            "2304.07880", 2023, "Sabiá: Portuguese Large Language Models")
 
 
 def test_broken_blocks_are_listed_with_line_numbers_and_the_rest_imports(tmp_path: Path) -> None:
@@ -139,7 +142,8 @@ def test_bad_bibtex_files_are_refused_and_nothing_is_written(tmp_path: Path, con
 def test_duplicates_are_found_and_skipped_merged_or_imported(default_lib: Library, tmp_path: Path) -> None:
     bib = tmp_path / "dups.bib"
     bib.write_text("@misc{mine, title = {Sabiá: Portuguese Large Language Models}, author = {Pires, Ramon},"
-                   " year = {2023}, keywords = {portuguese}}\n@misc{new1, title = {A brand new paper}}\n", encoding="utf-8")
+                   " year = {2023}, keywords = {portuguese}}\n@misc{new1, title = {A brand new paper}}\n",
+                   encoding="utf-8")
     parsed = read_bibtex(bib)
     dups = find_duplicates(default_lib, [p.paper for p in parsed.papers])
     assert [(d.index, d.reason) for d in dups] == [(0, "title")]
@@ -216,7 +220,8 @@ def test_arxiv_id_lists_and_pasted_text_import(tmp_path: Path) -> None:
         report = import_text(lib, "2106.09685\nhttps://arxiv.org/abs/1810.04805v2\narXiv:2304.07880\n")
         assert report.added == 3
         papers = [lib.paper(i).paper for i in lib.paper_ids()]
-        assert [(p.arxiv_id, p.year) for p in papers] == [("2106.09685", 2021), ("1810.04805", 2018), ("2304.07880", 2023)]
+        assert [(p.arxiv_id, p.year) for p in papers] == [
+            ("2106.09685", 2021), ("1810.04805", 2018), ("2304.07880", 2023)]
         report = import_text(lib, "A pasted title\nIts abstract.\nAnother title\nAnother abstract.")
         assert report.added == 2
         with pytest.raises(ListingError):

@@ -16,7 +16,8 @@ def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_
     bib.write_text("@misc{dup, title = {Sabiá: Portuguese Large Language Models}, year = {2023}}\n"
                    "@misc{fresh, title = {A Fresh Paper on Graphs}, author = {Doe, Jane}, year = {2024}}\n")
     asked = []
-    monkeypatch.setattr(window.transfer, "ask_duplicate_policy", lambda name, n, total: asked.append((n, total)) or "merge")
+    monkeypatch.setattr(window.transfer, "ask_duplicate_policy",
+                        lambda name, n, total: asked.append((n, total)) or "merge")
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the summary box
     window.transfer.import_files([bib])
     qtbot.waitUntil(lambda: window.model.rowCount() == 223, timeout=10000)

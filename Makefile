@@ -1,5 +1,5 @@
 # Two commands: `make run` sets up .venv and launches Lectern on the default
-# library; `make test` sets up .venv and runs the whole test suite.
+# library; `make test` sets up .venv, lints (ruff) and runs the whole test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/lectern $(ARGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check core desktop tests bench packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bundle: $(STAMP)

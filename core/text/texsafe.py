@@ -58,7 +58,7 @@ def _escape_token(match: re.Match[str]) -> str:
         return token
     if rest.isdigit():  # "\800" (a lost "\$"): read as 800, as the window shows it
         return rest
-    return r"\textbackslash{}" + rest
+    return r"\textbackslash{}" + _SPECIAL_ESCAPES.get(rest, rest)  # \< is a backslash, then an escaped <
 
 
 def _escape_piece(text: str) -> str:

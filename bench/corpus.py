@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.domain.records import NewPaper  # noqa: E402
-from core.formats.listing import read_listing  # noqa: E402
-from core.store.paths import default_listing_path  # noqa: E402
+from lectern.core.domain.records import NewPaper  # noqa: E402
+from lectern.core.formats.listing import read_listing  # noqa: E402
+from lectern.core.store.paths import default_listing_path  # noqa: E402
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 FIRST_NAMES = ("Ana Bo Chen Dara Eli Farah Gus Hana Ivan Jun Kai Lea Mo Nia Omar Pia Raj Sara Tom Uma "

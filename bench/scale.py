@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import print_table, rss_mb, timed  # noqa: E402
 from bench.corpus import generate  # noqa: E402
-from core.formats.bibtex import BibOptions, export_text  # noqa: E402
-from core.library.facade import Library  # noqa: E402
-from core.transfer.export import export  # noqa: E402
-from core.transfer.importing import import_file  # noqa: E402
+from lectern.core.formats.bibtex import BibOptions, export_text  # noqa: E402
+from lectern.core.library.facade import Library  # noqa: E402
+from lectern.core.transfer.export import export  # noqa: E402
+from lectern.core.transfer.importing import import_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 app = QApplication(sys.argv[:1])
-from desktop.app import open_window
+from lectern.desktop.app import open_window
 from pathlib import Path
 window = open_window(Path(sys.argv[1]))
 window.show()
@@ -99,7 +99,7 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
     from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import open_window
+    from lectern.desktop.app import open_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = open_window(path)

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import median_p95, print_table, rss_mb, timed  # noqa: E402
 from bench.corpus import generate  # noqa: E402
-from core.library.facade import Library  # noqa: E402
-from core.search.engine import Highlighter  # noqa: E402
+from lectern.core.library.facade import Library  # noqa: E402
+from lectern.core.search.engine import Highlighter  # noqa: E402
 
 FIRST_SCREEN = 200
 SCREENFUL = 40
@@ -68,7 +68,7 @@ def build(size: int, folder: Path) -> tuple[Library, dict[str, str]]:
 
 def first_result_in_fresh_process(path: Path) -> float:
     code = (
-        "import sys, time; sys.path.insert(0, sys.argv[2]); from core.library.facade import Library; "
+        "import sys, time; sys.path.insert(0, sys.argv[2]); from lectern.core.library.facade import Library; "
         "lib = Library.open(__import__('pathlib').Path(sys.argv[1])); "
         "r = lib.search('language model', typing=True, first_screen=200); lib.rows(r.ids[:40])"
     )

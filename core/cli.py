@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from core import __version__
-from core.formats.export_formats import FORMATS
-from core.store.paths import default_library_path
+from lectern.core import __version__
+from lectern.core.formats.export_formats import FORMATS
+from lectern.core.store.paths import default_library_path
 
 if TYPE_CHECKING:
-    from core.library.facade import Library
-    from core.store.instance_lock import InstanceLock
+    from lectern.core.library.facade import Library
+    from lectern.core.store.instance_lock import InstanceLock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +60,8 @@ def library_path(args: argparse.Namespace) -> Path:
 
 
 def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.search.query import QueryError
-    from core.transfer.importing import load_default_library_if_new
+    from lectern.core.search.query import QueryError
+    from lectern.core.transfer.importing import load_default_library_if_new
 
     text = " ".join(args.query)
     library = open_library(args)
@@ -90,14 +90,14 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def open_library(args: argparse.Namespace) -> "Library":
     """The library the command works on (LibraryError, said by `run`, if it cannot open)."""
-    from core.library.facade import Library
+    from lectern.core.library.facade import Library
 
     return Library.open(library_path(args))
 
 
 def hold_lock(args: argparse.Namespace, err: TextIO, doing: str) -> "InstanceLock | None":
     """The library's one-writer lock, or None after saying who holds it."""
-    from core.store.instance_lock import InstanceLock
+    from lectern.core.store.instance_lock import InstanceLock
 
     lock = InstanceLock(library_path(args))
     if not lock.acquire():
@@ -109,8 +109,8 @@ def hold_lock(args: argparse.Namespace, err: TextIO, doing: str) -> "InstanceLoc
 
 def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """A consistent, checked copy of the library (what is in its -wal file included)."""
-    from core.store.backups import checked_copy
-    from core.store.library_errors import LibraryDamaged
+    from lectern.core.store.backups import checked_copy
+    from lectern.core.store.library_errors import LibraryDamaged
 
     library = open_library(args)
     with library:
@@ -134,9 +134,9 @@ def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Put a good backup in place of the library; nothing is deleted."""
-    from core.store.backups import backup_info, inspect_backup, latest_good_backup, list_backups, restore_backup
-    from core.store.library_errors import LibraryError
-    from core.store.library_file import real_library_path
+    from lectern.core.store.backups import backup_info, inspect_backup, latest_good_backup, list_backups, restore_backup
+    from lectern.core.store.library_errors import LibraryError
+    from lectern.core.store.library_file import real_library_path
 
     try:
         path = real_library_path(library_path(args))
@@ -177,9 +177,9 @@ def run_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.formats.bibtex_import import BibError
-    from core.formats.listing import ListingError
-    from core.transfer.importing import import_file
+    from lectern.core.formats.bibtex_import import BibError
+    from lectern.core.formats.listing import ListingError
+    from lectern.core.transfer.importing import import_file
 
     lock = hold_lock(args, err, "Import (File > Import)")
     if lock is None:
@@ -204,9 +204,9 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from core.search.query import QueryError
-    from core.transfer.export import export, export_ids
-    from core.transfer.importing import load_default_library_if_new
+    from lectern.core.search.query import QueryError
+    from lectern.core.transfer.export import export, export_ids
+    from lectern.core.transfer.importing import load_default_library_if_new
 
     library = open_library(args)
     with library:
@@ -227,7 +227,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
-    from core.store.library_errors import LibraryDamaged, LibraryError
+    from lectern.core.store.library_errors import LibraryDamaged, LibraryError
 
     out = out or sys.stdout
     err = err or sys.stderr

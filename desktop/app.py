@@ -6,16 +6,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import __version__
-from core.cli import build_parser, run
-from core.cli import library_path as cli_library_path
-from core.store.paths import state_dir
+from lectern.core import __version__
+from lectern.core.cli import build_parser, run
+from lectern.core.cli import library_path as cli_library_path
+from lectern.core.store.paths import state_dir
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from core.store.backups import BackupInfo
-    from desktop.main_window import MainWindow
+    from lectern.core.store.backups import BackupInfo
+    from lectern.desktop.main_window import MainWindow
 
 
 def open_window(library_path: Path) -> "MainWindow":
@@ -23,13 +23,13 @@ def open_window(library_path: Path) -> "MainWindow":
     list into a new one, and build the main window. Raises LibraryError."""
     from PySide6.QtCore import QSettings, QTimer
 
-    from core.formats.listing import ListingError
-    from core.library.facade import Library
-    from core.store.keymap import keymap_path, load_keymap
-    from core.transfer.importing import load_default_library_if_new
-    from desktop.actions.commands import SPECS
-    from desktop.main_window import MainWindow
-    from desktop.untrusted import Icon, message_box, warning
+    from lectern.core.formats.listing import ListingError
+    from lectern.core.library.facade import Library
+    from lectern.core.store.keymap import keymap_path, load_keymap
+    from lectern.core.transfer.importing import load_default_library_if_new
+    from lectern.desktop.actions.commands import SPECS
+    from lectern.desktop.main_window import MainWindow
+    from lectern.desktop.untrusted import Icon, message_box, warning
 
     library = Library.open(library_path)
     try:
@@ -50,8 +50,8 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
     """The library is damaged: say so, and offer its latest backup that passes
     SQLite's check, named by file, date and paper count. None when there is
     none or the user says No; nothing is changed here."""
-    from core.store.backups import backup_dir, latest_good_backup
-    from desktop.untrusted import ask, critical
+    from lectern.core.store.backups import backup_dir, latest_good_backup
+    from lectern.desktop.untrusted import ask, critical
 
     print(f"lectern: {error}", file=sys.stderr)
     backup = latest_good_backup(library_path)
@@ -69,9 +69,9 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
 
 def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | None":
     """Put `backup` in place of the (closed) library and open a window on it."""
-    from core.store.backups import restore_backup
-    from core.store.library_errors import LibraryError
-    from desktop.untrusted import critical
+    from lectern.core.store.backups import restore_backup
+    from lectern.core.store.library_errors import LibraryError
+    from lectern.desktop.untrusted import critical
 
     try:
         aside = restore_backup(library_path, backup.path)
@@ -85,8 +85,8 @@ def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | 
 def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
     """A library that could not open because it is damaged: offer its backup,
     restore it if the user agrees, and open the window on it."""
-    from core.store.library_errors import LibraryError
-    from core.store.library_file import real_library_path
+    from lectern.core.store.library_errors import LibraryError
+    from lectern.core.store.library_file import real_library_path
 
     try:
         library_path = real_library_path(library_path)
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         return run(args)
     if args.self_test:
-        from desktop.selftest import self_test
+        from lectern.desktop.selftest import self_test
 
         return self_test()
     library_path = cli_library_path(args)
@@ -110,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from core.store.library_errors import LibraryDamaged, LibraryError
-    from core.store.paths import resource_path
-    from desktop.single_instance import SingleInstance
-    from desktop.untrusted import critical
+    from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+    from lectern.core.store.paths import resource_path
+    from lectern.desktop.single_instance import SingleInstance
+    from lectern.desktop.untrusted import critical
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lectern")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from core.domain.changes import Changes
+from lectern.core.domain.changes import Changes
 
 
 class LibrarySignals(QObject):

@@ -30,30 +30,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import __version__
-from core.domain.arxiv import paper_url
-from core.domain.changes import Changes, Collection
-from core.formats.bibtex import export_text
-from core.formats.writers import md_escape
-from core.library.facade import Library
-from core.store.drafts import Drafts
-from core.store.library_errors import LibraryDamaged
-from core.text.latex import latex_to_text
-from desktop.actions.commands import CommandRegistry
-from desktop.actions.paper_actions import PaperActions
-from desktop.actions.searching import SearchActions
-from desktop.actions.transfer import Transfer
-from desktop.bridge import LibrarySignals
-from desktop.ops import OpRunner
-from desktop.untrusted import information
-from desktop.views.detail_pane import DetailPane
-from desktop.views.highlight import HighlightDelegate
-from desktop.views.note_editor import NoteEditor
-from desktop.views.palette import CommandPalette, HelpOverlay
-from desktop.views.search_bar import SearchBar
-from desktop.views.sidebar import Sidebar
-from desktop.views.table_model import COLUMNS, PaperTableModel
-from desktop.workers import LatestOnly, ProgressRelay
+from lectern.core import __version__
+from lectern.core.domain.arxiv import paper_url
+from lectern.core.domain.changes import Changes, Collection
+from lectern.core.formats.bibtex import export_text
+from lectern.core.formats.writers import md_escape
+from lectern.core.library.facade import Library
+from lectern.core.store.drafts import Drafts
+from lectern.core.store.library_errors import LibraryDamaged
+from lectern.core.text.latex import latex_to_text
+from lectern.desktop.actions.commands import CommandRegistry
+from lectern.desktop.actions.paper_actions import PaperActions
+from lectern.desktop.actions.searching import SearchActions
+from lectern.desktop.actions.transfer import Transfer
+from lectern.desktop.bridge import LibrarySignals
+from lectern.desktop.ops import OpRunner
+from lectern.desktop.untrusted import information
+from lectern.desktop.views.detail_pane import DetailPane
+from lectern.desktop.views.highlight import HighlightDelegate
+from lectern.desktop.views.note_editor import NoteEditor
+from lectern.desktop.views.palette import CommandPalette, HelpOverlay
+from lectern.desktop.views.search_bar import SearchBar
+from lectern.desktop.views.sidebar import Sidebar
+from lectern.desktop.views.table_model import COLUMNS, PaperTableModel
+from lectern.desktop.workers import LatestOnly, ProgressRelay
 
 STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in the background (100k ids: 50-80 ms)
 RELATED_DELAY_MS = 250

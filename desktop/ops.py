@@ -17,10 +17,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from core.domain.changes import Cancelled, Changes
-from core.library.rows import EditError
-from core.store.library_errors import LibraryDamaged, LibraryError
-from desktop.untrusted import warning
+from lectern.core.domain.changes import Cancelled, Changes
+from lectern.core.library.rows import EditError
+from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+from lectern.desktop.untrusted import warning
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[Exception], bool]  # True: the caller has told the user

@@ -15,13 +15,13 @@ def self_test() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from core.formats.bibtex import export_file
-    from core.formats.bibtex_import import parse_bibtex
-    from core.library.facade import Library
-    from core.store.paths import default_listing_path, resource_path
-    from core.text.markdown import note_html
-    from core.transfer.importing import load_default_library_if_new
-    from desktop.main_window import MainWindow
+    from lectern.core.formats.bibtex import export_file
+    from lectern.core.formats.bibtex_import import parse_bibtex
+    from lectern.core.library.facade import Library
+    from lectern.core.store.paths import default_listing_path, resource_path
+    from lectern.core.text.markdown import note_html
+    from lectern.core.transfer.importing import load_default_library_if_new
+    from lectern.desktop.main_window import MainWindow
 
     step = "starting"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from core.store.instance_lock import InstanceLock
+from lectern.core.store.instance_lock import InstanceLock
 
 
 def server_name(library_path: Path) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.domain.links import check_link
+from lectern.core.domain.links import check_link
 
 Icon = QMessageBox.Icon
 Button = QMessageBox.StandardButton

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.changes import Cancelled, CancelToken
 
 
 class _Relay(QObject):

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from core.text.latex import latex_to_text
+from lectern.core.text.latex import latex_to_text
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_:-]+$")
 MAX_KEY_CHARS = 48

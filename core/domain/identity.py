@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.text.latex import latex_to_text
+from lectern.core.text.latex import latex_to_text
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi: *)", re.IGNORECASE)

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from core.domain.arxiv import paper_url
+from lectern.core.domain.arxiv import paper_url
 
 WEB_SCHEMES = ("http", "https")
 _WEB = re.compile(r"(https?)://", re.IGNORECASE)

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from core.domain.arxiv import paper_url, parse_arxiv
-from core.domain.changes import CancelToken, in_chunks
-from core.store.atomic import write_atomic
-from core.text.texsafe import protect_capitals, tex_escape, to_ascii_latex
+from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.domain.changes import CancelToken, in_chunks
+from lectern.core.store.atomic import write_atomic
+from lectern.core.text.texsafe import protect_capitals, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from core.domain.records import PaperRecord as Paper
-    from core.library.facade import Library, ProgressFn
+    from lectern.core.domain.records import PaperRecord as Paper
+    from lectern.core.library.facade import Library, ProgressFn
 
 Profile = Literal["bibtex", "biblatex"]
 # Longer fields are cut at a word with " [...]": classic bibtex aborts on long

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.domain.arxiv import parse_arxiv
-from core.domain.records import NewPaper
-from core.formats.listing import read_input_bytes
+from lectern.core.domain.arxiv import parse_arxiv
+from lectern.core.domain.records import NewPaper
+from lectern.core.formats.listing import read_input_bytes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")

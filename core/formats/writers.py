@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.domain.arxiv import paper_url, parse_arxiv
-from core.store.atomic import write_atomic
-from core.text.latex import latex_to_text
+from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.store.atomic import write_atomic
+from lectern.core.text.latex import latex_to_text
 
 if TYPE_CHECKING:
-    from core.domain.records import PaperRecord as Paper
+    from lectern.core.domain.records import PaperRecord as Paper
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:^$%@;,?/])")

@@ -11,17 +11,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from core.domain.arxiv import parse_arxiv
-from core.domain.changes import NO_CHANGES, Changes, Collection
-from core.domain.citekeys import is_valid_key
-from core.domain.identity import with_stored_keys
-from core.domain.records import STATUSES, NewPaper, clean_name
-from core.library.lists import ReadingLists
-from core.library.rows import EDITABLE, EditError, TagRow, _ids, _live_counts_sql, _plural, now_text
-from core.search.index import index_papers
-from core.store.database import Connection, split_statements
-from core.store.migrations import FTS_SCHEMA
-from core.store.undo import (
+from lectern.core.domain.arxiv import parse_arxiv
+from lectern.core.domain.changes import NO_CHANGES, Changes, Collection
+from lectern.core.domain.citekeys import is_valid_key
+from lectern.core.domain.identity import with_stored_keys
+from lectern.core.domain.records import STATUSES, NewPaper, clean_name
+from lectern.core.library.lists import ReadingLists
+from lectern.core.library.rows import EDITABLE, EditError, TagRow, _ids, _live_counts_sql, _plural, now_text
+from lectern.core.search.index import index_papers
+from lectern.core.store.database import Connection, split_statements
+from lectern.core.store.migrations import FTS_SCHEMA
+from lectern.core.store.undo import (
     Recording,
     UndoEntry,
     UndoError,
@@ -34,7 +34,7 @@ from core.store.undo import (
 )
 
 if TYPE_CHECKING:
-    from core.store.database import Database
+    from lectern.core.store.database import Database
 
 _INDEX_TRIGGERS = [s for s in split_statements(FTS_SCHEMA) if s.startswith("CREATE TRIGGER ")]
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.domain.changes import CancelToken, Changes, Collection, Progress, in_chunks
-from core.domain.citekeys import generate_keys
-from core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
-from core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, clean_name, stored_time
-from core.library.annotations import Annotations
-from core.library.rows import now_text
-from core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
-from core.search.index import (
+from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, in_chunks
+from lectern.core.domain.citekeys import generate_keys
+from lectern.core.domain.identity import KINDS, normal_arxiv, normal_doi, normal_title, stored
+from lectern.core.domain.records import PAPER_COLUMNS, NewPaper, PaperRecord, SortKey, clean_name, stored_time
+from lectern.core.library.annotations import Annotations
+from lectern.core.library.rows import now_text
+from lectern.core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
+from lectern.core.search.index import (
     FTS_AUTOMERGE,
     FTS_CRISISMERGE,
     bulk_index_buffer,
@@ -25,13 +25,13 @@ from core.search.index import (
     index_papers,
     recreate_search_index,
 )
-from core.search.query import CompiledQuery, compile_query
-from core.search.related import RelatedPaper, related_papers
-from core.search.spelling import Vocabulary
-from core.store.database import Database, WriteYielded
-from core.store.migrations import FTS_OBJECTS
-from core.store.undo import UndoStack, log_inserted, paused
-from core.text.latex import find_links, latex_to_text
+from lectern.core.search.query import CompiledQuery, compile_query
+from lectern.core.search.related import RelatedPaper, related_papers
+from lectern.core.search.spelling import Vocabulary
+from lectern.core.store.database import Database, WriteYielded
+from lectern.core.store.migrations import FTS_OBJECTS
+from lectern.core.store.undo import UndoStack, log_inserted, paused
+from lectern.core.text.latex import find_links, latex_to_text
 
 INSERT_BATCH = 2000
 REBUILD_BATCH = 300  # papers a rebuild indexes per transaction (about 20 ms at 100k)
@@ -336,7 +336,7 @@ class Library(Annotations):
             return {r[0]: r[1] for r in rows}
 
     def identity_index(self) -> dict[str, dict[str, int]]:
-        """What identifies a paper -> its id, by kind (`core.domain.identity`):
+        """What identifies a paper -> its id, by kind (`lectern.core.domain.identity`):
         the keys stored with each paper (the same ones `is:duplicate` groups on)."""
         index: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         with self.db.read() as conn:

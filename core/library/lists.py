@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from core.domain.changes import Changes, Collection
-from core.domain.records import clean_name
-from core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
-from core.store.database import Connection
+from lectern.core.domain.changes import Changes, Collection
+from lectern.core.domain.records import clean_name
+from lectern.core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
+from lectern.core.store.database import Connection
 
 if TYPE_CHECKING:
-    from core.store.database import Database
+    from lectern.core.store.database import Database
 
 
 class ReadingLists:

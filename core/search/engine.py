@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.domain.records import SortKey
-from core.search.query import CompiledQuery
-from core.search.spelling import Vocabulary, fold, stem, surface_form, words
-from core.store.database import Connection
+from lectern.core.domain.records import SortKey
+from lectern.core.search.query import CompiledQuery
+from lectern.core.search.spelling import Vocabulary, fold, stem, surface_form, words
+from lectern.core.store.database import Connection
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags.
 BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0)"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from core.store.database import Connection, split_statements
-from core.store.migrations import FTS_OBJECTS, FTS_SCHEMA
+from lectern.core.store.database import Connection, split_statements
+from lectern.core.store.migrations import FTS_OBJECTS, FTS_SCHEMA
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
 BULK_HASH_BYTES = 32 * 1024 * 1024

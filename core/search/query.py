@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from core.domain.records import STATUSES
+from lectern.core.domain.records import STATUSES
 
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "note": "notes", "tag": "tags"}
 TEXT_FIELDS = ("text", *FTS_COLUMNS)
@@ -20,7 +20,7 @@ IS_VALUES = {
     "noted": "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND n.body != '')",
     "tagged": "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id)",
     "trashed": "p.deleted_at IS NOT NULL",
-    # papers that share a DOI, an arXiv id or a title with another (core.domain.identity)
+    # papers that share a DOI, an arXiv id or a title with another (lectern.core.domain.identity)
     "duplicate": " OR ".join(
         f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
         f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),

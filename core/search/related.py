@@ -7,9 +7,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from core.search.spelling import fold, stem, words
-from core.store.database import Connection
-from core.text.latex import latex_to_text
+from lectern.core.search.spelling import fold, stem, words
+from lectern.core.store.database import Connection
+from lectern.core.text.latex import latex_to_text
 
 TERMS_PER_QUERY = 12
 TERMS_SHOWN = 4

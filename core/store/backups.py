@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from core.store.library_errors import LibraryDamaged
+from lectern.core.store.library_errors import LibraryDamaged
 
 BACKUPS_KEPT = 5
 STAMP = "%Y%m%dT%H%M%S%fZ"

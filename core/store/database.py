@@ -9,19 +9,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from core.domain.changes import Cancelled, CancelToken
-from core.domain.identity import STORED_KEYS, stored
-from core.store.backups import backup, has_backups, quick_check
-from core.store.library_errors import (
+from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.identity import STORED_KEYS, stored
+from lectern.core.store.backups import backup, has_backups, quick_check
+from lectern.core.store.library_errors import (
     LibraryDamaged,
     LibraryError,
     LibraryReadOnly,
     classify,
     is_file_damage,
 )
-from core.store.library_file import folder_is_writable, real_library_path
-from core.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from core.text.latex import index_text
+from lectern.core.store.library_file import folder_is_writable, real_library_path
+from lectern.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from lectern.core.text.latex import index_text
 
 __all__ = ["Database", "LibraryDamaged", "LibraryError", "BUSY_TIMEOUT_MS", "WriteYielded"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.store.atomic import write_atomic
+from lectern.core.store.atomic import write_atomic
 
 DRAFT_NAME = re.compile(r"^([0-9]{1,18})\.md$")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.store.library_errors import LibraryInUse
-from core.store.library_file import real_library_path
+from lectern.core.store.library_errors import LibraryInUse
+from lectern.core.store.library_file import real_library_path
 
 try:
     import fcntl

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.store.paths import config_dir
+from lectern.core.store.paths import config_dir
 
 EXAMPLE = '''# Lectern keymap: only your overrides. Keys use Qt's names, e.g. "Ctrl+Shift+Z";
 # a sequence of keys is written "G, G". An empty list unbinds a command.

@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from core.store.library_errors import LibraryError
+from lectern.core.store.library_errors import LibraryError
 
 
 def real_library_path(path: Path) -> Path:

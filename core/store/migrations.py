@@ -183,7 +183,7 @@ MIGRATIONS.append("DROP VIEW paper_fts_source;\n"
 # (a bulk import drops it for its transaction instead).
 MIGRATIONS.append("DROP TRIGGER paper_fts_after_insert;\n" + FTS_INSERT_TRIGGER)
 
-# 6: the identity keys of `core.domain.identity` stored beside title, DOI and
+# 6: the identity keys of `lectern.core.domain.identity` stored beside title, DOI and
 # arXiv id (filled here for the papers already there; writes keep them up to
 # date), so `is:duplicate` groups on small indexes at any library size.
 MIGRATIONS.append("""

@@ -15,7 +15,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from core.domain.records import STATUSES
+from lectern.core.domain.records import STATUSES
 
 
 class Paper(SQLModel, table=True):
@@ -37,7 +37,7 @@ class Paper(SQLModel, table=True):
     status: str = STATUSES[0]  # one of STATUSES (the CHECK in migration 1)
     read_at: Optional[datetime] = None
     deleted_at: Optional[datetime] = None  # set when the paper is in the Trash
-    # identity keys (core.domain.identity), written with title, DOI and arXiv id
+    # identity keys (lectern.core.domain.identity), written with title, DOI and arXiv id
     title_key: Optional[str] = Field(default=None, index=True)
     doi_key: Optional[str] = Field(default=None, index=True)
     arxiv_key: Optional[str] = Field(default=None, index=True)

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.domain.changes import Changes, Collection
-from core.store.database import Connection
+from lectern.core.domain.changes import Changes, Collection
+from lectern.core.store.database import Connection
 
 # Tables whose every change is recorded (meta and the search index are not:
 # the index follows the papers, see `reindex`).

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from core.text.latex import _ABBREVIATIONS
+from lectern.core.text.latex import _ABBREVIATIONS
 
 # Commands that print text in any LaTeX document: kept as they are.
 SAFE_MACROS = frozenset(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.domain.changes import CancelToken, in_chunks
-from core.formats.bibtex import BibOptions, export_file
-from core.formats.export_formats import Format
-from core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
-from core.library.facade import Library, ProgressFn
-from core.store.atomic import write_atomic
+from lectern.core.domain.changes import CancelToken, in_chunks
+from lectern.core.formats.bibtex import BibOptions, export_file
+from lectern.core.formats.export_formats import Format
+from lectern.core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
+from lectern.core.library.facade import Library, ProgressFn
+from lectern.core.store.atomic import write_atomic
 
 BATCH = 1000
 

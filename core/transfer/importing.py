@@ -9,15 +9,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from core.domain.arxiv import parse_arxiv
-from core.domain.changes import CancelToken, Changes
-from core.domain.citekeys import is_valid_key
-from core.domain.identity import identity_keys
-from core.domain.records import NewPaper
-from core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
-from core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
-from core.library.facade import Library, ProgressFn
-from core.store.paths import default_listing_path
+from lectern.core.domain.arxiv import parse_arxiv
+from lectern.core.domain.changes import CancelToken, Changes
+from lectern.core.domain.citekeys import is_valid_key
+from lectern.core.domain.identity import identity_keys
+from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
+from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
+from lectern.core.library.facade import Library, ProgressFn
+from lectern.core.store.paths import default_listing_path
 
 SEEDED_KEY = "default_library_loaded"
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenuBar
 
-from desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, TRASH_SCOPE
+from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, TRASH_SCOPE
 
 # The main window. Handlers and predicates call its methods; it is not named as
 # a type because it imports this module (the layering test forbids the cycle).
@@ -312,7 +312,7 @@ def update_readme(text: str) -> str:
     return head + start + keyboard_markdown() + end + tail
 
 
-if __name__ == "__main__":  # python -m desktop.actions.commands README.md: refresh the README's table
+if __name__ == "__main__":  # python -m lectern.desktop.actions.commands README.md: refresh the README's table
     import sys
     from pathlib import Path
 

@@ -11,15 +11,15 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from core.domain.changes import Changes
-from core.domain.links import paper_link
-from core.domain.records import NewPaper
-from core.library.rows import EditError
-from core.store.undo import UndoError
-from desktop.untrusted import ask, open_link, warning
-from desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
-from desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
-from desktop.views.table_model import COLUMNS
+from lectern.core.domain.changes import Changes
+from lectern.core.domain.links import paper_link
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.rows import EditError
+from lectern.core.store.undo import UndoError
+from lectern.desktop.untrusted import ask, open_link, warning
+from lectern.desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
+from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
+from lectern.desktop.views.table_model import COLUMNS
 
 
 class PaperActions:

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
 
-from core.domain.changes import Progress
-from core.search.engine import Highlighter, SearchResult
-from core.search.query import QueryError
-from core.store.backups import backup_if_due
-from core.store.library_errors import LibraryDamaged
-from desktop.untrusted import warning
-from desktop.views.sidebar import LIST_ID_ROLE
-from desktop.workers import Job
+from lectern.core.domain.changes import Progress
+from lectern.core.search.engine import Highlighter, SearchResult
+from lectern.core.search.query import QueryError
+from lectern.core.store.backups import backup_if_due
+from lectern.core.store.library_errors import LibraryDamaged
+from lectern.desktop.untrusted import warning
+from lectern.desktop.views.sidebar import LIST_ID_ROLE
+from lectern.desktop.workers import Job
 
 FIRST_SCREEN = 200
 

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
-from core.domain.changes import CancelToken, Progress
-from core.formats.bibtex_import import BibError
-from core.formats.export_formats import EXPORT_CHOICES, SUFFIX
-from core.formats.listing import ListingError
-from core.transfer.export import export
-from core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
-from desktop.untrusted import Icon, message_box, warning
-from desktop.workers import Job, LatestOnly, ProgressRelay
+from lectern.core.domain.changes import CancelToken, Progress
+from lectern.core.formats.bibtex_import import BibError
+from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
+from lectern.core.formats.listing import ListingError
+from lectern.core.transfer.export import export
+from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
+from lectern.desktop.untrusted import Icon, message_box, warning
+from lectern.desktop.workers import Job, LatestOnly, ProgressRelay
 
 
 class Transfer:

@@ -12,12 +12,12 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from core.domain.links import arxiv_url, doi_url
-from core.library.facade import PaperDetail
-from core.search.engine import Highlighter
-from core.search.related import RelatedPaper
-from desktop.untrusted import open_link
-from desktop.views.highlight import HIGHLIGHT_COLOR
+from lectern.core.domain.links import arxiv_url, doi_url
+from lectern.core.library.facade import PaperDetail
+from lectern.core.search.engine import Highlighter
+from lectern.core.search.related import RelatedPaper
+from lectern.desktop.untrusted import open_link
+from lectern.desktop.views.highlight import HIGHLIGHT_COLOR
 
 PAPER_SCHEME = "lectern"
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.records import PaperRecord as Paper
+from lectern.core.domain.records import PaperRecord as Paper
 
 
 class ListCompleter(QCompleter):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.views.table_model import HIGHLIGHT_ROLE
+from lectern.desktop.views.table_model import HIGHLIGHT_ROLE
 
 HIGHLIGHT_COLOR = QColor(255, 214, 0, 150)
 

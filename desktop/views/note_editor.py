@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from core.library.facade import PaperDetail
-from core.store.drafts import Drafts, recover
-from core.text.markdown import note_html
-from desktop.untrusted import open_link
+from lectern.core.library.facade import PaperDetail
+from lectern.core.store.drafts import Drafts, recover
+from lectern.core.text.markdown import note_html
+from lectern.desktop.untrusted import open_link
 
 AUTOSAVE_MS = 1000
 DRAFT_MS = 150  # a keystroke is on disk within this (the draft), whatever comes next

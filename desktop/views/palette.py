@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.library.facade import Library
-from desktop.actions.commands import COMMANDS, GROUP_ORDER, CommandRegistry
+from lectern.core.library.facade import Library
+from lectern.desktop.actions.commands import COMMANDS, GROUP_ORDER, CommandRegistry
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from core.domain.records import clean_name
-from core.library.facade import SavedSearchRow
-from core.library.rows import ListRow, TagRow
-from desktop.untrusted import plain_tooltip
+from lectern.core.domain.records import clean_name
+from lectern.core.library.facade import SavedSearchRow
+from lectern.core.library.rows import ListRow, TagRow
+from lectern.desktop.untrusted import plain_tooltip
 
 TRASH_SCOPE = "in:trash"
 LIBRARY_VIEWS: list[tuple[str, str]] = [

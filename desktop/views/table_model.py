@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
-from core.domain.changes import Changes
-from core.domain.records import SORT_KEYS
-from core.library.facade import Library, PaperRow
-from core.search.engine import Highlighter, SearchResult
-from core.store.library_errors import LibraryDamaged
-from desktop.untrusted import plain_tooltip
+from lectern.core.domain.changes import Changes
+from lectern.core.domain.records import SORT_KEYS
+from lectern.core.library.facade import Library, PaperRow
+from lectern.core.search.engine import Highlighter, SearchResult
+from lectern.core.store.library_errors import LibraryDamaged
+from lectern.desktop.untrusted import plain_tooltip
 
 HEADERS = {"title": "Title", "starred": "★", "status": "Status", "year": "Year", "tags": "Tags", "added": "Added"}
 COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a column for each sort key

@@ -9,7 +9,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-QT_PACKAGES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "desktop")
+QT_PACKAGES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
+PACKAGE = "lectern"  # core/ and desktop/ are installed as lectern.core and lectern.desktop
 
 # Lowest first. A module may import from its own layer and any layer before it.
 # text is pure string work with no project imports, and the domain rules (citation
@@ -29,7 +30,7 @@ def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join([PACKAGE, *parts])
 
 
 def _imports(path: Path) -> set[str]:
@@ -60,7 +61,7 @@ def _graph(top: str) -> dict[str, set[str]]:
 
 
 def _layer(module: str) -> int | None:
-    parts = module.split(".")
+    parts = module.split(".")[1:]  # without the `lectern.` prefix
     if len(parts) < 2:
         return None  # the `core` package itself (its version) is below every layer
     for index, layer in enumerate(CORE_LAYERS):
@@ -110,7 +111,7 @@ def test_no_module_under_core_imports_qt_or_desktop() -> None:
     assert files, "core/ has no modules"
     for path in files:
         for name in _imports(path):
-            if name.split(".")[0] in QT_PACKAGES:
+            if name.split(".")[0] in QT_PACKAGES or name.startswith(f"{PACKAGE}.desktop"):
                 offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
 
@@ -128,6 +129,24 @@ def test_core_modules_import_only_their_own_layer_or_lower() -> None:
     assert upward == []
 
 
+def test_the_project_is_imported_by_its_installed_name_only() -> None:
+    """`core` and `desktop` are folders, not import names: importing them bare would
+    load a second copy of each module (or another distribution's `core`)."""
+    bare = []
+    for top in ("core", "desktop", "tests", "bench", "packaging"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            for name in _imports(path):
+                if name.split(".")[0] in ("core", "desktop", "resources"):
+                    bare.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert bare == []
+
+
+def test_the_graph_sees_the_project_imports() -> None:
+    """The checks above would pass on an empty graph: make sure they see the imports."""
+    assert sum(len(imported) for imported in _graph("core").values()) > 50
+    assert sum(len(imported) for imported in _graph("desktop").values()) > 20
+
+
 def test_every_core_package_is_placed_in_a_layer() -> None:
     packages = {p.name for p in (ROOT / "core").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     modules = {p.stem for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"}
@@ -140,7 +159,7 @@ def test_no_import_cycle_in_core_or_desktop() -> None:
 
 
 def test_no_module_in_core_or_desktop_is_over_500_lines() -> None:
-    long = [f"{p.relative_to(ROOT)}: {n} lines"
-            for top in ("core", "desktop") for p in sorted((ROOT / top).rglob("*.py"))
+    files = [p for top in ("core", "desktop") for p in sorted((ROOT / top).rglob("*.py"))]
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for p in files
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert long == []

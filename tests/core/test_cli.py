@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def lectern(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
 
 

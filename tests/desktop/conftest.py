@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import core.store.database
-from desktop.app import open_window
-from desktop.main_window import MainWindow
+import lectern.core.store.database
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
 def impatient_window(qtbot, library_path: Path, monkeypatch) -> Iterator[MainWindow]:
     """The window on a library whose writes give up after 0.2 s when another
     program holds the file locked (instead of waiting the usual 10 s)."""
-    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(lectern.core.store.database, "BUSY_TIMEOUT_MS", 200)
     win = open_window(library_path)
     qtbot.addWidget(win)
     win.show()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.library.facade import Library
+from lectern.core.library.facade import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,8 +20,8 @@ CHILD = """
 import json, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from desktop.app import main
-from desktop.main_window import MainWindow
+from lectern.desktop.app import main
+from lectern.desktop.main_window import MainWindow
 
 app = QApplication(sys.argv[:1])
 expected, argv = int(sys.argv[1]), sys.argv[2:]

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.store.keymap import keymap_path
-from desktop.app import open_window
-from desktop.main_window import MainWindow
-from desktop.views.palette import CommandPalette, fuzzy_score, help_html
+from lectern.core.store.keymap import keymap_path
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.palette import CommandPalette, fuzzy_score, help_html
 from tests.desktop.conftest import activate, settle
 
 

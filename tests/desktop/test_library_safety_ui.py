@@ -12,12 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-import core.store.database
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.store.backups import backup, backup_dir
-from core.transfer.importing import load_default_library_if_new
-from desktop.app import main, offer_backup, open_window
+import lectern.core.store.database
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.store.backups import backup, backup_dir
+from lectern.core.transfer.importing import load_default_library_if_new
+from lectern.desktop.app import main, offer_backup, open_window
 from tests.core.store.test_library_safety import damage_pages, many_papers, titles
 from tests.desktop.conftest import settle
 
@@ -28,7 +28,7 @@ def test_a_locked_library_says_in_use_and_offers_no_restore(qtbot, library_path:
         load_default_library_if_new(lib)
     backup(library_path, "daily")
     before = library_path.read_bytes()
-    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(lectern.core.store.database, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(library_path)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core.domain.records import NewPaper
-from desktop.app import open_window
-from desktop.main_window import MainWindow
-from desktop.views.table_model import COLUMNS
+from lectern.core.domain.records import NewPaper
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.table_model import COLUMNS
 
 TITLE = COLUMNS.index(("title", "Title"))
 
@@ -131,8 +131,8 @@ def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
 
 
 def test_a_large_library_opens_on_its_first_rows_then_lists_every_paper(qtbot, library_path: Path) -> None:
-    from core.library.facade import Library
-    from desktop.main_window import STARTUP_ROWS
+    from lectern.core.library.facade import Library
+    from lectern.desktop.main_window import STARTUP_ROWS
 
     with Library.open(library_path) as library:
         library.add_papers([NewPaper(title=f"Paper {n:05d}") for n in range(STARTUP_ROWS + 500)])

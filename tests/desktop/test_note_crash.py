@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from core.library.facade import Library
-from core.store.drafts import Drafts
-from desktop.app import open_window
+from lectern.core.library.facade import Library
+from lectern.core.store.drafts import Drafts
+from lectern.desktop.app import open_window
 
 SCRIPT = r"""
 import sys, time
@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from desktop.app import open_window
+from lectern.desktop.app import open_window
 win = open_window(Path(sys.argv[1]))
 win.show()
 app.processEvents()

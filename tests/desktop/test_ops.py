@@ -12,13 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.transfer import importing
-from desktop.app import open_window
-from desktop.main_window import MainWindow
-from desktop.views.dialogs import PaperDialog
-from desktop.views.table_model import COLUMNS
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.transfer import importing
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.dialogs import PaperDialog
+from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate, settle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +118,7 @@ def facade_writes() -> set[str]:
 
 def writes_outside_the_runner(source: str, writes: set[str]) -> list[str]:
     """Calls of a library write (`<...>library.<write>(...)`, or a write function
-    of core.transfer) not made inside a lambda or local function given to
+    of lectern.core.transfer) not made inside a lambda or local function given to
     `ops.run` / `ops.run_here`."""
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core.store import paths
-from core.store.instance_lock import InstanceLock
+from lectern.core.store import paths
+from lectern.core.store.instance_lock import InstanceLock
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = bool(os.environ.get("CI"))
@@ -23,7 +23,7 @@ IN_CI = bool(os.environ.get("CI"))
 
 def launch(library: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    code = "import sys; from desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.Popen([sys.executable, "-c", code, "--library", str(library), *extra], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -91,7 +91,7 @@ def test_a_second_launch_brings_the_first_forward(tmp_path: Path) -> None:
 
 
 def cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, "--library", str(library), *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
 

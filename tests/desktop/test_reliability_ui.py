@@ -7,12 +7,12 @@ from pathlib import Path
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
-from core.library.facade import Library
-from core.store.backups import backup_if_due
-from core.transfer.importing import load_default_library_if_new
-from desktop.app import offer_backup
-from desktop.main_window import MainWindow
-from desktop.views.table_model import COLUMNS
+from lectern.core.library.facade import Library
+from lectern.core.store.backups import backup_if_due
+from lectern.core.transfer.importing import load_default_library_if_new
+from lectern.desktop.app import offer_backup
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import held_by_another_program
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from core.store.database import configure_connection
-from core.transfer.importing import import_text
-from desktop.main_window import MainWindow
-from desktop.views.dialogs import PaperDialog
+from lectern.core.store.database import configure_connection
+from lectern.core.transfer.importing import import_text
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.dialogs import PaperDialog
 from tests.desktop.conftest import activate, held_by_another_program, settle
 
 TYPED = {"title": "A hand-added paper on zebrafish", "authors": "Doe, Jane and Roe, Ann", "year": "2024",

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox, QTreeWidgetItem
 
-from desktop.main_window import MainWindow
-from desktop.untrusted import plain_tooltip
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.untrusted import plain_tooltip
 from tests.desktop.conftest import activate
 
 ROOT = Path(__file__).resolve().parents[2]

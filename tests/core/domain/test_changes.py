@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.changes import Cancelled, CancelToken, Changes, Collection, Progress, in_chunks
-from core.library.facade import Library
-from core.transfer.importing import load_default_library_if_new
+from lectern.core.domain.changes import Cancelled, CancelToken, Changes, Collection, Progress, in_chunks
+from lectern.core.library.facade import Library
+from lectern.core.transfer.importing import load_default_library_if_new
 
 
 def test_a_misspelt_collection_cannot_be_produced() -> None:

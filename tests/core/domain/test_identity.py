@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from core.domain.identity import normal_arxiv, normal_doi, normal_title
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.store import database as core_db
-from core.transfer.importing import find_duplicates, import_bib, parse_text
+from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.store import database as core_db
+from lectern.core.transfer.importing import find_duplicates, import_bib, parse_text
 
 DUPLICATES_VIEW = "is:duplicate"  # what the sidebar's Duplicates entry searches
 

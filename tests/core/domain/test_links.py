@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.domain.links import arxiv_url, check_link, doi_url, paper_link
+from lectern.core.domain.links import arxiv_url, check_link, doi_url, paper_link
 
 SAFE = [
     ("https://github.com/google-research/bert", "https://github.com/google-research/bert"),

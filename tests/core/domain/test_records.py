@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.records import SORT_KEYS, STATUSES, NewPaper
-from core.library.facade import Library
-from core.library.rows import EditError
-from core.search.query import IS_VALUES, QueryError
+from lectern.core.domain.records import SORT_KEYS, STATUSES, NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.library.rows import EditError
+from lectern.core.search.query import IS_VALUES, QueryError
 
 
 def test_every_status_is_stored_searched_and_nothing_else(library_path: Path) -> None:

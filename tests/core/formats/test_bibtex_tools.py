@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from core.formats.bibtex import BibOptions, export_file
-from core.library.facade import Library
-from core.text.latex import latex_to_text
-from core.transfer.importing import load_default_library_if_new
+from lectern.core.formats.bibtex import BibOptions, export_file
+from lectern.core.library.facade import Library
+from lectern.core.text.latex import latex_to_text
+from lectern.core.transfer.importing import load_default_library_if_new
 from tests.fixtures.hostile import build_hostile
 
 TOOLS = ("bibtex", "biber", "pdflatex")

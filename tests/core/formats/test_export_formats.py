@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import build_parser
-from core.domain.arxiv import paper_url
-from core.domain.records import NewPaper
-from core.formats.export_formats import EXPORT_CHOICES, FORMATS
-from core.library.facade import Library
-from core.transfer.export import export
+from lectern.core.cli import build_parser
+from lectern.core.domain.arxiv import paper_url
+from lectern.core.domain.records import NewPaper
+from lectern.core.formats.export_formats import EXPORT_CHOICES, FORMATS
+from lectern.core.library.facade import Library
+from lectern.core.transfer.export import export
 
 
 def test_the_command_line_and_the_dialog_offer_every_format() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.formats.listing import ListingError, parse_listing, read_listing
+from lectern.core.formats.listing import ListingError, parse_listing, read_listing
 from tests.conftest import DEFAULT_LISTING
 
 FIRST_TITLE = "Pre-Trained Models: Past, Present and Future"

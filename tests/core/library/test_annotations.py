@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.library.facade import Library
-from core.library.rows import EditError
-from core.transfer.importing import load_default_library_if_new
+from lectern.core.library.facade import Library
+from lectern.core.library.rows import EditError
+from lectern.core.transfer.importing import load_default_library_if_new
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_delete_to_trash_restore_and_empty_with_undo(lib: Library) -> None:
 
 
 def test_arxiv_parsing() -> None:
-    from core.domain.arxiv import parse_arxiv
+    from lectern.core.domain.arxiv import parse_arxiv
 
     assert parse_arxiv("2106.09685").year == 2021
     assert parse_arxiv("arXiv:2106.09685v2").id == "2106.09685"
@@ -189,7 +189,7 @@ def test_arxiv_parsing() -> None:
 
 
 def test_adding_a_paper_by_hand_can_be_undone(lib: Library) -> None:
-    from core.domain.records import NewPaper
+    from lectern.core.domain.records import NewPaper
 
     paper_id, _ = lib.add_paper(NewPaper(title="My hand-added paper", authors="Doe, Jane", year=2024))
     assert lib.paper(paper_id).paper.citation_key == "doe2024Hand"

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.domain.changes import Cancelled, CancelToken
-from core.domain.citekeys import base_key, is_valid_key
-from core.domain.records import NewPaper
-from core.formats.listing import ListingError, read_listing
-from core.library.facade import Library
-from core.store.database import LibraryError
-from core.store.migrations import SCHEMA_VERSION
-from core.transfer.importing import import_listing_file, load_default_library_if_new
+from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.citekeys import base_key, is_valid_key
+from lectern.core.domain.records import NewPaper
+from lectern.core.formats.listing import ListingError, read_listing
+from lectern.core.library.facade import Library
+from lectern.core.store.database import LibraryError
+from lectern.core.store.migrations import SCHEMA_VERSION
+from lectern.core.transfer.importing import import_listing_file, load_default_library_if_new
 from tests.conftest import DEFAULT_LISTING
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.search.engine import Highlighter
-from core.search.query import QueryError, compile_query
-from core.transfer.importing import load_default_library_if_new
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.search.engine import Highlighter
+from lectern.core.search.query import QueryError, compile_query
+from lectern.core.transfer.importing import load_default_library_if_new
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.store.drafts import Drafts, drafts_folder, recover
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.store.drafts import Drafts, drafts_folder, recover
 
 
 def two_papers(library: Library) -> tuple[int, int]:

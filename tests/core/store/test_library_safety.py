@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-import core.store.database
-from core.cli import build_parser, run
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.store.backups import backup, backup_dir, backup_if_due, latest_good_backup, list_backups
-from core.store.instance_lock import InstanceLock
-from core.store.library_errors import LibraryDamaged, LibraryError, LibraryFull, LibraryInUse, LibraryReadOnly
+import lectern.core.store.database
+from lectern.core.cli import build_parser, run
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.store.backups import backup, backup_dir, backup_if_due, latest_good_backup, list_backups
+from lectern.core.store.instance_lock import InstanceLock
+from lectern.core.store.library_errors import LibraryDamaged, LibraryError, LibraryFull, LibraryInUse, LibraryReadOnly
 
 
 def make_library(path: Path, titles: list[str]) -> None:
@@ -63,7 +63,7 @@ def tmpfs(tmp_path: Path):
 def test_a_library_another_program_holds_locked_is_in_use_not_damaged(library_path: Path, monkeypatch) -> None:
     make_library(library_path, ["Mine"])
     backup(library_path, "daily")
-    monkeypatch.setattr(core.store.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(lectern.core.store.database, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(library_path)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")

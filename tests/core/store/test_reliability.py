@@ -18,16 +18,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from core.domain.records import NewPaper
-from core.formats.bibtex_import import parse_bibtex
-from core.formats.listing import ListingError, parse_listing, read_listing
-from core.formats.writers import md_escape
-from core.library.facade import Library
-from core.store.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
-from core.store.library_errors import LibraryDamaged, LibraryError
-from core.text.texsafe import tex_escape
-from core.transfer.export import export
-from core.transfer.importing import import_file, load_default_library_if_new
+from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bibtex_import import parse_bibtex
+from lectern.core.formats.listing import ListingError, parse_listing, read_listing
+from lectern.core.formats.writers import md_escape
+from lectern.core.library.facade import Library
+from lectern.core.store.backups import backup_dir, backup_if_due, latest_good_backup, restore_backup
+from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+from lectern.core.text.texsafe import tex_escape
+from lectern.core.transfer.export import export
+from lectern.core.transfer.importing import import_file, load_default_library_if_new
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -62,8 +62,8 @@ def write_listing(path: Path, count: int) -> None:
 IMPORT = """
 import sys
 from pathlib import Path
-from core.library.facade import Library
-from core.transfer.importing import import_file
+from lectern.core.library.facade import Library
+from lectern.core.transfer.importing import import_file
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 import_file(lib, Path(sys.argv[2]))
@@ -88,7 +88,7 @@ def test_kill_9_mid_import_leaves_the_file_whole_or_absent(tmp_path: Path, delay
 REBUILD = """
 import sys
 from pathlib import Path
-from core.library.facade import Library
+from lectern.core.library.facade import Library
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:
@@ -118,8 +118,8 @@ def test_kill_9_mid_index_rebuild_leaves_a_sound_index_the_next_start_completes(
 EXPORT = """
 import sys
 from pathlib import Path
-from core.library.facade import Library
-from core.transfer.export import export
+from lectern.core.library.facade import Library
+from lectern.core.transfer.export import export
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel
 
-import core.store.models  # noqa: F401  (registers the tables)
-from core.domain.identity import STORED_KEYS
-from core.domain.records import PAPER_COLUMNS, STATUSES, PaperRecord
-from core.library.facade import Library
-from core.store import database as core_db
-from core.store.backups import backup_dir
+import lectern.core.store.models  # noqa: F401  (registers the tables)
+from lectern.core.domain.identity import STORED_KEYS
+from lectern.core.domain.records import PAPER_COLUMNS, STATUSES, PaperRecord
+from lectern.core.library.facade import Library
+from lectern.core.store import database as core_db
+from lectern.core.store.backups import backup_dir
 
 
 def test_migrations_produce_exactly_the_models_schema(library_path: Path) -> None:
@@ -86,7 +86,7 @@ STATUSES_IN_SCHEMA = re.findall(r"'(\w+)'", re.search(r"CHECK \(status IN \(([^)
 
 
 def core_db_paper():
-    from core.domain.records import NewPaper
+    from lectern.core.domain.records import NewPaper
 
     return NewPaper(title="Kept", abstract="A note-worthy paper.")
 
@@ -106,7 +106,7 @@ def test_a_library_from_before_schema_5_opens_and_indexes_new_papers(library_pat
     )
     conn.close()
     with Library.open(library_path) as library:
-        from core.domain.records import NewPaper
+        from lectern.core.domain.records import NewPaper
 
         library.add_papers([NewPaper(title="Graph networks for zebrafish behaviour")])
         (paper_id,) = library.search("zebrafish").ids

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.store.database import configure_connection
-from core.store.undo import UndoError
-from core.transfer.importing import import_file, import_text
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.store.database import configure_connection
+from lectern.core.store.undo import UndoError
+from lectern.core.transfer.importing import import_file, import_text
 
 
 def dump(lib: Library) -> dict[str, list[tuple]]:
@@ -184,7 +184,7 @@ def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
 
 
 def test_add_paper_with_a_bad_field_adds_nothing(lib: Library) -> None:
-    from core.library.rows import EditError
+    from lectern.core.library.rows import EditError
 
     start = dump(lib)
     with pytest.raises(EditError, match="year"):

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from core.library.rows import EditError
-from core.transfer.importing import import_listing_file, import_text
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.library.rows import EditError
+from lectern.core.transfer.importing import import_listing_file, import_text
 
 TABLES = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search", "meta")
 TITLES = ["Graph networks", "Attention is all you need", "Sabi\\'a: Portuguese models", "BERT pre-training",

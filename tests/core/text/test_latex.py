@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.text.latex import find_links, latex_to_text
+from lectern.core.text.latex import find_links, latex_to_text
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.text.markdown import note_html
+from lectern.core.text.markdown import note_html
 
 IMAGES = [
     "![a photo](/home/someone/photo.png)",

@@ -12,16 +12,16 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from core.cli import build_parser, run
-from core.domain.changes import Cancelled, CancelToken
-from core.formats.bibtex import export_text
-from core.formats.bibtex_import import BibError, parse_bibtex, read_bibtex
-from core.formats.listing import ListingError
-from core.formats.writers import markdown_document, markdown_note_file
-from core.library.facade import Library
-from core.text.latex import latex_to_text
-from core.transfer.export import export, export_ids
-from core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
+from lectern.core.cli import build_parser, run
+from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.formats.bibtex import export_text
+from lectern.core.formats.bibtex_import import BibError, parse_bibtex, read_bibtex
+from lectern.core.formats.listing import ListingError
+from lectern.core.formats.writers import markdown_document, markdown_note_file
+from lectern.core.library.facade import Library
+from lectern.core.text.latex import latex_to_text
+from lectern.core.transfer.export import export, export_ids
+from lectern.core.transfer.importing import find_duplicates, import_file, import_text, load_default_library_if_new
 from tests.fixtures.hostile import build_hostile
 
 

@@ -13,9 +13,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from desktop.actions.commands import COMMANDS, README_MARKERS, keyboard_markdown
-from desktop.main_window import MainWindow
-from desktop.views.palette import CommandPalette
+from lectern.desktop.actions.commands import COMMANDS, README_MARKERS, keyboard_markdown
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.palette import CommandPalette
 from tests.desktop.conftest import activate, settle
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,7 +25,7 @@ def test_readme_keyboard_table_matches_the_registry() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = README_MARKERS
     table = text.split(start, 1)[1].split(end, 1)[0]
-    assert table == keyboard_markdown(), "run: .venv/bin/python -m desktop.actions.commands README.md"
+    assert table == keyboard_markdown(), "run: .venv/bin/python -m lectern.desktop.actions.commands README.md"
 
 
 def test_no_two_commands_share_a_key() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTextEdit
 
-from desktop.app import open_window
-from desktop.main_window import MainWindow
-from desktop.views.dialogs import ListCompleter, TagDialog
-from desktop.views.table_model import COLUMNS
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.dialogs import ListCompleter, TagDialog
+from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate, settle
 
 

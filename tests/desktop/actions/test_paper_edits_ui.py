@@ -9,11 +9,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QTreeWidgetItem
 
-from core.domain.records import NewPaper
-from desktop.main_window import MainWindow
-from desktop.views.dialogs import PaperDialog
-from desktop.views.sidebar import Sidebar
-from desktop.views.table_model import COLUMNS
+from lectern.core.domain.records import NewPaper
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.dialogs import PaperDialog
+from lectern.desktop.views.sidebar import Sidebar
+from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate
 
 TITLE = COLUMNS.index(("title", "Title"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.main_window import MainWindow
-from desktop.views.sidebar import SCOPE_ROLE
-from desktop.views.table_model import HIGHLIGHT_ROLE
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.sidebar import SCOPE_ROLE
+from lectern.desktop.views.table_model import HIGHLIGHT_ROLE
 from tests.desktop.conftest import activate, settle
 
 
@@ -115,7 +115,7 @@ def test_slash_focuses_search_and_esc_clears_it(qtbot, window: MainWindow) -> No
 
 def test_saved_search_appears_in_the_sidebar_and_stays_live(qtbot, window: MainWindow, monkeypatch) -> None:
     type_query(qtbot, window, "portuguese")
-    monkeypatch.setattr("desktop.actions.searching.QInputDialog.getText", lambda *a, **k: ("Portuguese", True))
+    monkeypatch.setattr("lectern.desktop.actions.searching.QInputDialog.getText", lambda *a, **k: ("Portuguese", True))
     window.commands.run("search.save")
     settle(qtbot, window)
     root = window.sidebar.searches_root
@@ -143,7 +143,7 @@ def test_sidebar_views_filter_the_table(qtbot, window: MainWindow) -> None:
 def test_a_damaged_index_is_rebuilt_at_start_while_browsing_works(qtbot, library_path) -> None:
     import sqlite3
 
-    from desktop.app import open_window
+    from lectern.desktop.app import open_window
 
     first = open_window(library_path)
     qtbot.addWidget(first)

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.main_window import MainWindow
+from lectern.desktop.main_window import MainWindow
 from tests.desktop.conftest import activate
 
 

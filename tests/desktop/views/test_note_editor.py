@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core.library.facade import Library
-from core.store.drafts import Drafts
-from core.transfer.importing import load_default_library_if_new
-from desktop.app import open_window
-from desktop.main_window import MainWindow
-from desktop.views.note_editor import DRAFT_MS, RETRY_MS
+from lectern.core.library.facade import Library
+from lectern.core.store.drafts import Drafts
+from lectern.core.transfer.importing import load_default_library_if_new
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.note_editor import DRAFT_MS, RETRY_MS
 from tests.desktop.actions.test_searching_ui import type_query
 from tests.desktop.conftest import activate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTreeWidgetItem
 
-from desktop.main_window import MainWindow
+from lectern.desktop.main_window import MainWindow
 from tests.desktop.conftest import activate, settle
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-import desktop.main_window
-from core.domain.records import NewPaper
-from core.library.facade import Library
-from desktop.actions.searching import FIRST_SCREEN
-from desktop.app import open_window
-from desktop.views.table_model import COLUMNS
+import lectern.desktop.main_window
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.desktop.actions.searching import FIRST_SCREEN
+from lectern.desktop.app import open_window
+from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.actions.test_searching_ui import type_query
 
 TITLE = COLUMNS.index(("title", "Title"))
@@ -30,7 +30,7 @@ def title_of(n: int) -> str:
 def test_the_table_model_keeps_qts_contract_through_every_change(qtbot, qtmodeltester, library_path: Path,
                                                                  monkeypatch) -> None:
     assert GRAPH_PAPERS > FIRST_SCREEN
-    monkeypatch.setattr(desktop.main_window, "STARTUP_ROWS", STARTUP_ROWS)
+    monkeypatch.setattr(lectern.desktop.main_window, "STARTUP_ROWS", STARTUP_ROWS)
     with Library.open(library_path) as library:
         library.add_papers([NewPaper(title=title_of(n)) for n in range(PAPERS)])
     window = open_window(library_path)

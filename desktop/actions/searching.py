@@ -47,11 +47,14 @@ class SearchActions:
             self.model.sort_key = None  # a reading list shows the user's order
         elif self.model.sort_key is None and not self.search_bar.text().strip():
             self.model.sort_key = "added"
-        self.run_search(self.search_bar.text(), typing=False)
+        self.run_search(self.search_bar.text())
 
-    def run_search(self, text: str, typing: bool = False, first_screen: int | None = FIRST_SCREEN) -> None:
+    def run_search(self, text: str, typing: bool = True, first_screen: int | None = FIRST_SCREEN) -> None:
         """Ask a worker for the papers matching `text` in the current view
-        (a long result: its first screen, then the rest)."""
+        (a long result: its first screen, then the rest). `typing`: the last
+        word matches as a prefix, as it did while it was typed; every search of
+        the box's text keeps that reading, so a star, a view change or a
+        rebuilt index never turns "masked lang" into no papers."""
         text, scope, sort, descending = self.model.search_request(text)
         self.table.horizontalHeader().setSortIndicatorShown(sort is not None)
         library = self.library

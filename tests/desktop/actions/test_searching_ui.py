@@ -178,3 +178,17 @@ def test_a_search_that_keeps_the_selected_paper_keeps_its_related_papers(qtbot, 
     assert window.detail.related == related_before and related_before
     assert not window.related_timer.isActive()  # the same paper: nothing to look up again
     assert window.related_worker._job.generation == jobs_before
+
+
+def test_a_search_typed_in_part_keeps_its_papers_after_a_star_or_a_view_change(qtbot, window: MainWindow) -> None:
+    type_query(qtbot, window, "masked lang")  # "lang" is still being typed: a prefix
+    shown = window.model.rowCount()
+    assert shown > 0
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_S)  # the star re-runs the search
+    settle(qtbot, window)
+    assert window.model.rowCount() == shown
+    assert window.library.rows([window.current_paper_id()])[window.current_paper_id()].starred
+    with qtbot.waitSignal(window.searcher.finished, timeout=10000):
+        window.sidebar.setCurrentItem(window.sidebar.library_root.child(1))  # Starred
+    assert window.model.rowCount() == 1

@@ -121,6 +121,10 @@ def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 target = args.output.expanduser()
                 if target.is_dir():
                     target = target / library.path.name
+                if target.exists() or target.is_symlink():  # never over the library, nor any file
+                    print(f"lectern: {target} already exists; nothing was written. Give a new file name.",
+                          file=err)
+                    return 2
                 checked_copy(library.path, target)
         except LibraryDamaged as exc:
             print(f"lectern: {exc}", file=err)

@@ -59,6 +59,7 @@ STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in t
 RELATED_DELAY_MS = 250
 
 
+GUI_WRITE_WAIT_S = 0.5  # the longest the window's thread waits for the writer (then: a draft, retried)
 IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves into the library file
 
 
@@ -73,6 +74,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.triage = False
         self.hide_triaged = False
         self.library = library
+        library.db.gui_wait_s = GUI_WRITE_WAIT_S  # a note save never freezes the window behind an import
         self.settings = settings
         self.signals = LibrarySignals(self)
         self.ops = OpRunner(self, self.signals.publish, self.library_damaged)  # every write goes through it

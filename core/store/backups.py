@@ -197,6 +197,10 @@ def restore_backup(path: Path, source: Path, label: str = "damaged") -> Path | N
     checked_copy(source, incoming)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     aside = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while any(Path(str(aside) + s).exists() for s in ("", "-wal", "-shm")):  # never over an earlier one
+        n += 1
+        aside = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
     moved = None
     if path.exists():
         path.rename(aside)

@@ -7,6 +7,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 from lectern.core.domain.changes import Cancelled, CancelToken
@@ -15,6 +16,7 @@ from lectern.core.store.backups import backup, has_backups, quick_check
 from lectern.core.store.library_errors import (
     LibraryDamaged,
     LibraryError,
+    LibraryInUse,
     LibraryReadOnly,
     classify,
     is_file_damage,
@@ -211,21 +213,27 @@ class Database:
         self._write_lock = threading.RLock()
         self._waiting = 0  # threads waiting for the write lock (a yielding write gives way to them)
         self._waiting_lock = threading.Lock()
-        self._local = threading.local()  # one connection per thread, and its transaction depth
+        # One connection per OS thread, with its transaction depth. Keyed by thread id, not
+        # threading.local: a Qt pool thread gets a fresh Python thread state for every job,
+        # so a thread-local connection was opened (and kept) once per search.
+        self._states: dict[int, SimpleNamespace] = {}
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self.generation = 0  # bumped after every committed write (for caches)
         self.closed = False
+        self.gui_wait_s: float | None = None  # the window sets it: the longest its thread waits to write
 
     def _state(self) -> Any:
         if self.closed:
             raise LibraryError(f"{self.path} has been closed.")
-        state = self._local
-        if getattr(state, "conn", None) is None:
+        key = threading.get_ident()
+        state = self._states.get(key)
+        if state is None:
             raw = _connect(self.path)
+            state = SimpleNamespace(conn=Connection(raw), depth=0, mode=None)
             with self._all_lock:
                 self._all.append(raw)
-            state.conn, state.depth, state.mode = Connection(raw), 0, None
+                self._states[key] = state
         return state
 
     @contextmanager
@@ -328,7 +336,12 @@ class Database:
         with self._waiting_lock:
             self._waiting += 1
         try:
-            self._write_lock.acquire()
+            # The GUI thread never waits long for a writer (an import, a rebuild): its
+            # only writes are note saves, which keep the note in a draft and retry.
+            gui = threading.current_thread() is threading.main_thread() and self.gui_wait_s is not None
+            if not self._write_lock.acquire(timeout=self.gui_wait_s if gui else -1):
+                raise LibraryInUse("Lectern is busy writing (an import or an index rebuild); "
+                                   "this is kept and saved as soon as that is done.")
         finally:
             with self._waiting_lock:
                 self._waiting -= 1
@@ -400,4 +413,4 @@ class Database:
                     except sqlite3.Error:
                         pass
             self._all.clear()
-        self._local = threading.local()
+        self._states = {}

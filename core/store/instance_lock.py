@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lectern.core.store.library_errors import LibraryInUse
+from lectern.core.store.library_errors import LibraryInUse, classify
 from lectern.core.store.library_file import real_library_path
 
 try:
@@ -32,8 +32,11 @@ class InstanceLock:
         """True when this process now holds the lock; False when another does."""
         if self._fd is not None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only or unreachable folder: said in the user's terms
+            raise classify(exc, self.library) from None
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -37,3 +37,21 @@ def test_an_older_slow_result_never_replaces_a_newer_one(qtbot) -> None:
     assert partials == ["new first screen"]
     assert cancelled == [True]  # the superseded work was told to stop
     assert errors == []
+
+
+def test_searches_on_the_worker_reuse_one_connection(qtbot, library_path) -> None:
+    """A pool thread gets a fresh Python thread state for every job: the library
+    must not open (and keep) a new SQLite connection for each search."""
+    from lectern.core.library.facade import Library
+
+    library = Library.open(library_path)
+    try:
+        done: list[object] = []
+        worker = LatestOnly(done.append, done.append)
+        for n in range(60):
+            worker.submit(lambda job, n=n: library.search(f"word{n}"))
+            worker.wait()
+        qtbot.waitUntil(lambda: len(done) >= 1)
+        assert len(library.db._all) <= 3  # the GUI thread's and the pool thread's, not one per job
+    finally:
+        library.close()

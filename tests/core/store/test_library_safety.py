@@ -314,3 +314,42 @@ def test_lectern_backup_without_a_path_adds_a_checked_backup(library_path: Path)
     code, _, err = cli("--library", str(library_path), "backup")
     assert code == 3 and "no copy of it was kept" in err
     assert len(list_backups(library_path)) == 1
+
+
+# -- found in review ------------------------------------------------------------------
+def test_lectern_backup_never_writes_over_the_library_or_another_file(library_path: Path, tmp_path: Path) -> None:
+    make_library(library_path, ["Mine"])
+    with Library.open(library_path) as lib:  # the window has it open
+        lib.add_papers([NewPaper(title="Recent")])
+        before = titles(library_path)
+        code, _, err = cli("--library", str(library_path), "backup", str(library_path.parent))  # its own folder
+        assert code == 2 and "already exists" in err
+        other = tmp_path / "other.sqlite"
+        other.write_bytes(b"someone's file")
+        code, _, err = cli("--library", str(library_path), "backup", str(other))
+        assert code == 2 and other.read_bytes() == b"someone's file"
+        lib.add_papers([NewPaper(title="After")])
+    assert titles(library_path) == [*before, "After"]
+
+
+def test_two_restores_in_a_row_keep_both_files_they_replaced(library_path: Path) -> None:
+    make_library(library_path, ["Mine"])
+    backup(library_path, "manual")
+    library_path.write_bytes(b"first damaged file" * 100)
+    assert cli("--library", str(library_path), "restore-backup")[0] == 0
+    library_path.write_bytes(b"second damaged file" * 100)
+    assert cli("--library", str(library_path), "restore-backup")[0] == 0
+    kept = sorted(p.read_bytes()[:19] for p in library_path.parent.iterdir() if ".replaced-" in p.name)
+    assert kept == [b"first damaged filef", b"second damaged file"]
+
+
+def test_a_read_only_folder_is_said_plainly_by_the_lock_too(tmpfs: Path) -> None:
+    path = tmpfs / "library.sqlite"
+    make_library(path, ["Mine"])
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], capture_output=True).returncode == 0
+    with pytest.raises(LibraryReadOnly):
+        InstanceLock(path).acquire()
+    listing = tmpfs.parent / "one.txt"
+    listing.write_text("A title\nAn abstract\n")
+    code, _, err = cli("--library", str(path), "import", str(listing))
+    assert code == 2 and "Traceback" not in err and "read-only" in err

@@ -138,3 +138,34 @@ def test_a_search_that_matches_nothing_leaves_no_note_to_type_into(qtbot, window
     window.table.setFocus()
     assert all_notes(window.library) == before
     assert Drafts(window.library.path).all() == []
+
+
+def test_a_note_saved_while_an_import_holds_the_writer_never_freezes_the_window(qtbot, window) -> None:
+    """An import is one long transaction on the writer thread: a note save on the
+    GUI thread gives up after a moment, keeps the note (editor and draft) and
+    saves it once the import is done."""
+    import threading
+    import time
+
+    paper_id = window.current_paper_id()
+    holding, release = threading.Event(), threading.Event()
+
+    def long_import() -> None:
+        with window.library.db.write():
+            holding.set()
+            release.wait(20)
+
+    thread = threading.Thread(target=long_import)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        window.notes.editor.setPlainText("typed during the import")
+        started = time.monotonic()
+        assert window.notes.flush() is False  # not saved yet...
+        assert time.monotonic() - started < 5  # ...and the window did not wait for the import
+        assert window.notes.text() == "typed during the import"
+        assert window.notes.drafts.path_of(paper_id).exists()
+    finally:
+        release.set()
+        thread.join(10)
+    qtbot.waitUntil(lambda: window.library.note(paper_id) == "typed during the import", timeout=15000)

@@ -173,8 +173,8 @@ def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{reason}-{datetime.now(timezone.utc).strftime(STAMP)}.sqlite"
     checked_copy(path, target)
-    same = [b for b in list_backups(path) if b.reason == reason]
-    for stale in same[keep:]:
+    same = [b for b in list_backups(path) if b.reason == reason and b.path != target]
+    for stale in same[keep - 1:]:  # never the one just taken (a clock once ahead dates others later)
         stale.path.unlink(missing_ok=True)
     return target
 

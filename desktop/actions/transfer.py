@@ -45,6 +45,7 @@ class Transfer:
         self.dialog: QProgressDialog | None = None
         self._then: Callable[[Any], None] | None = None
         self._job: Job | None = None
+        self._cancelled = False  # Cancel was pressed in the current progress dialog
         self._waiting: list[Path] = []  # files to import after the current one (one at a time)
         self._importing = False
 
@@ -69,7 +70,10 @@ class Transfer:
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
 
+        self._cancelled = False
+
         def cancelled() -> None:  # Cancel stops the current job and the files still waiting
+            self._cancelled = True
             self._waiting.clear()
             self._importing = False
             cancel()
@@ -90,8 +94,9 @@ class Transfer:
             self.dialog = None
 
     def _done(self, result: Any) -> None:
+        cancelled = self._cancelled  # a read that finished anyway after Cancel goes no further
         self._close()
-        if self._then:
+        if self._then and not cancelled:
             self._then(result)
 
     def _failed(self, error: Exception) -> None:

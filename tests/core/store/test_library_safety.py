@@ -353,3 +353,13 @@ def test_a_read_only_folder_is_said_plainly_by_the_lock_too(tmpfs: Path) -> None
     listing.write_text("A title\nAn abstract\n")
     code, _, err = cli("--library", str(path), "import", str(listing))
     assert code == 2 and "Traceback" not in err and "read-only" in err
+
+
+def test_a_new_backup_is_kept_even_when_a_clock_once_ahead_dated_others_later(library_path: Path) -> None:
+    make_library(library_path, ["Mine"])
+    first = backup(library_path, "daily")
+    for year in range(2990, 2995):  # five "daily" backups from the future
+        shutil.copy(first, backup_dir(library_path) / f"daily-{year}0101T000000000000Z.sqlite")
+    newest = backup(library_path, "daily")
+    assert newest.exists()
+    assert len([b for b in list_backups(library_path) if b.reason == "daily"]) == 5

@@ -78,3 +78,17 @@ def test_ctrl_shift_v_with_no_text_says_so(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.statusBar().currentMessage() == "The clipboard holds no text to import."
     assert window.library.count() == 222
+
+
+def test_cancel_while_a_file_is_read_imports_nothing(qtbot, window, tmp_path) -> None:
+    listing = tmp_path / "many.txt"
+    listing.write_text("".join(f"Cancelled paper number {i}\nAn abstract about {i}.\n" for i in range(20000)))
+    before = window.library.count()
+    window.transfer.import_files([listing])
+    assert window.transfer.dialog is not None
+    window.transfer.dialog.canceled.emit()  # the user presses Cancel while the file is still being read
+    qtbot.waitUntil(lambda: window.transfer.dialog is None and window.transfer.worker.pool.activeThreadCount() == 0,
+                    timeout=30000)
+    qtbot.wait(200)
+    assert window.ops.idle()
+    assert window.library.count() == before

@@ -96,7 +96,7 @@ def cold_start(path: Path, runs: int) -> tuple[list[float], list[float], list[fl
 
 def in_window(path: Path, runs: int) -> dict[str, list[float]]:
     """Sorting, jumping, scrolling and annotating in a real (offscreen) window."""
-    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtCore import QEventLoop, QItemSelectionModel, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from lectern.desktop.app import open_window
@@ -109,9 +109,18 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
     table, model = window.table, window.model
 
     def until(shown: Callable[[], bool]) -> None:
-        """Run the event loop until `shown()` (a write is done on the writer thread, then repainted)."""
-        while not shown():
-            app.processEvents()
+        """Run the event loop until `shown()` (a write is done on the writer thread, then
+        repainted). A real event loop (QEventLoop.exec, checked every millisecond), as the
+        app's own: a loop spinning on processEvents holds Python's GIL and delays the
+        writer thread by the switch interval at each hand-over, which no user's window does."""
+        if not shown():
+            loop = QEventLoop()
+            timer = QTimer()
+            timer.setInterval(1)
+            timer.timeout.connect(lambda: loop.quit() if shown() else None)
+            timer.start()
+            loop.exec()
+            timer.stop()
         app.processEvents()
 
     def star_shown(row: int) -> Callable[[], bool]:

@@ -25,7 +25,12 @@ HOSTILE_HTML = '<a href="file:///etc/passwd">CLICK ME</a><img src="/tmp/x.png">'
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The URLs handed to the desktop (recorded, not opened)."""
     calls: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: calls.append(url.toString()) or True)
+
+    def record(url: QUrl) -> bool:
+        calls.append(url.toString())
+        return True  # what openUrl answers when the desktop took the link
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", record)
     return calls
 
 

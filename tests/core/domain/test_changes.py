@@ -4,13 +4,10 @@ work runs in one chunk/progress/cancel loop."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lectern.core.domain.changes import Cancelled, CancelToken, Changes, Collection, Progress, in_chunks
 from lectern.core.library.facade import Library
-from lectern.core.transfer.importing import load_default_library_if_new
 
 
 def test_a_misspelt_collection_cannot_be_produced() -> None:
@@ -22,14 +19,6 @@ def test_a_misspelt_collection_cannot_be_produced() -> None:
         Collection.TAG  # noqa: B018
     merged = Changes(collections=frozenset({Collection.TAGS})).merge(Changes(collections=frozenset({Collection.LISTS})))
     assert merged.collections == {Collection.TAGS, Collection.LISTS}
-
-
-@pytest.fixture
-def lib(library_path: Path):
-    library = Library.open(library_path)
-    load_default_library_if_new(library)
-    yield library
-    library.close()
 
 
 def test_each_kind_of_write_names_the_sidebar_parts_it_changed(lib: Library) -> None:

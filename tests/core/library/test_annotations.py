@@ -3,21 +3,10 @@ bulk action is one step, and undo puts back exactly what was there."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
-from lectern.core.transfer.importing import load_default_library_if_new
-
-
-@pytest.fixture
-def lib(library_path: Path):
-    library = Library.open(library_path)
-    load_default_library_if_new(library)
-    yield library
-    library.close()
 
 
 def state(lib: Library) -> dict:

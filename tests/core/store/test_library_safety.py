@@ -23,6 +23,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.backups import backup, backup_dir, backup_if_due, latest_good_backup, list_backups
 from lectern.core.store.instance_lock import InstanceLock
 from lectern.core.store.library_errors import LibraryDamaged, LibraryError, LibraryFull, LibraryInUse, LibraryReadOnly
+from tests.conftest import fill_disk
 
 
 def make_library(path: Path, titles: list[str]) -> None:
@@ -42,21 +43,6 @@ def titles(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT title FROM paper ORDER BY id")]
     finally:
         conn.close()
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path):
-    """A small real file system (needs root; CI runs as root)."""
-    mount = tmp_path / "fs"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True).returncode:
-        if os.environ.get("CI"):
-            raise AssertionError("CI runs as root and must be able to mount a small tmpfs")
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 # -- 1. locked, read-only and full are not damaged -------------------------------
@@ -94,13 +80,7 @@ def test_a_read_only_file_system_is_read_only_not_damaged(tmpfs: Path) -> None:
 
 
 def test_a_full_disk_is_full_not_damaged(tmpfs: Path) -> None:
-    filler = tmpfs / "filler"
-    with filler.open("wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-        except OSError:
-            pass
+    fill_disk(tmpfs)
     with pytest.raises(LibraryFull, match="is full") as info:
         Library.open(tmpfs / "new.sqlite")
     assert not isinstance(info.value, LibraryDamaged)

@@ -29,7 +29,7 @@ def open_window(library_path: Path) -> "MainWindow":
     from lectern.core.transfer.importing import load_default_library_if_new
     from lectern.desktop.actions.commands import SPECS
     from lectern.desktop.main_window import MainWindow
-    from lectern.desktop.untrusted import Icon, message_box, warning
+    from lectern.desktop.views.untrusted import Icon, message_box, warning
 
     library = Library.open(library_path)
     try:
@@ -51,7 +51,7 @@ def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None"
     SQLite's check, named by file, date and paper count. None when there is
     none or the user says No; nothing is changed here."""
     from lectern.core.store.backups import backup_dir, latest_good_backup
-    from lectern.desktop.untrusted import ask, critical
+    from lectern.desktop.views.untrusted import ask, critical
 
     print(f"lectern: {error}", file=sys.stderr)
     backup = latest_good_backup(library_path)
@@ -71,7 +71,7 @@ def restore_and_open(library_path: Path, backup: "BackupInfo") -> "MainWindow | 
     """Put `backup` in place of the (closed) library and open a window on it."""
     from lectern.core.store.backups import restore_backup
     from lectern.core.store.library_errors import LibraryError
-    from lectern.desktop.untrusted import critical
+    from lectern.desktop.views.untrusted import critical
 
     try:
         aside = restore_backup(library_path, backup.path)
@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from lectern.core.store.library_errors import LibraryDamaged, LibraryError
     from lectern.core.store.paths import resource_path
-    from lectern.desktop.single_instance import SingleInstance
-    from lectern.desktop.untrusted import critical
+    from lectern.desktop.runtime.single_instance import SingleInstance
+    from lectern.desktop.views.untrusted import critical
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Lectern")

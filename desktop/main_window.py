@@ -43,9 +43,9 @@ from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.paper_actions import PaperActions
 from lectern.desktop.actions.searching import SearchActions
 from lectern.desktop.actions.transfer import Transfer
-from lectern.desktop.bridge import LibrarySignals
-from lectern.desktop.ops import OpRunner
-from lectern.desktop.untrusted import information
+from lectern.desktop.runtime.bridge import LibrarySignals
+from lectern.desktop.runtime.ops import OpRunner
+from lectern.desktop.runtime.workers import LatestOnly, ProgressRelay
 from lectern.desktop.views.detail_pane import DetailPane
 from lectern.desktop.views.highlight import HighlightDelegate
 from lectern.desktop.views.note_editor import NoteEditor
@@ -53,7 +53,7 @@ from lectern.desktop.views.palette import CommandPalette, HelpOverlay
 from lectern.desktop.views.search_bar import SearchBar
 from lectern.desktop.views.sidebar import Sidebar
 from lectern.desktop.views.table_model import COLUMNS, PaperTableModel
-from lectern.desktop.workers import LatestOnly, ProgressRelay
+from lectern.desktop.views.untrusted import information
 
 STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in the background (100k ids: 50-80 ms)
 RELATED_DELAY_MS = 250

@@ -1,6 +1,6 @@
 """The window's actions on papers, lists and tags (star, status, tags, notes,
 lists, edits, Trash, undo): each hands one core facade call to the window's
-operation runner (desktop/ops.py), which writes it on the writer thread,
+operation runner (desktop/runtime/ops.py), which writes it on the writer thread,
 publishes the `Changes` it returns and reports failures. Mixed into MainWindow."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from lectern.core.domain.links import paper_link
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.rows import EditError
 from lectern.core.store.undo import UndoError
-from lectern.desktop.untrusted import ask, open_link, warning
 from lectern.desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
 from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
 from lectern.desktop.views.table_model import COLUMNS
+from lectern.desktop.views.untrusted import ask, open_link, warning
 
 
 class PaperActions:

@@ -16,9 +16,9 @@ from lectern.core.search.engine import Highlighter, SearchResult
 from lectern.core.search.query import QueryError
 from lectern.core.store.backups import backup_if_due
 from lectern.core.store.library_errors import LibraryDamaged
-from lectern.desktop.untrusted import warning
+from lectern.desktop.runtime.workers import Job
 from lectern.desktop.views.sidebar import LIST_ID_ROLE
-from lectern.desktop.workers import Job
+from lectern.desktop.views.untrusted import warning
 
 FIRST_SCREEN = 200
 

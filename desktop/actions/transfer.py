@@ -1,6 +1,6 @@
 """File > Import and Export in the window: files are read and checked for
 duplicates on a worker thread, then written by the window's operation runner
-(the one writer thread, desktop/ops.py: an import is one transaction and one
+(the one writer thread, desktop/runtime/ops.py: an import is one transaction and one
 undo step, and a star pressed meanwhile waits its turn without freezing the
 window), with progress, cancel, and a message that says what failed and where."""
 
@@ -28,8 +28,8 @@ from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from lectern.core.formats.listing import ListingError
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
-from lectern.desktop.untrusted import Icon, message_box, warning
-from lectern.desktop.workers import Job, LatestOnly, ProgressRelay
+from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
+from lectern.desktop.views.untrusted import Icon, message_box, warning
 
 
 class Transfer:

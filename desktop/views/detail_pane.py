@@ -16,8 +16,8 @@ from lectern.core.domain.links import arxiv_url, doi_url
 from lectern.core.library.facade import PaperDetail
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.related import RelatedPaper
-from lectern.desktop.untrusted import open_link
 from lectern.desktop.views.highlight import HIGHLIGHT_COLOR
+from lectern.desktop.views.untrusted import open_link
 
 PAPER_SCHEME = "lectern"
 

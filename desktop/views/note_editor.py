@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, Q
 from lectern.core.library.facade import PaperDetail
 from lectern.core.store.drafts import Drafts, recover
 from lectern.core.text.markdown import note_html
-from lectern.desktop.untrusted import open_link
+from lectern.desktop.views.untrusted import open_link
 
 AUTOSAVE_MS = 1000
 DRAFT_MS = 150  # a keystroke is on disk within this (the draft), whatever comes next

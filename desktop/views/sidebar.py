@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 from lectern.core.domain.records import clean_name
 from lectern.core.library.facade import SavedSearchRow
 from lectern.core.library.rows import ListRow, TagRow
-from lectern.desktop.untrusted import plain_tooltip
+from lectern.desktop.views.untrusted import plain_tooltip
 
 TRASH_SCOPE = "in:trash"
 LIBRARY_VIEWS: list[tuple[str, str]] = [

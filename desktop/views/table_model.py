@@ -13,7 +13,7 @@ from lectern.core.domain.records import SORT_KEYS
 from lectern.core.library.facade import Library, PaperRow
 from lectern.core.search.engine import Highlighter, SearchResult
 from lectern.core.store.library_errors import LibraryDamaged
-from lectern.desktop.untrusted import plain_tooltip
+from lectern.desktop.views.untrusted import plain_tooltip
 
 HEADERS = {"title": "Title", "starred": "★", "status": "Status", "year": "Year", "tags": "Tags", "added": "Added"}
 COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a column for each sort key

@@ -163,3 +163,18 @@ def test_no_module_in_core_or_desktop_is_over_500_lines() -> None:
     long = [f"{p.relative_to(ROOT)}: {n} lines" for p in files
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert long == []
+
+
+def test_pyproject_installs_every_package_folder() -> None:
+    """pyproject lists the installed packages by hand (package-dir mapping): a new
+    folder left out would be missing from a wheel while every test still passed."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join([PACKAGE, *d.relative_to(ROOT).parts])
+        for top in ("core", "desktop", "resources")
+        for d in [ROOT / top, *(ROOT / top).rglob("*")]
+        if d.is_dir() and (d / "__init__.py").exists()
+    }
+    assert listed == folders

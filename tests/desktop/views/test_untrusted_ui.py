@@ -14,10 +14,10 @@ from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox, QTreeWidgetItem
 
 from lectern.desktop.main_window import MainWindow
-from lectern.desktop.untrusted import plain_tooltip
+from lectern.desktop.views.untrusted import plain_tooltip
 from tests.desktop.conftest import activate
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HOSTILE_HTML = '<a href="file:///etc/passwd">CLICK ME</a><img src="/tmp/x.png">'
 
 

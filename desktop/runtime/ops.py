@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 from lectern.core.domain.changes import Cancelled, Changes
 from lectern.core.library.rows import EditError
 from lectern.core.store.library_errors import LibraryDamaged, LibraryError
-from lectern.desktop.untrusted import warning
+from lectern.desktop.views.untrusted import warning
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[Exception], bool]  # True: the caller has told the user

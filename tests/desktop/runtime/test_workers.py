@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from lectern.desktop.workers import Job, LatestOnly
+from lectern.desktop.runtime.workers import Job, LatestOnly
 
 
 def test_an_older_slow_result_never_replaces_a_newer_one(qtbot) -> None:

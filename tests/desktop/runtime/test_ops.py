@@ -1,4 +1,4 @@
-"""The one write path (desktop/ops.py): writes run on the writer thread while
+"""The one write path (desktop/runtime/ops.py): writes run on the writer thread while
 long work runs beside them, a failed write says so once and changes nothing,
 and no window code writes to the library any other way."""
 
@@ -21,7 +21,7 @@ from lectern.desktop.views.dialogs import PaperDialog
 from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate, settle
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 STAR = COLUMNS.index(("starred", "★"))
 WORDS = ("language model pretraining vision transformer corpus token scaling data robust sparse attention "
          "retrieval graph speech translation alignment benchmark distillation federated").split()

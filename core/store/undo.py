@@ -89,14 +89,17 @@ def _trigger_sql(conn: Connection, table: str) -> list[str]:
 
 
 def install(conn: Connection) -> None:
-    """Create this connection's log table and triggers (once per connection)."""
-    present = conn.exec_driver_sql(
-        "SELECT count(*) FROM temp.sqlite_master WHERE name = 'lectern_undo_log'").scalar_one()
-    if not present:
+    """Create this connection's log table and triggers once; later writes only
+    clear the log (every recorded write calls this: one query, not a table scan
+    of the schema and 21 CREATE statements)."""
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM temp.sqlite_master")}
+    if "lectern_undo_log" not in present:
         conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {LOG.split('.')[1]} ("
                              "seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, "
                              "old TEXT, new TEXT)")
-    resume(conn, RECORDED)
+    missing = [t for t in RECORDED if any(f"lectern_undo_{t}_{op}" not in present for op in "iud")]
+    if missing:
+        resume(conn, missing)
     conn.exec_driver_sql(f"DELETE FROM {LOG}")
 
 

@@ -71,15 +71,15 @@ print(painted * 1000, handled * 1000, int(status["VmRSS"]) / 1024, int(status["V
 
 def spread_annotations(library: Library, rng: random.Random) -> None:
     ids = library.paper_ids()
-    library.set_starred(rng.sample(ids, len(ids) // 20), True)
-    library.set_status(rng.sample(ids, len(ids) // 5), "read")
+    library.papers.set_starred(rng.sample(ids, len(ids) // 20), True)
+    library.papers.set_status(rng.sample(ids, len(ids) // 5), "read")
     for tag in ("survey", "to read", "vision", "nlp", "thesis"):
-        library.add_tags(rng.sample(ids, len(ids) // 10), [tag])
+        library.tags.add(rng.sample(ids, len(ids) // 10), [tag])
     for paper_id in rng.sample(ids, min(500, len(ids) // 10)):
-        library.set_note(paper_id, f"Notes on paper {paper_id}: compare with the *baseline*.")
-    thesis, _ = library.create_list("Thesis")
-    library.add_to_list(thesis, rng.sample(ids, min(300, len(ids))))
-    library.undo_stack.done.clear()
+        library.papers.set_note(paper_id, f"Notes on paper {paper_id}: compare with the *baseline*.")
+    thesis, _ = library.lists.create("Thesis")
+    library.lists.add(thesis, rng.sample(ids, min(300, len(ids))))
+    library.history.stack.done.clear()
 
 
 def cold_start(path: Path, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
@@ -191,7 +191,7 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
             timed(lambda: (window.commands.run("paper.unread"), until(shown)))[0])
         library, relay = window.library, window.index_progress
         out["star during an index rebuild, repainted"].extend(stars_during(lambda: window.index_worker.submit(
-            lambda job: library.rebuild_search_index(progress=relay.report))))
+            lambda job: library.index.rebuild(progress=relay.report))))
         out["star during the start-up check, repainted"].extend(stars_during(window.check_search_index))
         until(window.ops.idle)
     window.close()
@@ -219,7 +219,7 @@ def main() -> None:
                         timed(lambda: import_file(lib, listing))[0])
             seeded = folder / "seeded.sqlite"
             with Library.open(seeded) as lib:
-                lib.add_papers(papers)
+                lib.papers.add_many(papers)
                 spread_annotations(lib, random.Random(size))
                 bib = folder / "papers.bib"
                 bib.write_text(export_text(lib, lib.paper_ids(), BibOptions(profile="biblatex")), encoding="utf-8")

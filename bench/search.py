@@ -41,8 +41,8 @@ TYPED = ["masked language model", "continual pretraining of language models", "v
 def build(size: int, folder: Path) -> tuple[Library, dict[str, str]]:
     papers = generate(size)
     library = Library.open(folder / "library.sqlite")
-    add_ms, _ = timed(lambda: library.add_papers(papers))
-    rebuild_ms, _ = timed(library.rebuild_search_index)
+    add_ms, _ = timed(lambda: library.papers.add_many(papers))
+    rebuild_ms, _ = timed(library.index.rebuild)
     with library.db.read() as conn:
         try:
             fts_bytes = conn.exec_driver_sql(

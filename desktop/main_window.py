@@ -86,10 +86,10 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.table = self._build_table()
         self.search_bar = SearchBar(self)
         self.sidebar = Sidebar(self)
-        self.sidebar.set_saved_searches(library.saved_searches())
-        self.sidebar.set_lists(library.lists())
-        self.sidebar.set_tags(library.tags())
-        self.sidebar.set_trash_count(len(library.trashed_ids()))
+        self.sidebar.set_saved_searches(library.saved_searches.all())
+        self.sidebar.set_lists(library.lists.all())
+        self.sidebar.set_tags(library.tags.all())
+        self.sidebar.set_trash_count(len(library.trash.ids()))
         self.detail = DetailPane(self)
         self.notes = NoteEditor(self._save_note, self, Drafts(library.path))
         self.right = QSplitter(Qt.Orientation.Vertical, self)
@@ -357,7 +357,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
             self.statusBar().showMessage("Select the duplicates to merge (the first one is kept).", 5000)
             return
         library = self.library
-        self._apply(lambda: library.merge_into(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
+        self._apply(lambda: library.papers.merge(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
 
     def toggle_triage(self) -> None:
         self.triage = not self.triage
@@ -410,13 +410,13 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
     def _library_changed(self, changes: Changes) -> None:
         self.checkpoint_timer.start()
         if Collection.SEARCHES in changes.collections:
-            self.sidebar.set_saved_searches(self.library.saved_searches())
+            self.sidebar.set_saved_searches(self.library.saved_searches.all())
         if Collection.LISTS in changes.collections:
-            self.sidebar.set_lists(self.library.lists())
+            self.sidebar.set_lists(self.library.lists.all())
         if Collection.TAGS in changes.collections:
-            self.sidebar.set_tags(self.library.tags())
+            self.sidebar.set_tags(self.library.tags.all())
         if Collection.TRASH in changes.collections:
-            self.sidebar.set_trash_count(len(self.library.trashed_ids()))
+            self.sidebar.set_trash_count(len(self.library.trash.ids()))
         self._update_undo_actions()
         selected = self.current_paper_id()
         filtered = bool(self.model.text.strip() or self.model.scope)

@@ -43,7 +43,7 @@ def self_test() -> int:
             assert report is not None and library.count() == 222, f"{library.count()} papers loaded, not 222"
             ok("loaded the default reading list: 222 papers")
             step = "checking the search index"
-            problem = library.check_search_index()
+            problem = library.index.check()
             assert problem is None, problem
             ok("search index is whole")
             step = "searching"

@@ -46,7 +46,6 @@ class Changes:
         )
 
 
-NO_CHANGES = Changes()
 
 
 @dataclass
@@ -76,7 +75,10 @@ class CancelToken:
             raise Cancelled()
 
 
-def in_chunks(items: Sequence[T], size: int, message: str, progress: Callable[[Progress], None] | None = None,
+ProgressFn = Callable[["Progress"], None]  # what long work reports its progress to
+
+
+def in_chunks(items: Sequence[T], size: int, message: str, progress: ProgressFn | None = None,
               cancel: CancelToken | None = None) -> Iterator[Sequence[T]]:
     """`items` a chunk of `size` at a time, as long work walks them: the cancel
     token is checked before each chunk and progress is reported after each."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
-from lectern.core.domain.changes import CancelToken, in_chunks
+from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
 from lectern.core.store.atomic import write_atomic
 from lectern.core.text.texsafe import protect_capitals, tex_escape, to_ascii_latex
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from lectern.core.domain.records import PaperRecord as Paper
-    from lectern.core.library.facade import Library, ProgressFn
+    from lectern.core.library.facade import Library
 
 Profile = Literal["bibtex", "biblatex"]
 # Longer fields are cut at a word with " [...]": classic bibtex aborts on long

@@ -1,6 +1,6 @@
 """Keeping the FTS5 search index (core/store/migrations.py declares it) in step with
 the papers in bulk: a bulk insert indexes its papers in one statement, and a
-rebuild drops and re-creates every index object."""
+rebuild sets the old index aside (or drops a damaged one) and creates every index object again."""
 
 from __future__ import annotations
 
@@ -69,13 +69,40 @@ def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> No
     )
 
 
-def recreate_search_index(conn: Connection) -> None:
-    """Drop every search-index object, even from a damaged index, and create
-    them empty again."""
+OLD_INDEX = "paper_fts_old"  # where a rebuild puts the index it replaces
+
+
+def _drop_index_helpers(conn: Connection) -> None:
+    """The triggers, view and vocabulary table over the index (cheap to drop)."""
     for trigger in [n for n in FTS_OBJECTS if "_after_" in n]:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
     conn.exec_driver_sql("DROP VIEW IF EXISTS paper_fts_source")
     conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts_vocab")
+
+
+def set_aside_search_index(conn: Connection) -> None:
+    """Rename the index to OLD_INDEX (a few rows of the schema change) and
+    create every index object empty again; the old one is freed later."""
+    _drop_index_helpers(conn)
+    conn.exec_driver_sql(f"ALTER TABLE paper_fts RENAME TO {OLD_INDEX}")
+    for statement in split_statements(FTS_SCHEMA):
+        conn.exec_driver_sql(statement)
+
+
+def drop_set_aside_index(conn: Connection) -> None:
+    """Drop what is left of the index a rebuild set aside."""
+    try:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}")
+    except sqlite3.Error:
+        pass
+    for shadow in ("data", "idx", "content", "docsize", "config"):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}_{shadow}")
+
+
+def recreate_search_index(conn: Connection) -> None:
+    """Drop every search-index object, even from a damaged index, and create
+    them empty again."""
+    _drop_index_helpers(conn)
     try:
         conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
     except sqlite3.Error:

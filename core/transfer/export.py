@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from lectern.core.domain.changes import CancelToken, in_chunks
+from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
 from lectern.core.formats.bibtex import BibOptions, export_file
 from lectern.core.formats.export_formats import Format
 from lectern.core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
-from lectern.core.library.facade import Library, ProgressFn
+from lectern.core.library.facade import Library
 from lectern.core.store.atomic import write_atomic
 
 BATCH = 1000
@@ -22,10 +22,10 @@ def export_ids(library: Library, list_name: str | None = None, query: str | None
     if ids is not None:
         return list(ids)
     if list_name:
-        match = next((row for row in library.lists() if row.name.lower() == list_name.lower()), None)
+        match = next((row for row in library.lists.all() if row.name.lower() == list_name.lower()), None)
         if match is None:
             raise ValueError(f"There is no reading list named {list_name!r}.")
-        return library.list_paper_ids(match.id)
+        return library.lists.paper_ids(match.id)
     if query:
         return library.search(query).ids
     return library.paper_ids()

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Literal
 
 from lectern.core.domain.arxiv import parse_arxiv
-from lectern.core.domain.changes import CancelToken, Changes
+from lectern.core.domain.changes import CancelToken, Changes, ProgressFn
 from lectern.core.domain.citekeys import is_valid_key
 from lectern.core.domain.identity import identity_keys
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
-from lectern.core.library.facade import Library, ProgressFn
+from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path
 
 SEEDED_KEY = "default_library_loaded"
@@ -45,11 +45,11 @@ def add_listing(
     "Import of N papers", unless not `undoable`)."""
     papers = [NewPaper(title=e.title, abstract=e.abstract) for e in listing.entries]
     if undoable:
-        with library.undo_step(import_label(len(papers))) as step:
-            step.changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta)
+        with library.history.step(import_label(len(papers))) as step:
+            step.changes = library.papers.add_many(papers, progress=progress, cancel=cancel, meta=meta)
         changes = step.changes
     else:
-        changes = library.add_papers(papers, progress=progress, cancel=cancel, meta=meta, undoable=False)
+        changes = library.papers.add_many(papers, progress=progress, cancel=cancel, meta=meta, undoable=False)
     return ImportReport(added=len(papers), changes=changes, warnings=list(listing.warnings))
 
 
@@ -120,17 +120,17 @@ def import_bib(
     """Add parsed BibTeX papers; duplicates are skipped, merged or imported
     anyway. One transaction and one undo step, merges included."""
     papers = [b.paper for b in parsed.papers]
-    with library.undo_step("Import") as step:
+    with library.history.step("Import") as step:
         duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
         fresh = [i for i in range(len(papers)) if i not in duplicates]
-        changes = library.add_papers(
+        changes = library.papers.add_many(
             _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
             tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
         )
         merged = 0
         for i, dup in duplicates.items():
             if policy == "merge":
-                changes = changes.merge(library.merge_into(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
+                changes = changes.merge(library.papers.merge(dup.existing_id, new=papers[i], tags=parsed.papers[i].tags,
                                                           note=parsed.papers[i].note))
                 merged += 1
         step.label, step.changes = import_label(len(fresh), merged), changes

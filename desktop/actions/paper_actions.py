@@ -50,8 +50,8 @@ class PaperActions:
         row = self.table.currentIndex().row()
         if ids:
             library = self.library
-            self._apply(lambda: library.toggle_star(ids), then=lambda _changes: (
-                self.statusBar().showMessage(library.undo_stack.undo_label() or "", 4000),
+            self._apply(lambda: library.papers.toggle_star(ids), then=lambda _changes: (
+                self.statusBar().showMessage(library.history.stack.undo_label() or "", 4000),
                 self._advance_after_triage(row, written=True)))
             self._advance_after_triage(row, written=False)
 
@@ -60,7 +60,7 @@ class PaperActions:
         row = self.table.currentIndex().row()
         if ids:
             library = self.library
-            self._apply(lambda: library.set_status(ids, status), f"Marked {len(ids)} as {status}",
+            self._apply(lambda: library.papers.set_status(ids, status), f"Marked {len(ids)} as {status}",
                         then=lambda _changes: self._advance_after_triage(row, written=True))
             self._advance_after_triage(row, written=False)
 
@@ -69,7 +69,7 @@ class PaperActions:
             paper_id = self.model.paper_id(index.row())
             if paper_id is not None:
                 library = self.library
-                self._apply(lambda: library.toggle_star([paper_id]))
+                self._apply(lambda: library.papers.toggle_star([paper_id]))
 
     def edit_tags(self) -> None:
         ids = self.selected_ids()
@@ -78,7 +78,7 @@ class PaperActions:
         rows = self.library.rows(ids)
         tag_sets = [set(filter(None, (t.strip() for t in rows[i].tags.split(",")))) for i in ids if i in rows]
         common = sorted(set.intersection(*tag_sets) if tag_sets else set(), key=str.lower)
-        dialog = TagDialog(common, [t.name for t in self.library.tags()], len(ids), self)
+        dialog = TagDialog(common, [t.name for t in self.library.tags.all()], len(ids), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         wanted = dialog.tags()
@@ -86,9 +86,9 @@ class PaperActions:
         removed = [t for t in common if t.lower() not in {w.lower() for w in wanted}]
         library = self.library
         if added:
-            self._apply(lambda: library.add_tags(ids, added))
+            self._apply(lambda: library.tags.add(ids, added))
         if removed:
-            self._apply(lambda: library.remove_tags(ids, removed))
+            self._apply(lambda: library.tags.remove(ids, removed))
 
     def focus_note(self) -> None:
         if self.current_paper_id() is not None:
@@ -98,13 +98,13 @@ class PaperActions:
         """The note editor's save: synchronous (its pending-note and draft logic
         needs to know at once whether the note is kept), published by the runner."""
         library = self.library
-        self.ops.run_here(lambda: library.set_note(paper_id, text))
+        self.ops.run_here(lambda: library.papers.set_note(paper_id, text))
 
     def add_to_list(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
-        lists = self.library.lists()
+        lists = self.library.lists.all()
         dialog = ListDialog([row.name for row in lists], self)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
             return
@@ -116,8 +116,8 @@ class PaperActions:
             created = Changes()
             list_id = match.id if match is not None else None
             if list_id is None:
-                list_id, created = library.create_list(name)
-            return created.merge(library.add_to_list(list_id, ids))
+                list_id, created = library.lists.create(name)
+            return created.merge(library.lists.add(list_id, ids))
 
         self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(f"Added {len(ids)} to {name}", 4000),
                      on_error=self._list_refused)
@@ -132,7 +132,7 @@ class PaperActions:
         ids = self.selected_ids()
         if self.model.list_id is not None and ids:
             list_id, library = self.model.list_id, self.library
-            self._apply(lambda: library.remove_from_list(list_id, ids))
+            self._apply(lambda: library.lists.remove(list_id, ids))
 
     def move_in_list(self, delta: int) -> None:
         ids = self.selected_ids()
@@ -140,11 +140,11 @@ class PaperActions:
             self.statusBar().showMessage("Open a reading list in the sidebar to reorder it.", 4000)
             return
         list_id, library = self.model.list_id, self.library
-        self._apply(lambda: library.move_in_list(list_id, ids, delta), then=lambda _changes: self._reselect(ids))
+        self._apply(lambda: library.lists.move(list_id, ids, delta), then=lambda _changes: self._reselect(ids))
 
     def _reorder_list(self, list_id: int, order: list[int]) -> None:
         moved, library = self.selected_ids(), self.library
-        self._apply(lambda: library.set_list_order(list_id, order), then=lambda _changes: self._reselect(moved))
+        self._apply(lambda: library.lists.set_order(list_id, order), then=lambda _changes: self._reselect(moved))
 
     def _reselect(self, ids: list[int]) -> None:
         """Select these papers again once the rows have been re-queried."""
@@ -163,25 +163,25 @@ class PaperActions:
         name, ok = QInputDialog.getText(self, "New reading list", "Name:")
         if ok and name.strip():
             library = self.library
-            self.ops.run(lambda: library.create_list(name), on_error=self._list_refused)
+            self.ops.run(lambda: library.lists.create(name), on_error=self._list_refused)
 
     def rename_list(self) -> None:
         list_id = self.sidebar.current_value(LIST_ID_ROLE)
         if list_id is None:
             self.statusBar().showMessage("Select a reading list in the sidebar first.", 4000)
             return
-        current = next((r.name for r in self.library.lists() if r.id == list_id), "")
+        current = next((r.name for r in self.library.lists.all() if r.id == list_id), "")
         name, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=current)
         if ok and name.strip():
             library = self.library
-            self._apply(lambda: library.rename_list(int(list_id), name),
+            self._apply(lambda: library.lists.rename(int(list_id), name),
                         then=lambda _changes: self.sidebar.select_scope(f'list:"{" ".join(name.split())}"'))
 
     def delete_list(self) -> None:
         list_id = self.sidebar.current_value(LIST_ID_ROLE)
         if list_id is not None:
             library = self.library
-            self._apply(lambda: library.delete_list(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
+            self._apply(lambda: library.lists.delete(int(list_id)), "Reading list deleted (Ctrl+Z brings it back)")
 
     def rename_tag(self) -> None:
         old = self.sidebar.current_value(TAG_NAME_ROLE)
@@ -192,7 +192,7 @@ class PaperActions:
                                         text=str(old))
         if ok and name.strip():
             library = self.library
-            self._apply(lambda: library.rename_tag(str(old), name))
+            self._apply(lambda: library.tags.rename(str(old), name))
 
     def edit_paper(self) -> None:
         paper_id = self.current_paper_id()
@@ -202,7 +202,7 @@ class PaperActions:
         library = self.library
 
         def write(values: dict[str, Any]) -> Any:
-            return library.update_paper(paper_id, **values)
+            return library.papers.update(paper_id, **values)
 
         self._paper_dialog(PaperDialog(detail.paper if detail else None, self), write, lambda _changes: None)
 
@@ -211,7 +211,7 @@ class PaperActions:
 
         def write(values: dict[str, Any]) -> Any:
             # every field typed is checked first and added with the paper: one undo step
-            return library.add_paper(NewPaper(title=values.pop("title").strip()), **values)
+            return library.papers.add(NewPaper(title=values.pop("title").strip()), **values)
 
         self._paper_dialog(PaperDialog(None, self), write, lambda result: self._reselect([result[0]]))
 
@@ -246,24 +246,24 @@ class PaperActions:
         ids = self.selected_ids()
         if ids:
             row, library = self.table.currentIndex().row(), self.library
-            self._apply(lambda: library.trash(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)",
+            self._apply(lambda: library.trash.put(ids), f"Moved {len(ids)} to the Trash (Ctrl+Z undoes)",
                         then=lambda _changes: self.after_search(lambda: self.go_to_row(row)))
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
             library = self.library
-            self._apply(lambda: library.restore_from_trash(ids), f"Restored {len(ids)} from the Trash")
+            self._apply(lambda: library.trash.restore(ids), f"Restored {len(ids)} from the Trash")
 
     def empty_trash(self) -> None:
-        count = len(self.library.trashed_ids())
+        count = len(self.library.trash.ids())
         if count == 0:
             self.statusBar().showMessage("The Trash is empty.", 4000)
             return
         if ask(self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
                "(Until you quit, Edit > Undo can still bring them back.)", default_yes=True):
             library = self.library
-            self._apply(lambda: library.empty_trash())
+            self._apply(lambda: library.trash.empty())
 
     def open_url(self) -> None:
         """`o`: open the paper's link; one that is not a web page, DOI or arXiv
@@ -292,13 +292,13 @@ class PaperActions:
         write that fails (disk full, read-only folder), is said in a message."""
         self.notes.flush()
         library = self.library
-        stack = library.undo_stack
+        stack = library.history.stack
         label = stack.undo_label() if undoing else stack.redo_label()
         verb = "undo" if undoing else "redo"
 
         def step() -> tuple[str | None, Changes | None]:
             done = stack.undo_label() if undoing else stack.redo_label()  # what is newest when it runs
-            changes = library.undo() if undoing else library.redo()
+            changes = library.history.undo() if undoing else library.history.redo()
             return done, (changes or Changes(membership=True)) if changes is not None else None
 
         def stepped(result: tuple[str | None, Changes | None]) -> None:
@@ -307,7 +307,7 @@ class PaperActions:
                 return
             paper_id = self.current_paper_id()
             if paper_id is not None and paper_id in changes.papers and "note" in changes.fields:
-                self.notes.set_paper(paper_id, library.note(paper_id))  # the editor shows the note undone
+                self.notes.set_paper(paper_id, library.papers.note(paper_id))  # the editor shows the note undone
             self.statusBar().showMessage(f"{'Undone' if undoing else 'Redone'}: {done}", 4000)
 
         def refused(exc: Exception) -> bool:
@@ -321,7 +321,7 @@ class PaperActions:
 
     def _update_undo_actions(self) -> None:
         """Name the step Undo and Redo would take (whether they apply: the command table)."""
-        undo, redo = self.library.undo_stack.undo_label(), self.library.undo_stack.redo_label()
+        undo, redo = self.library.history.stack.undo_label(), self.library.history.stack.redo_label()
         self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
         self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
         self.commands.refresh()

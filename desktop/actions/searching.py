@@ -128,10 +128,10 @@ class SearchActions:
 
         def check_and_repair(job: Job) -> str | None:
             library.db.check()
-            problem = library.check_search_index()
+            problem = library.index.check(thorough=False)  # never holds the write lock
             if problem:
                 relay.report(Progress(0, 0, f"Rebuilding the search index ({problem})"))
-                library.rebuild_search_index(progress=relay.report)
+                library.index.rebuild(progress=relay.report)
             try:
                 backup_if_due(library.path)  # the daily backup, checked before it is kept
             except LibraryDamaged as exc:
@@ -205,7 +205,7 @@ class SearchActions:
             return False
 
         library = self.library
-        self.ops.run(lambda: library.save_search(name, query), on_error=refused,
+        self.ops.run(lambda: library.saved_searches.save(name, query), on_error=refused,
                      on_done=lambda _changes: self.statusBar().showMessage(f"Saved search “{name.strip()}”.", 4000))
 
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from lectern.core.domain.records import clean_name
-from lectern.core.library.facade import SavedSearchRow
 from lectern.core.library.rows import ListRow, TagRow
+from lectern.core.library.saved_searches import SavedSearchRow
 from lectern.desktop.views.untrusted import plain_tooltip
 
 TRASH_SCOPE = "in:trash"

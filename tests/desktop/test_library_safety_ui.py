@@ -68,7 +68,7 @@ def test_the_restore_question_names_the_backup_its_date_and_paper_count(qtbot, l
 
 def test_damage_found_after_start_stops_writes_and_takes_no_backup(qtbot, library_path: Path) -> None:
     with Library.open(library_path) as lib:
-        lib.add_papers([NewPaper(title=t) for t in many_papers(400)])
+        lib.papers.add_many([NewPaper(title=t) for t in many_papers(400)])
     good = backup(library_path, "before-v99")  # the only backup: no daily one, so one is due
     damage_pages(library_path)
     damaged_bytes = library_path.read_bytes()

@@ -59,7 +59,7 @@ def test_html_in_a_title_is_shown_literally(qtbot, window: MainWindow) -> None:
     hostile = "<b>bold</b> <img src=x>"
     with qtbot.waitSignal(window.searcher.finished):
         window.signals.publish(
-            window.library.add_papers([NewPaper(title=hostile, abstract="<script>alert(1)</script>")]))
+            window.library.papers.add_many([NewPaper(title=hostile, abstract="<script>alert(1)</script>")]))
     assert window.model.rowCount() == 223
     assert _title_at(window, 222) == hostile
     window.table.selectRow(222)
@@ -88,7 +88,7 @@ def test_sorting_keeps_the_selected_paper_selected(window: MainWindow) -> None:
 def test_closing_and_reopening_shows_the_same_library(qtbot, library_path: Path) -> None:
     first = open_window(library_path)
     qtbot.addWidget(first)
-    first.library.add_papers([NewPaper(title="My own paper")])
+    first.library.papers.add_many([NewPaper(title="My own paper")])
     first.close()
     first.library.close()
     second = open_window(library_path)
@@ -135,7 +135,7 @@ def test_a_large_library_opens_on_its_first_rows_then_lists_every_paper(qtbot, l
     from lectern.desktop.main_window import STARTUP_ROWS
 
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper(title=f"Paper {n:05d}") for n in range(STARTUP_ROWS + 500)])
+        library.papers.add_many([NewPaper(title=f"Paper {n:05d}") for n in range(STARTUP_ROWS + 500)])
     window = open_window(library_path)  # the default list is not loaded: the library is not empty
     qtbot.addWidget(window)
     assert window.model.rowCount() == STARTUP_ROWS

@@ -56,7 +56,7 @@ def type_then_kill(library_path: Path, text: str, after: float) -> int:
 def test_note_survives_kill_9_after_typing_stops(library_path: Path) -> None:
     paper_id = type_then_kill(library_path, "Typed just before the crash", after=1.8)  # autosave is due within 1 s
     with Library.open(library_path) as library:
-        assert library.note(paper_id) == "Typed just before the crash"
+        assert library.papers.note(paper_id) == "Typed just before the crash"
         with library.db.read() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
 
@@ -64,13 +64,13 @@ def test_note_survives_kill_9_after_typing_stops(library_path: Path) -> None:
 def test_note_typed_a_third_of_a_second_before_kill_9_comes_back_at_next_start(qtbot, library_path: Path) -> None:
     paper_id = type_then_kill(library_path, "Typed a moment before the crash", after=0.3)
     with Library.open(library_path) as library:
-        assert library.note(paper_id) == ""  # the autosave never ran: only the draft has it
+        assert library.papers.note(paper_id) == ""  # the autosave never ran: only the draft has it
     assert Drafts(library_path).read(paper_id).text == "Typed a moment before the crash"
     win = open_window(library_path)
     qtbot.addWidget(win)
     win.show()
     try:
-        assert win.library.note(paper_id) == "Typed a moment before the crash"
+        assert win.library.papers.note(paper_id) == "Typed a moment before the crash"
         assert "Restored an unsaved note from" in win.statusBar().currentMessage()
         assert win.current_paper_id() == paper_id
         assert win.notes.text() == "Typed a moment before the crash"

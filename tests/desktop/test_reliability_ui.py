@@ -19,7 +19,7 @@ from tests.desktop.conftest import held_by_another_program
 def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, impatient_window: MainWindow) -> None:
     window = impatient_window
     paper_id = window.current_paper_id()
-    window.library.set_note(paper_id, "saved earlier")
+    window.library.papers.set_note(paper_id, "saved earlier")
     window.notes.set_paper(paper_id, "saved earlier")
     with held_by_another_program(window.library.path):
         window.notes.editor.setPlainText("saved earlier, and new thoughts")
@@ -27,11 +27,11 @@ def test_a_note_that_cannot_be_saved_stays_in_the_editor(qtbot, impatient_window
         assert window.notes.text() == "saved earlier, and new thoughts"
         assert "NOT saved" in window.notes.state.text() and "locked" in window.notes.state.text()
         assert "NOT saved" in window.statusBar().currentMessage()
-        assert window.library.note(paper_id) == "saved earlier"
+        assert window.library.papers.note(paper_id) == "saved earlier"
     window.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.notes.editor.insertPlainText(".")  # the next edit saves it all
     assert window.notes.flush() is True
-    assert window.library.note(paper_id) == "saved earlier, and new thoughts."
+    assert window.library.papers.note(paper_id) == "saved earlier, and new thoughts."
 
 
 def test_a_change_that_cannot_be_written_is_reported_and_changes_nothing(qtbot, impatient_window: MainWindow,
@@ -66,9 +66,9 @@ def test_a_damaged_library_offers_the_latest_backup(qtbot, library_path: Path, m
 
 def test_html_and_script_in_every_field_is_shown_as_text(qtbot, window: MainWindow) -> None:
     paper_id = window.current_paper_id()
-    window.library.update_paper(paper_id, authors="<b>Evil</b>, <script>x()</script>", venue="<i>Venue</i>")
-    window.library.add_tags([paper_id], ["<u>tag</u>"])
-    window.signals.publish(window.library.undo_stack.done[-1].changes)
+    window.library.papers.update(paper_id, authors="<b>Evil</b>, <script>x()</script>", venue="<i>Venue</i>")
+    window.library.tags.add([paper_id], ["<u>tag</u>"])
+    window.signals.publish(window.library.history.stack.done[-1].changes)
     window.detail.show_paper(window.library.paper(paper_id))
     text = window.detail.toPlainText()
     assert "<b>Evil</b>, <script>x()</script>" in text and "<i>Venue</i>" in text and "<u>tag</u>" in text

@@ -82,8 +82,8 @@ def test_a_bad_year_in_add_paper_is_shown_in_the_dialog_and_adds_nothing(
 def test_undo_after_an_import_of_a_renamed_tag_works_in_the_window(qtbot, window: MainWindow, monkeypatch) -> None:
     shown = boxes(monkeypatch)
     first = window.model.paper_id(0)
-    window.library.add_tags([first], ["alpha"])
-    window.library.rename_tag("alpha", "renamed")
+    window.library.tags.add([first], ["alpha"])
+    window.library.tags.rename("alpha", "renamed")
     window.signals.publish(import_text(window.library, "@misc{z1, title={Zebra stripes}, keywords={alpha}}").changes)
     assert window.undo_action.text() == "Undo import of 1 paper"
     window.commands.run("edit.undo")
@@ -99,9 +99,9 @@ def test_a_step_that_can_no_longer_be_undone_is_said_plainly_and_older_steps_sti
         qtbot, window: MainWindow, library_path: Path, monkeypatch) -> None:
     shown = boxes(monkeypatch)
     first, second = window.model.paper_id(0), window.model.paper_id(1)
-    window.library.set_starred([first], True)
-    window.library.add_tags([second], ["<b>alpha</b>"])
-    window.library.rename_tag("<b>alpha</b>", "renamed")
+    window.library.papers.set_starred([first], True)
+    window.library.tags.add([second], ["<b>alpha</b>"])
+    window.library.tags.rename("<b>alpha</b>", "renamed")
     other = sqlite3.connect(library_path, isolation_level=None)  # another program brings the old name back
     configure_connection(other)
     other.execute("INSERT INTO tag (name) VALUES ('<b>alpha</b>')")
@@ -126,7 +126,7 @@ def test_an_undo_that_cannot_be_written_is_said_and_keeps_the_step(qtbot, impati
                                                                    message_boxes) -> None:
     window = impatient_window
     first = window.model.paper_id(0)
-    window.signals.publish(window.library.set_starred([first], True))
+    window.signals.publish(window.library.papers.set_starred([first], True))
     with held_by_another_program(window.library.path):
         window.commands.run("edit.undo")
         qtbot.waitUntil(lambda: message_boxes.titles() == ["Cannot undo"], timeout=5000)

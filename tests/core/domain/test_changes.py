@@ -24,22 +24,22 @@ def test_a_misspelt_collection_cannot_be_produced() -> None:
 def test_each_kind_of_write_names_the_sidebar_parts_it_changed(lib: Library) -> None:
     ids = lib.paper_ids()[:3]
     TAGS, LISTS, SEARCHES, TRASH = Collection.TAGS, Collection.LISTS, Collection.SEARCHES, Collection.TRASH
-    assert lib.toggle_star(ids).collections == set()
-    assert lib.set_status(ids, "read").collections == set()
-    assert lib.add_tags(ids, ["vision"]).collections == {TAGS}
-    assert lib.rename_tag("vision", "sight").collections == {TAGS}
-    list_id, created = lib.create_list("To read")
+    assert lib.papers.toggle_star(ids).collections == set()
+    assert lib.papers.set_status(ids, "read").collections == set()
+    assert lib.tags.add(ids, ["vision"]).collections == {TAGS}
+    assert lib.tags.rename("vision", "sight").collections == {TAGS}
+    list_id, created = lib.lists.create("To read")
     assert created.collections == {LISTS}
-    assert lib.add_to_list(list_id, ids).collections == {LISTS}
-    assert lib.save_search("Portuguese", "portuguese").collections == {SEARCHES}
-    assert lib.trash(ids[:1]).collections == {TAGS, LISTS, TRASH}  # counts in the sidebar change too
-    assert lib.restore_from_trash(ids[:1]).collections == {TAGS, LISTS, TRASH}
-    lib.trash(ids[1:2])
-    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the paper leaves the Trash: counts change
-    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the restore, undone: back in the Trash
-    assert lib.undo().collections == {TAGS, LISTS, TRASH}  # the first trash, undone
-    assert lib.undo().collections == {SEARCHES}
-    assert lib.undo().collections == {LISTS}
+    assert lib.lists.add(list_id, ids).collections == {LISTS}
+    assert lib.saved_searches.save("Portuguese", "portuguese").collections == {SEARCHES}
+    assert lib.trash.put(ids[:1]).collections == {TAGS, LISTS, TRASH}  # counts in the sidebar change too
+    assert lib.trash.restore(ids[:1]).collections == {TAGS, LISTS, TRASH}
+    lib.trash.put(ids[1:2])
+    assert lib.history.undo().collections == {TAGS, LISTS, TRASH}  # the paper leaves the Trash: counts change
+    assert lib.history.undo().collections == {TAGS, LISTS, TRASH}  # the restore, undone: back in the Trash
+    assert lib.history.undo().collections == {TAGS, LISTS, TRASH}  # the first trash, undone
+    assert lib.history.undo().collections == {SEARCHES}
+    assert lib.history.undo().collections == {LISTS}
 
 
 def test_chunks_report_progress_after_each_and_end_at_the_total() -> None:

@@ -36,7 +36,7 @@ def _titles(library: Library, query: str) -> list[str]:
 
 def test_importer_facade_and_duplicates_view_agree(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([
+        library.papers.add_many([
             NewPaper("Sabiá: Portuguese Large Language Models"),
             NewPaper("Sabia: portuguese large language models"),
             NewPaper("A paper with a DOI", doi="10.1/ABC"),
@@ -67,16 +67,16 @@ def test_importer_facade_and_duplicates_view_agree(library_path: Path) -> None:
 
 def test_editing_a_title_moves_the_paper_in_and_out_of_duplicates(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        changes = library.add_papers([NewPaper("Sabiá"), NewPaper("Something else", arxiv_id="2303.17003")])
+        changes = library.papers.add_many([NewPaper("Sabiá"), NewPaper("Something else", arxiv_id="2303.17003")])
         first, second = sorted(changes.papers)
         assert _titles(library, DUPLICATES_VIEW) == []
-        library.update_paper(second, title="SABI\\'A")
+        library.papers.update(second, title="SABI\\'A")
         assert _titles(library, DUPLICATES_VIEW) == ["SABIÁ", "Sabiá"]  # shown rendered
-        library.undo()
+        library.history.undo()
         assert _titles(library, DUPLICATES_VIEW) == []
-        library.redo()
+        library.history.redo()
         assert len(_titles(library, DUPLICATES_VIEW)) == 2
-        library.trash([first])
+        library.trash.put([first])
         assert _titles(library, DUPLICATES_VIEW) == []
 
 

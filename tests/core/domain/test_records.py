@@ -16,15 +16,15 @@ from lectern.core.search.query import IS_VALUES, QueryError
 
 def test_every_status_is_stored_searched_and_nothing_else(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        ids = sorted(library.add_papers([NewPaper(f"Paper {s}") for s in STATUSES]).papers)
+        ids = sorted(library.papers.add_many([NewPaper(f"Paper {s}") for s in STATUSES]).papers)
         for paper_id, status in zip(ids, STATUSES):
-            library.set_status([paper_id], status)
+            library.papers.set_status([paper_id], status)
         for paper_id, status in zip(ids, STATUSES):
             assert library.search(f"status:{status}").ids == [paper_id]
             assert library.search(f"is:{status}").ids == [paper_id]
             assert status in IS_VALUES
         with pytest.raises(EditError):
-            library.set_status(ids[:1], "finished")
+            library.papers.set_status(ids[:1], "finished")
         with pytest.raises(QueryError):
             library.search("status:finished")
     conn = sqlite3.connect(library_path)  # the schema's CHECK holds the same list
@@ -37,11 +37,11 @@ def test_every_status_is_stored_searched_and_nothing_else(library_path: Path) ->
 
 def test_every_sort_key_orders_the_library(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        (b,) = library.add_papers([NewPaper("B paper", year=2001)]).papers
-        (a,) = library.add_papers([NewPaper("A paper", year=2000)], tags=[["x"]]).papers
-        library.toggle_star([b])
-        library.set_status([a], "unread")
-        library.set_status([b], "skipped")
+        (b,) = library.papers.add_many([NewPaper("B paper", year=2001)]).papers
+        (a,) = library.papers.add_many([NewPaper("A paper", year=2000)], tags=[["x"]]).papers
+        library.papers.toggle_star([b])
+        library.papers.set_status([a], "unread")
+        library.papers.set_status([b], "skipped")
         expected = {"title": [a, b], "starred": [a, b], "status": [b, a], "year": [a, b], "tags": [b, a],
                     "added": [b, a]}
         assert set(expected) == set(SORT_KEYS)
@@ -53,14 +53,14 @@ def test_every_sort_key_orders_the_library(library_path: Path) -> None:
 def test_tag_and_list_names_are_cleaned_the_same_everywhere(library_path: Path) -> None:
     messy = '  "machine    learning"  '
     with Library.open(library_path) as library:
-        (one,) = library.add_papers([NewPaper("One")], tags=[[messy]]).papers
-        (two,) = library.add_papers([NewPaper("Two")]).papers
-        library.add_tags([two], [messy])
-        (three,) = library.add_papers([NewPaper("Three")]).papers
-        library.merge_into(three, tags=[messy])
-        assert [(t.name, t.count) for t in library.tags()] == [("machine learning", 3)]
-        list_id, _ = library.create_list(messy)
-        assert [row.name for row in library.lists()] == ["machine learning"]
+        (one,) = library.papers.add_many([NewPaper("One")], tags=[[messy]]).papers
+        (two,) = library.papers.add_many([NewPaper("Two")]).papers
+        library.tags.add([two], [messy])
+        (three,) = library.papers.add_many([NewPaper("Three")]).papers
+        library.papers.merge(three, tags=[messy])
+        assert [(t.name, t.count) for t in library.tags.all()] == [("machine learning", 3)]
+        list_id, _ = library.lists.create(messy)
+        assert [row.name for row in library.lists.all()] == ["machine learning"]
         with pytest.raises(EditError):
-            library.create_list("machine learning")  # the same name once cleaned
+            library.lists.create("machine learning")  # the same name once cleaned
         assert sorted(library.search('tag:"machine learning"').ids) == sorted([one, two, three])

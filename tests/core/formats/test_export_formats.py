@@ -27,7 +27,7 @@ def test_the_command_line_and_the_dialog_offer_every_format() -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_exports(library_path: Path, tmp_path: Path, fmt: str) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper("Sabiá", arxiv_id="2303.17003")])
+        library.papers.add_many([NewPaper("Sabiá", arxiv_id="2303.17003")])
         assert export(library, fmt, library.paper_ids(), tmp_path / f"out-{fmt}") == 1  # type: ignore[arg-type]
 
 
@@ -37,7 +37,7 @@ def test_an_arxiv_paper_has_the_same_url_in_every_export(library_path: Path, tmp
     assert paper_url("https://example.org/p", "2303.17003") == "https://example.org/p"
     assert paper_url("", None) is None
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper("Sabiá", arxiv_id="2303.17003")])
+        library.papers.add_many([NewPaper("Sabiá", arxiv_id="2303.17003")])
         ids = library.paper_ids()
         for fmt in ("bibtex", "biblatex", "markdown", "csljson"):
             export(library, fmt, ids, tmp_path / fmt)  # type: ignore[arg-type]

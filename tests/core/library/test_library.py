@@ -64,7 +64,7 @@ def test_citation_keys_are_valid_and_unique_case_insensitively(library_path: Pat
 
 def test_citation_keys_use_author_and_year_when_known(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.add_papers(
+        library.papers.add_many(
             [
                 NewPaper(title="Attention Is All You Need", authors="Vaswani, Ashish and Shazeer, Noam", year=2017),
                 NewPaper(title="Attention Is All You Need", authors="Ashish Vaswani", year=2017),
@@ -83,8 +83,8 @@ def test_a_generated_key_is_always_usable_in_bibtex(title: str, authors: str, ye
 
 def test_papers_with_the_same_key_pattern_get_suffixes_in_order(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper(title="Attention Is All You Need")] * 28)
-        library.add_papers([NewPaper(title="Attention is all you need!")] * 2)
+        library.papers.add_many([NewPaper(title="Attention Is All You Need")] * 28)
+        library.papers.add_many([NewPaper(title="Attention is all you need!")] * 2)
         keys = [library.paper(i).paper.citation_key for i in library.paper_ids()]
     assert keys[:3] == ["AttentionAllYou", "AttentionAllYoua", "AttentionAllYoub"]
     assert keys[26:] == ["AttentionAllYouz", "AttentionAllYouaa", "AttentionAllYouab", "AttentionAllYouac"]
@@ -92,9 +92,9 @@ def test_papers_with_the_same_key_pattern_get_suffixes_in_order(library_path: Pa
 
 def test_duplicate_keys_differing_only_in_case_are_refused(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper(title="A", citation_key="Key1")])
+        library.papers.add_many([NewPaper(title="A", citation_key="Key1")])
         with pytest.raises(Exception):
-            library.add_papers([NewPaper(title="B", citation_key="key1")])
+            library.papers.add_many([NewPaper(title="B", citation_key="key1")])
         assert library.count() == 1
 
 
@@ -119,14 +119,14 @@ def test_a_cancelled_import_writes_nothing(library_path: Path) -> None:
 def test_an_import_cancelled_halfway_leaves_the_library_and_its_index_as_they_were(library_path: Path) -> None:
     token = CancelToken()
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper(title="Kept paper about zebrafish")])
+        library.papers.add_many([NewPaper(title="Kept paper about zebrafish")])
         with pytest.raises(Cancelled):  # cancelled after the first batch of rows went in
-            library.add_papers([NewPaper(title=f"Paper {n}") for n in range(4500)],
+            library.papers.add_many([NewPaper(title=f"Paper {n}") for n in range(4500)],
                                progress=lambda _progress: token.cancel(), cancel=token,
                                tags=[["bulk"]] * 4500, notes=["bulk note"] * 4500)
-        assert library.count() == 1 and library.tags() == []
-        assert library.check_search_index() is None  # its triggers are back
-        library.set_note(library.paper_ids()[0], "Read again for the thesis")
+        assert library.count() == 1 and library.tags.all() == []
+        assert library.index.check() is None  # its triggers are back
+        library.papers.set_note(library.paper_ids()[0], "Read again for the thesis")
         assert len(library.search("note:thesis zebrafish").ids) == 1
 
 

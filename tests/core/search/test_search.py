@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
+from lectern.core.search.index import set_aside_search_index
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.query import QueryError, compile_query
 from lectern.core.transfer.importing import load_default_library_if_new
@@ -81,7 +82,7 @@ def test_query_language(library: Library) -> None:
 
 def test_filters_narrow_the_results(library_path: Path) -> None:
     with Library.open(library_path) as lib:
-        lib.add_papers([
+        lib.papers.add_many([
             NewPaper(title="Old BERT paper", year=2019),
             NewPaper(title="New BERT paper", year=2021),
             NewPaper(title="Newer BERT paper", year=2023),
@@ -173,19 +174,19 @@ def test_related_papers_share_the_selected_papers_topic(library: Library) -> Non
 
 def test_saved_searches_stay_live(library_path: Path) -> None:
     with Library.open(library_path) as lib:
-        lib.add_papers([NewPaper(title="Graph transformers")])
-        lib.save_search("Graphs", "graph")
-        (saved,) = lib.saved_searches()
+        lib.papers.add_many([NewPaper(title="Graph transformers")])
+        lib.saved_searches.save("Graphs", "graph")
+        (saved,) = lib.saved_searches.all()
         assert (saved.name, saved.query) == ("Graphs", "graph")
         assert len(lib.search(saved.query).ids) == 1
-        lib.add_papers([NewPaper(title="Graph neural networks")])
+        lib.papers.add_many([NewPaper(title="Graph neural networks")])
         assert len(lib.search(saved.query).ids) == 2
-        lib.save_search("Graphs", "graph neural")
-        assert [s.query for s in lib.saved_searches()] == ["graph neural"]
+        lib.saved_searches.save("Graphs", "graph neural")
+        assert [s.query for s in lib.saved_searches.all()] == ["graph neural"]
         with pytest.raises(QueryError):
-            lib.save_search("Broken", '"unclosed')
-        lib.delete_saved_search(saved.id)
-        assert lib.saved_searches() == []
+            lib.saved_searches.save("Broken", '"unclosed')
+        lib.saved_searches.delete(saved.id)
+        assert lib.saved_searches.all() == []
 
 
 def test_a_listing_longer_than_a_screen_can_come_first_screen_first(library: Library) -> None:
@@ -204,9 +205,9 @@ def test_index_rebuilds_after_the_fts_table_is_dropped(library_path: Path) -> No
     conn.commit()
     conn.close()
     with Library.open(library_path) as lib:
-        assert "missing" in (lib.check_search_index() or "")
-        lib.rebuild_search_index()
-        assert lib.check_search_index() is None
+        assert "missing" in (lib.index.check() or "")
+        lib.index.rebuild()
+        assert lib.index.check() is None
         assert titles(lib, "sabia") == ["Sabiá: Portuguese Large Language Models"]
 
 
@@ -215,15 +216,15 @@ def test_a_rebuilt_large_library_finds_every_paper_and_later_edits(library_path:
     must still be found, and one-paper edits afterwards too."""
     papers = [NewPaper(title=f"Study number w{n:05d}x of graphs", abstract=f"Abstract a{n:05d}b.") for n in range(4500)]
     with Library.open(library_path) as lib:
-        lib.add_papers(papers)
+        lib.papers.add_many(papers)
         assert len(lib.search("graphs").ids) == 4500
-        lib.rebuild_search_index()
-        assert lib.check_search_index() is None
+        lib.index.rebuild()
+        assert lib.index.check() is None
         for n in (0, 1999, 2000, 2250, 4499):
             assert titles(lib, f"w{n:05d}x") == [f"Study number w{n:05d}x of graphs"]
             assert len(lib.search(f"abstract:a{n:05d}b").ids) == 1
         paper_id = lib.search("w04499x").ids[0]
-        lib.update_paper(paper_id, title="Renamed to zebrafish")
+        lib.papers.update(paper_id, title="Renamed to zebrafish")
         assert titles(lib, "zebrafish") == ["Renamed to zebrafish"]
         assert lib.search("w04499x").ids == []
 
@@ -236,9 +237,24 @@ def test_index_rebuilds_after_its_data_is_overwritten_with_garbage(library_path:
     conn.commit()
     conn.close()
     with Library.open(library_path) as lib:
-        assert "damaged" in (lib.check_search_index() or "")
-        lib.rebuild_search_index()
-        assert lib.check_search_index() is None
+        assert "damaged" in (lib.index.check(thorough=False) or "")  # the window's start-up check finds it too
+        assert "damaged" in (lib.index.check() or "")
+        lib.index.rebuild()
+        assert lib.index.check() is None
+        assert len(titles(lib, "pretraining")) > 200
+
+
+def test_a_rebuild_frees_the_old_index_and_one_a_cut_short_rebuild_left(library_path: Path) -> None:
+    with Library.open(library_path) as lib:
+        load_default_library_if_new(lib)
+        with lib.db.write() as conn:  # a rebuild that set the old index aside, then stopped (crash, quit)
+            set_aside_search_index(conn)
+        assert "holds 0 papers" in (lib.index.check() or "")
+        lib.index.rebuild()
+        with lib.db.read() as conn:
+            left = [r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE '%fts_old%'")]
+        assert left == []
+        assert lib.index.check() is None
         assert len(titles(lib, "pretraining")) > 200
 
 
@@ -251,12 +267,12 @@ def test_an_empty_library_answers_a_search_without_a_suggestion(library_path: Pa
 
 def test_is_noted_is_tagged_and_added_filters(library_path: Path) -> None:
     with Library.open(library_path) as lib:
-        lib.add_papers([NewPaper(title=f"Graph paper {n}") for n in range(4)])
+        lib.papers.add_many([NewPaper(title=f"Graph paper {n}") for n in range(4)])
         first, second, third, fourth = lib.paper_ids()
-        lib.set_note(first, "read the proofs")
-        lib.set_note(second, "a thought")
-        lib.set_note(second, "")  # an emptied note is no note
-        lib.add_tags([second, third], ["graphs"])
+        lib.papers.set_note(first, "read the proofs")
+        lib.papers.set_note(second, "a thought")
+        lib.papers.set_note(second, "")  # an emptied note is no note
+        lib.tags.add([second, third], ["graphs"])
         raw = sqlite3.connect(library_path)  # two papers were added long ago
         with raw:
             raw.execute("UPDATE paper SET added_at = datetime('now', '-40 days') WHERE id = ?", (third,))

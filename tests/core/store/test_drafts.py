@@ -14,7 +14,7 @@ from lectern.core.store.drafts import Drafts, drafts_folder, recover
 
 
 def two_papers(library: Library) -> tuple[int, int]:
-    library.add_papers([NewPaper(title="Alpha"), NewPaper(title="Beta")])
+    library.papers.add_many([NewPaper(title="Alpha"), NewPaper(title="Beta")])
     first, second = library.paper_ids()
     return first, second
 
@@ -55,22 +55,22 @@ def test_files_that_are_not_drafts_are_left_alone(library_path: Path) -> None:
 def test_at_start_a_newer_draft_is_saved_into_its_paper_and_removed(library_path: Path) -> None:
     with Library.open(library_path) as library:
         first, second = two_papers(library)
-        library.set_note(first, "saved before the crash")
+        library.papers.set_note(first, "saved before the crash")
         drafts = Drafts(library_path)
         drafts.write(first, "saved before the crash, and typed after it")
-        recovery = recover(drafts, note_of(library), library.set_note)
+        recovery = recover(drafts, note_of(library), library.papers.set_note)
         assert [d.paper_id for d in recovery.restored] == [first]
-        assert library.note(first) == "saved before the crash, and typed after it"
+        assert library.papers.note(first) == "saved before the crash, and typed after it"
         assert drafts.all() == [] and not drafts.folder.exists()
 
 
 def test_a_draft_equal_to_the_saved_note_is_dropped_silently(library_path: Path) -> None:
     with Library.open(library_path) as library:
         first, _second = two_papers(library)
-        library.set_note(first, "same")
+        library.papers.set_note(first, "same")
         drafts = Drafts(library_path)
         drafts.write(first, "same")
-        recovery = recover(drafts, note_of(library), library.set_note)
+        recovery = recover(drafts, note_of(library), library.papers.set_note)
         assert recovery.discarded == 1 and not recovery.restored and not recovery.orphans
         assert drafts.all() == []
 
@@ -80,10 +80,10 @@ def test_a_draft_whose_paper_is_gone_is_kept_and_reported(library_path: Path) ->
         first, _second = two_papers(library)
         drafts = Drafts(library_path)
         drafts.write(first + 1000, "a note of a paper deleted since")
-        recovery = recover(drafts, note_of(library), library.set_note)
+        recovery = recover(drafts, note_of(library), library.papers.set_note)
         assert [d.paper_id for d in recovery.orphans] == [first + 1000]
         assert recovery.orphans[0].path.read_text() == "a note of a paper deleted since"
-        assert recover(drafts, note_of(library), library.set_note).orphans  # and again at every start
+        assert recover(drafts, note_of(library), library.papers.set_note).orphans  # and again at every start
 
 
 def test_a_draft_that_cannot_be_saved_yet_stays_on_disk(library_path: Path) -> None:
@@ -98,9 +98,9 @@ def test_a_draft_that_cannot_be_saved_yet_stays_on_disk(library_path: Path) -> N
         recovery = recover(drafts, note_of(library), disk_full)
         assert [(d.paper_id, why) for d, why in recovery.unsaved] == [(first, "database or disk is full")]
         assert drafts.read(first).text == "typed on a full disk"
-        assert library.note(first) == ""
-        assert recover(drafts, note_of(library), library.set_note).restored  # space freed: it is saved
-        assert library.note(first) == "typed on a full disk"
+        assert library.papers.note(first) == ""
+        assert recover(drafts, note_of(library), library.papers.set_note).restored  # space freed: it is saved
+        assert library.papers.note(first) == "typed on a full disk"
 
 
 def test_a_draft_is_not_given_to_a_paper_added_after_it_under_a_reused_id(library_path: Path) -> None:
@@ -111,6 +111,6 @@ def test_a_draft_is_not_given_to_a_paper_added_after_it_under_a_reused_id(librar
         os.utime(drafts.path_of(1), (old, old))
         first, _second = two_papers(library)  # ids start at 1 again
         assert first == 1
-        recovery = recover(drafts, note_of(library), library.set_note)
+        recovery = recover(drafts, note_of(library), library.papers.set_note)
         assert [d.paper_id for d in recovery.orphans] == [1]
-        assert library.note(1) == "" and drafts.read(1).text == "a note of a paper deleted since"
+        assert library.papers.note(1) == "" and drafts.read(1).text == "a note of a paper deleted since"

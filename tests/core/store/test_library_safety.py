@@ -28,7 +28,7 @@ from tests.conftest import fill_disk
 
 def make_library(path: Path, titles: list[str]) -> None:
     with Library.open(path) as lib:
-        lib.add_papers([NewPaper(title=t, abstract=f"About {t.lower()}.") for t in titles])
+        lib.papers.add_many([NewPaper(title=t, abstract=f"About {t.lower()}.") for t in titles])
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
@@ -195,7 +195,7 @@ def test_damage_past_the_first_page_is_found_and_never_backed_up(library_path: P
         with pytest.raises(LibraryDamaged):
             lib.db.backup("daily")
         with pytest.raises(LibraryDamaged):  # and no more writes go into the damaged file
-            lib.add_papers([NewPaper(title="Written into a damaged file")])
+            lib.papers.add_many([NewPaper(title="Written into a damaged file")])
     for _ in range(6):
         with pytest.raises(LibraryDamaged):
             backup_if_due(library_path, max_age_hours=0)
@@ -270,9 +270,9 @@ def test_a_fifo_is_not_opened_as_a_library(tmp_path: Path) -> None:
 # -- 9. recent work reaches the file itself ---------------------------------------
 def test_a_checkpoint_puts_recent_work_in_the_file_a_plain_copy_takes(library_path: Path, tmp_path: Path) -> None:
     with Library.open(library_path) as lib:
-        lib.add_papers([NewPaper(title="Before")])
+        lib.papers.add_many([NewPaper(title="Before")])
         lib.db.checkpoint()
-        lib.add_papers([NewPaper(title="Recent work")])
+        lib.papers.add_many([NewPaper(title="Recent work")])
         shutil.copy(library_path, tmp_path / "early-copy.sqlite")  # a copy of the main file alone
         assert titles(tmp_path / "early-copy.sqlite") == ["Before"]  # lacks what the -wal holds
         code, out, err = cli("--library", str(library_path), "backup", str(tmp_path / "safe.sqlite"))
@@ -300,7 +300,7 @@ def test_lectern_backup_without_a_path_adds_a_checked_backup(library_path: Path)
 def test_lectern_backup_never_writes_over_the_library_or_another_file(library_path: Path, tmp_path: Path) -> None:
     make_library(library_path, ["Mine"])
     with Library.open(library_path) as lib:  # the window has it open
-        lib.add_papers([NewPaper(title="Recent")])
+        lib.papers.add_many([NewPaper(title="Recent")])
         before = titles(library_path)
         code, _, err = cli("--library", str(library_path), "backup", str(library_path.parent))  # its own folder
         assert code == 2 and "already exists" in err
@@ -308,7 +308,7 @@ def test_lectern_backup_never_writes_over_the_library_or_another_file(library_pa
         other.write_bytes(b"someone's file")
         code, _, err = cli("--library", str(library_path), "backup", str(other))
         assert code == 2 and other.read_bytes() == b"someone's file"
-        lib.add_papers([NewPaper(title="After")])
+        lib.papers.add_many([NewPaper(title="After")])
     assert titles(library_path) == [*before, "After"]
 
 

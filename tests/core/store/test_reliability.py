@@ -77,13 +77,13 @@ def test_kill_9_mid_import_leaves_the_file_whole_or_absent(tmp_path: Path, delay
     library, listing = tmp_path / "lib.sqlite", tmp_path / "papers.txt"
     write_listing(listing, 10_000)
     with Library.open(library) as lib:
-        lib.add_papers([NewPaper(title="Mine, from before")])
+        lib.papers.add_many([NewPaper(title="Mine, from before")])
     kill_after_ready(spawn(IMPORT, str(library), str(listing)), delay)
     assert integrity_ok(library)
     with Library.open(library) as lib:
         assert lib.count() in (1, 10_001)
         assert lib.search("before").ids  # what was there is there
-        assert lib.check_search_index() is None  # the index matches the papers
+        assert lib.index.check() is None  # the index matches the papers
 
 
 REBUILD = """
@@ -93,7 +93,7 @@ from lectern.core.library.facade import Library
 lib = Library.open(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:
-    lib.rebuild_search_index()
+    lib.index.rebuild()
 """
 
 
@@ -108,11 +108,11 @@ def test_kill_9_mid_index_rebuild_leaves_a_sound_index_the_next_start_completes(
     kill_after_ready(spawn(REBUILD, str(library)), 1.3)
     assert integrity_ok(library)
     with Library.open(library) as lib:
-        problem = lib.check_search_index()  # what the window's start-up check does
+        problem = lib.index.check()  # what the window's start-up check does
         assert problem is None or problem.startswith("the search index holds")
         if problem:
-            lib.rebuild_search_index()
-        assert lib.check_search_index() is None
+            lib.index.rebuild()
+        assert lib.index.check() is None
         assert len(lib.search("pretraining").ids) > 1000
 
 
@@ -146,7 +146,7 @@ def test_kill_9_mid_export_leaves_the_old_file_whole(tmp_path: Path) -> None:
 def test_scheduled_backups_rotate_and_one_restores(library_path: Path, tmp_path: Path) -> None:
     with Library.open(library_path) as lib:
         load_default_library_if_new(lib)
-        lib.set_note(lib.paper_ids()[0], "precious")
+        lib.papers.set_note(lib.paper_ids()[0], "precious")
     assert backup_if_due(library_path) is not None
     assert backup_if_due(library_path) is None  # not due again today
     for _ in range(7):
@@ -159,7 +159,7 @@ def test_scheduled_backups_rotate_and_one_restores(library_path: Path, tmp_path:
     assert aside.read_bytes().startswith(b"garbage")  # kept, never deleted
     with Library.open(library_path) as lib:
         assert lib.count() == 222
-        assert lib.note(lib.paper_ids()[0]) == "precious"
+        assert lib.papers.note(lib.paper_ids()[0]) == "precious"
 
 
 def test_a_folder_lectern_cannot_write_gives_a_clear_error() -> None:
@@ -282,14 +282,14 @@ def test_full_disk_keeps_what_was_saved(tmpfs: Path) -> None:
     with Library.open(path) as lib:
         load_default_library_if_new(lib)
         first = lib.paper_ids()[0]
-        lib.set_note(first, "saved before the disk filled")
+        lib.papers.set_note(first, "saved before the disk filled")
         filler = fill_disk(tmpfs)
         with pytest.raises(sqlite3.OperationalError, match="full"):
             for n in range(200):
-                lib.set_note(lib.paper_ids()[n], "x" * 50_000)
-        assert lib.note(first) == "saved before the disk filled"
+                lib.papers.set_note(lib.paper_ids()[n], "x" * 50_000)
+        assert lib.papers.note(first) == "saved before the disk filled"
         filler.unlink()
     assert integrity_ok(path)
     with Library.open(path) as lib:
         assert lib.count() == 222
-        assert lib.note(first) == "saved before the disk filled"
+        assert lib.papers.note(first) == "saved before the disk filled"

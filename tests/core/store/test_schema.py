@@ -48,7 +48,7 @@ def test_the_paper_record_reads_the_models_columns() -> None:
 
 def test_a_migration_backs_up_the_library_first(library_path: Path, monkeypatch) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([core_db_paper()])
+        library.papers.add_many([core_db_paper()])
     current = len(core_db.MIGRATIONS)
     extra = "CREATE TABLE lectern_test_extra (id INTEGER PRIMARY KEY);"
     monkeypatch.setattr(core_db, "MIGRATIONS", [*core_db.MIGRATIONS, extra])
@@ -66,7 +66,7 @@ def test_a_migration_backs_up_the_library_first(library_path: Path, monkeypatch)
 
 def test_a_failing_migration_leaves_the_library_as_it_was(library_path: Path, monkeypatch) -> None:
     with Library.open(library_path) as library:
-        library.add_papers([core_db_paper()])
+        library.papers.add_many([core_db_paper()])
     current = len(core_db.MIGRATIONS)
     broken = "CREATE TABLE half_done (id INTEGER);\nTHIS IS NOT SQL;"
     monkeypatch.setattr(core_db, "MIGRATIONS", [*core_db.MIGRATIONS, broken])
@@ -108,11 +108,11 @@ def test_a_library_from_before_schema_5_opens_and_indexes_new_papers(library_pat
     with Library.open(library_path) as library:
         from lectern.core.domain.records import NewPaper
 
-        library.add_papers([NewPaper(title="Graph networks for zebrafish behaviour")])
+        library.papers.add_many([NewPaper(title="Graph networks for zebrafish behaviour")])
         (paper_id,) = library.search("zebrafish").ids
-        library.trash([paper_id])
-        library.empty_trash()
+        library.trash.put([paper_id])
+        library.trash.empty()
         assert library.search("zebrafish in:trash").ids == []
-        library.undo()  # puts the row back one by one: the insert trigger indexes it
+        library.history.undo()  # puts the row back one by one: the insert trigger indexes it
         assert library.search("zebrafish in:trash").ids == [paper_id]
-        assert library.check_search_index() is None
+        assert library.index.check() is None

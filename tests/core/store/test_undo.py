@@ -35,7 +35,7 @@ def dump(lib: Library) -> dict[str, list[tuple]]:
 @pytest.fixture
 def lib(library_path: Path):
     library = Library.open(library_path)
-    library.add_papers([NewPaper(title=f"Paper number {i} on graphs", authors=f"Doe{i}, Jane", year=2000 + i)
+    library.papers.add_many([NewPaper(title=f"Paper number {i} on graphs", authors=f"Doe{i}, Jane", year=2000 + i)
                         for i in range(6)], undoable=False)
     yield library
     library.close()
@@ -53,30 +53,30 @@ def outside(lib: Library, *statements: str) -> None:
 def test_undo_after_renaming_a_tag_and_importing_that_tag_again(lib: Library, tmp_path: Path) -> None:
     """The issue's case: rename alpha -> renamed, import a .bib with keywords={alpha}, Ctrl+Z, Ctrl+Z."""
     first = lib.paper_ids()[0]
-    lib.add_tags([first], ["alpha"])
+    lib.tags.add([first], ["alpha"])
     start = dump(lib)
-    lib.rename_tag("alpha", "renamed")
+    lib.tags.rename("alpha", "renamed")
     bib = tmp_path / "more.bib"
     bib.write_text("@article{fresh1, title={Fresh paper one}, author={Roe, Ann}, keywords={alpha}, annote={read me}}\n"
                    "@article{fresh2, title={Fresh paper two}, keywords={alpha, beta}}\n")
     import_file(lib, bib)
     end = dump(lib)
-    assert lib.undo_stack.undo_label() == "Import of 2 papers"
-    lib.undo()  # the import goes: its papers, their tags (alpha, beta), the note
-    assert {t.name for t in lib.tags()} == {"renamed"}
+    assert lib.history.stack.undo_label() == "Import of 2 papers"
+    lib.history.undo()  # the import goes: its papers, their tags (alpha, beta), the note
+    assert {t.name for t in lib.tags.all()} == {"renamed"}
     assert lib.search("fresh").ids == []
-    assert lib.undo_stack.undo_label() == "Rename tag alpha to renamed"
-    lib.undo()
+    assert lib.history.stack.undo_label() == "Rename tag alpha to renamed"
+    lib.history.undo()
     assert dump(lib) == start
-    lib.redo()
-    lib.redo()
+    lib.history.redo()
+    lib.history.redo()
     assert dump(lib) == end
-    assert lib.check_search_index() is None
+    assert lib.index.check() is None
 
 
 def test_an_import_that_merges_is_one_step_and_undo_restores_the_merged_paper(lib: Library) -> None:
     existing = lib.paper_ids()[2]
-    lib.set_note(existing, "my own note")
+    lib.papers.set_note(existing, "my own note")
     start = dump(lib)
     report = import_text(lib,
                          "@misc{a, title={Paper number 2 on graphs}, doi={10.1/x}, keywords={dup}, annote={theirs}}\n"
@@ -84,89 +84,89 @@ def test_an_import_that_merges_is_one_step_and_undo_restores_the_merged_paper(li
     assert (report.added, report.merged) == (1, 1)
     merged = lib.paper(existing)
     assert merged.paper.doi == "10.1/x" and "dup" in merged.tags and "theirs" in merged.note
-    assert lib.undo_stack.undo_label() == "Import of 1 paper (1 merged)"
-    lib.undo()
+    assert lib.history.stack.undo_label() == "Import of 1 paper (1 merged)"
+    lib.history.undo()
     assert dump(lib) == start
-    assert lib.undo_stack.undo_label() == "Edit note"
+    assert lib.history.stack.undo_label() == "Edit note"
 
 
 def test_a_step_that_can_no_longer_be_undone_says_so_and_older_steps_still_undo(lib: Library) -> None:
     a, b = lib.paper_ids()[:2]
-    lib.set_starred([a], True)
-    lib.add_tags([b], ["alpha"])
-    lib.rename_tag("alpha", "renamed")
+    lib.papers.set_starred([a], True)
+    lib.tags.add([b], ["alpha"])
+    lib.tags.rename("alpha", "renamed")
     outside(lib, "INSERT INTO tag (name) VALUES ('alpha')")  # e.g. another program imported "alpha"
     with pytest.raises(UndoError) as refused:
-        lib.undo()
+        lib.history.undo()
     assert str(refused.value).startswith("This step can no longer be undone: Rename tag alpha to renamed.")
     assert "alpha" in str(refused.value)
-    assert {t.name for t in lib.tags()} == {"renamed", "alpha"}  # nothing was written
-    assert lib.undo_stack.undo_label() == "Tag 1 paper alpha"  # the refused step is dropped
+    assert {t.name for t in lib.tags.all()} == {"renamed", "alpha"}  # nothing was written
+    assert lib.history.stack.undo_label() == "Tag 1 paper alpha"  # the refused step is dropped
     with pytest.raises(UndoError, match="can no longer be undone: Tag 1 paper alpha. The tag “renamed” was changed"):
-        lib.undo()  # it built on the refused one: refused too, in its own terms
-    lib.undo()  # a step that does not depend on them still undoes
+        lib.history.undo()  # it built on the refused one: refused too, in its own terms
+    lib.history.undo()  # a step that does not depend on them still undoes
     assert not lib.rows([a])[a].starred
     assert lib.paper(b).tags == ["renamed"]
-    assert lib.undo() is None
+    assert lib.history.undo() is None
 
 
 def test_undo_of_tagging_a_paper_deleted_since_is_refused_not_a_foreign_key_error(lib: Library) -> None:
     a = lib.paper_ids()[0]
-    lib.add_tags([a], ["alpha"])
-    lib.remove_tags([a], ["alpha"])
+    lib.tags.add([a], ["alpha"])
+    lib.tags.remove([a], ["alpha"])
     outside(lib, f"DELETE FROM paper WHERE id = {a}")
     with pytest.raises(UndoError, match="can no longer be undone: Untag 1 paper alpha"):
-        lib.undo()
-    assert lib.undo_stack.undo_label() == "Tag 1 paper alpha"
+        lib.history.undo()
+    assert lib.history.stack.undo_label() == "Tag 1 paper alpha"
     with pytest.raises(UndoError, match="can no longer be undone"):
-        lib.undo()
-    assert lib.undo() is None and lib.check_search_index() is None
+        lib.history.undo()
+    assert lib.history.undo() is None and lib.index.check() is None
 
 
 def test_undo_of_an_old_tag_rename_never_renames_a_newer_tag_with_the_same_id(lib: Library) -> None:
     a = lib.paper_ids()[0]
-    lib.add_tags([a], ["old"])
-    lib.rename_tag("old", "kept")
-    (tag_id,) = [t.id for t in lib.tags()]
+    lib.tags.add([a], ["old"])
+    lib.tags.rename("old", "kept")
+    (tag_id,) = [t.id for t in lib.tags.all()]
     # another program drops the tag and makes a new one, which gets the freed id
     outside(lib, "DELETE FROM tag", "INSERT INTO tag (name) VALUES ('newer')")
-    assert [(t.id, t.name) for t in lib.tags()] == [(tag_id, "newer")]
+    assert [(t.id, t.name) for t in lib.tags.all()] == [(tag_id, "newer")]
     with pytest.raises(UndoError):
-        lib.undo()
-    assert [t.name for t in lib.tags()] == ["newer"]
+        lib.history.undo()
+    assert [t.name for t in lib.tags.all()] == ["newer"]
 
 
 def test_actions_on_nothing_record_no_step_and_change_nothing(lib: Library) -> None:
     start = dump(lib)
-    list_id, _ = lib.create_list("Reading")
-    lib.undo_stack.clear()
+    list_id, _ = lib.lists.create("Reading")
+    lib.history.stack.clear()
     start = dump(lib)
-    lib.set_starred([], True)
-    lib.toggle_star([])
-    lib.set_status([], "read")
-    lib.add_tags([], ["orphan"])
-    lib.add_tags([99999], ["orphan"])
-    lib.remove_tags([], ["orphan"])
-    lib.trash([])
-    lib.restore_from_trash([])
-    lib.empty_trash()
-    lib.add_to_list(list_id, [])
-    lib.add_to_list(list_id, [99999])
-    lib.remove_from_list(list_id, [])
-    lib.set_list_order(list_id, [])
-    lib.move_in_list(list_id, [], 1)
-    lib.update_paper(99999, title="Nothing")
-    lib.merge_into(lib.paper_ids()[0], [])
-    lib.trash([99999])
-    lib.rename_list(99999, "Nope")
-    lib.delete_list(99999)
-    lib.add_papers([])
+    lib.papers.set_starred([], True)
+    lib.papers.toggle_star([])
+    lib.papers.set_status([], "read")
+    lib.tags.add([], ["orphan"])
+    lib.tags.add([99999], ["orphan"])
+    lib.tags.remove([], ["orphan"])
+    lib.trash.put([])
+    lib.trash.restore([])
+    lib.trash.empty()
+    lib.lists.add(list_id, [])
+    lib.lists.add(list_id, [99999])
+    lib.lists.remove(list_id, [])
+    lib.lists.set_order(list_id, [])
+    lib.lists.move(list_id, [], 1)
+    lib.papers.update(99999, title="Nothing")
+    lib.papers.merge(lib.paper_ids()[0], [])
+    lib.trash.put([99999])
+    lib.lists.rename(99999, "Nope")
+    lib.lists.delete(99999)
+    lib.papers.add_many([])
     assert dump(lib) == start
-    assert lib.undo_stack.done == [] and lib.undo() is None
+    assert lib.history.stack.done == [] and lib.history.undo() is None
 
 
 def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
-    paper_id, _ = lib.add_paper(NewPaper(title="Hand-added paper"), authors="Doe, Jane", year="2024",
+    paper_id, _ = lib.papers.add(NewPaper(title="Hand-added paper"), authors="Doe, Jane", year="2024",
                                 venue="NeurIPS", doi="10.5555/12345", url="https://example.org/p",
                                 abstract="What it found.")
     with lib.db.read() as conn:
@@ -174,10 +174,10 @@ def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
     detail = lib.paper(paper_id).paper
     assert (detail.authors, detail.year, detail.venue, detail.doi) == ("Doe, Jane", 2024, "NeurIPS", "10.5555/12345")
     assert detail.citation_key == "doe2024Hand"
-    assert lib.undo_stack.undo_label() == "Add paper"
-    lib.undo()
+    assert lib.history.stack.undo_label() == "Add paper"
+    lib.history.undo()
     assert lib.paper(paper_id) is None
-    lib.redo()
+    lib.history.redo()
     with lib.db.read() as conn:
         assert conn.exec_driver_sql("SELECT * FROM paper WHERE id = ?", (paper_id,)).first() == row
     assert lib.search("hand-added").ids == [paper_id]
@@ -188,17 +188,17 @@ def test_add_paper_with_a_bad_field_adds_nothing(lib: Library) -> None:
 
     start = dump(lib)
     with pytest.raises(EditError, match="year"):
-        lib.add_paper(NewPaper(title="Bad year"), year="soon")
-    assert dump(lib) == start and lib.undo_stack.done == []
+        lib.papers.add(NewPaper(title="Bad year"), year="soon")
+    assert dump(lib) == start and lib.history.stack.done == []
 
 
 def test_note_saves_in_a_row_are_one_step(lib: Library) -> None:
     a = lib.paper_ids()[0]
     start = dump(lib)
     for text in ("d", "dr", "draft", "draft done"):
-        lib.set_note(a, text)
-    assert [e.label for e in lib.undo_stack.done] == ["Edit note"]
-    lib.undo()
+        lib.papers.set_note(a, text)
+    assert [e.label for e in lib.history.stack.done] == ["Edit note"]
+    lib.history.undo()
     assert dump(lib) == start
-    lib.redo()
-    assert lib.note(a) == "draft done" and lib.search("done").ids == [a]
+    lib.history.redo()
+    assert lib.papers.note(a) == "draft done" and lib.search("done").ids == [a]

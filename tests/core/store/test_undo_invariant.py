@@ -62,43 +62,43 @@ class UndoInvariant(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        self.lib.add_papers([NewPaper(title=t, authors="Roe, Ann", year=2020, doi=f"10.1/{i}")
+        self.lib.papers.add_many([NewPaper(title=t, authors="Roe, Ann", year=2020, doi=f"10.1/{i}")
                              for i, t in enumerate(TITLES)],
                             tags=[["alpha"], ["alpha", "beta"], [], [], ["gamma delta"], []],
                             notes=["first note", "", "", "", "", "graphs"], undoable=False)
-        reading, _ = self.lib.create_list("Reading")
-        self.lib.add_to_list(reading, [1, 2, 3])
-        self.lib.create_list("Later")
-        self.lib.save_search("Graphs", "graph")
-        self.lib.undo_stack.clear()
+        reading, _ = self.lib.lists.create("Reading")
+        self.lib.lists.add(reading, [1, 2, 3])
+        self.lib.lists.create("Later")
+        self.lib.saved_searches.save("Graphs", "graph")
+        self.lib.history.stack.clear()
         self.start_state = dump(self.lib)
 
     def teardown(self) -> None:
         try:
             if hasattr(self, "start_state"):
-                while self.lib.undo_stack.redo_label() is not None:  # first the end: redo what was undone last
-                    self.lib.redo()
+                while self.lib.history.stack.redo_label() is not None:  # first the end: redo what was undone last
+                    self.lib.history.redo()
                 end = dump(self.lib)
-                while self.lib.undo() is not None:
+                while self.lib.history.undo() is not None:
                     pass
                 assert dump(self.lib) == self.start_state
-                assert self.lib.check_search_index() is None
-                while self.lib.redo() is not None:
+                assert self.lib.index.check() is None
+                while self.lib.history.redo() is not None:
                     pass
                 assert dump(self.lib) == end
-                assert self.lib.check_search_index() is None
+                assert self.lib.index.check() is None
         finally:
             self.lib.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def write(self, action) -> None:
         """Run one facade write; a refusal (EditError) must change nothing and record nothing."""
-        before, steps = dump(self.lib), len(self.lib.undo_stack.done)
+        before, steps = dump(self.lib), len(self.lib.history.stack.done)
         try:
             action()
         except EditError:
             assert dump(self.lib) == before
-            assert len(self.lib.undo_stack.done) == steps
+            assert len(self.lib.history.stack.done) == steps
 
     @invariant()
     def index_matches_the_papers(self) -> None:
@@ -114,93 +114,93 @@ class UndoInvariant(RuleBasedStateMachine):
     @rule(title=st.sampled_from(TITLES), year=st.sampled_from(["", "2024", "soon"]),
           doi=st.sampled_from(["", "10.1/0", "10.2/new"]), key=st.sampled_from(["", "roe2020Graph", "mine"]))
     def add_paper(self, title: str, year: str, doi: str, key: str) -> None:
-        self.write(lambda: self.lib.add_paper(NewPaper(title=title), authors="Poe, Al", year=year, venue="ICML",
+        self.write(lambda: self.lib.papers.add(NewPaper(title=title), authors="Poe, Al", year=year, venue="ICML",
                                               doi=doi, citation_key=key))
 
     @rule(paper=ids, field=st.sampled_from(["title", "authors", "year", "venue", "doi", "citation_key", "abstract"]),
           value=st.sampled_from(["", "New value", "2019", "10.1/1", "gen1", "Graph networks"]))
     def edit(self, paper: int, field: str, value: str) -> None:
-        self.write(lambda: self.lib.update_paper(paper, **{field: value}))
+        self.write(lambda: self.lib.papers.update(paper, **{field: value}))
 
     @rule(papers=id_sets)
     def toggle_star(self, papers: list[int]) -> None:
-        self.write(lambda: self.lib.toggle_star(papers))
+        self.write(lambda: self.lib.papers.toggle_star(papers))
 
     @rule(papers=id_sets, status=st.sampled_from(["read", "unread", "reading", "skipped"]))
     def set_status(self, papers: list[int], status: str) -> None:
-        self.write(lambda: self.lib.set_status(papers, status))
+        self.write(lambda: self.lib.papers.set_status(papers, status))
 
     # -- tags and notes -------------------------------------------------------------
     @rule(papers=id_sets, names=st.lists(st.sampled_from(TAGS), max_size=2))
     def add_tags(self, papers: list[int], names: list[str]) -> None:
-        self.write(lambda: self.lib.add_tags(papers, names))
+        self.write(lambda: self.lib.tags.add(papers, names))
 
     @rule(papers=id_sets, names=st.lists(st.sampled_from(TAGS), max_size=2))
     def remove_tags(self, papers: list[int], names: list[str]) -> None:
-        self.write(lambda: self.lib.remove_tags(papers, names))
+        self.write(lambda: self.lib.tags.remove(papers, names))
 
     @rule(old=st.sampled_from(TAGS), new=st.sampled_from(TAGS + ["", "fresh"]))
     def rename_tag(self, old: str, new: str) -> None:  # onto an existing name: a merge
-        self.write(lambda: self.lib.rename_tag(old, new))
+        self.write(lambda: self.lib.tags.rename(old, new))
 
     @rule(paper=ids, body=st.sampled_from(NOTES))
     def set_note(self, paper: int, body: str) -> None:
-        self.write(lambda: self.lib.set_note(paper, body))
+        self.write(lambda: self.lib.papers.set_note(paper, body))
 
     # -- reading lists ----------------------------------------------------------------
     @rule(name=st.sampled_from(LISTS + [""]))
     def create_list(self, name: str) -> None:
-        self.write(lambda: self.lib.create_list(name))
+        self.write(lambda: self.lib.lists.create(name))
 
     @rule(list_id=list_ids, name=st.sampled_from(LISTS))
     def rename_list(self, list_id: int, name: str) -> None:
-        self.write(lambda: self.lib.rename_list(list_id, name))
+        self.write(lambda: self.lib.lists.rename(list_id, name))
 
     @rule(list_id=list_ids)
     def delete_list(self, list_id: int) -> None:
-        self.write(lambda: self.lib.delete_list(list_id))
+        self.write(lambda: self.lib.lists.delete(list_id))
 
     @rule(list_id=list_ids, papers=id_sets)
     def add_to_list(self, list_id: int, papers: list[int]) -> None:
-        self.write(lambda: self.lib.add_to_list(list_id, papers))
+        self.write(lambda: self.lib.lists.add(list_id, papers))
 
     @rule(list_id=list_ids, papers=id_sets)
     def remove_from_list(self, list_id: int, papers: list[int]) -> None:
-        self.write(lambda: self.lib.remove_from_list(list_id, papers))
+        self.write(lambda: self.lib.lists.remove(list_id, papers))
 
     @rule(list_id=list_ids, papers=id_sets, delta=st.sampled_from([-1, 1, 3]))
     def move_in_list(self, list_id: int, papers: list[int], delta: int) -> None:
-        self.write(lambda: self.lib.move_in_list(list_id, papers, delta))
+        self.write(lambda: self.lib.lists.move(list_id, papers, delta))
 
     @rule(list_id=list_ids, order=st.lists(ids, max_size=6))
     def reorder_list(self, list_id: int, order: list[int]) -> None:
-        self.write(lambda: self.lib.set_list_order(list_id, order))
+        self.write(lambda: self.lib.lists.set_order(list_id, order))
 
     # -- trash and merges -------------------------------------------------------------
     @rule(papers=id_sets)
     def trash(self, papers: list[int]) -> None:
-        self.write(lambda: self.lib.trash(papers))
+        self.write(lambda: self.lib.trash.put(papers))
 
     @rule(papers=id_sets)
     def restore(self, papers: list[int]) -> None:
-        self.write(lambda: self.lib.restore_from_trash(papers))
+        self.write(lambda: self.lib.trash.restore(papers))
 
     @rule()
     def empty_trash(self) -> None:
-        self.write(self.lib.empty_trash)
+        self.write(self.lib.trash.empty)
 
     @rule(keep=ids, others=id_sets, note=st.sampled_from(NOTES), tags=st.lists(st.sampled_from(TAGS), max_size=2))
     def merge(self, keep: int, others: list[int], note: str, tags: list[str]) -> None:
-        self.write(lambda: self.lib.merge_into(keep, others, tags=tags, note=note))
+        self.write(lambda: self.lib.papers.merge(keep, others, tags=tags, note=note))
 
     # -- saved searches -----------------------------------------------------------------
     @rule(name=st.sampled_from(["Graphs", "graphs", "Fish"]), query=st.sampled_from(["graph", "tag:alpha", "fish"]))
     def save_search(self, name: str, query: str) -> None:
-        self.write(lambda: self.lib.save_search(name, query))
+        self.write(lambda: self.lib.saved_searches.save(name, query))
 
     @rule(search_id=st.integers(min_value=0, max_value=3))
     def delete_saved_search(self, search_id: int) -> None:
-        self.write(lambda: self.lib.delete_saved_search(search_id))
+        self.write(lambda: self.lib.saved_searches.delete(search_id))
 
     # -- imports ------------------------------------------------------------------------
     @rule(entries=st.lists(st.tuples(st.sampled_from(TITLES + ["A new paper", "Another one"]),
@@ -219,28 +219,28 @@ class UndoInvariant(RuleBasedStateMachine):
         self.write(lambda: import_listing_file(self.lib, path))
 
     # -- undo and redo along the way ------------------------------------------------------
-    @precondition(lambda self: self.lib.undo_stack.done)
+    @precondition(lambda self: self.lib.history.stack.done)
     @rule(times=st.integers(min_value=1, max_value=3))
     def undo(self, times: int) -> None:
         for _ in range(times):
-            self.lib.undo()  # never raises
+            self.lib.history.undo()  # never raises
 
-    @precondition(lambda self: self.lib.undo_stack.undone)
+    @precondition(lambda self: self.lib.history.stack.undone)
     @rule(times=st.integers(min_value=1, max_value=3))
     def redo(self, times: int) -> None:
         for _ in range(times):
-            self.lib.redo()
+            self.lib.history.redo()
 
     @rule()
     def undo_all_and_redo_all(self) -> None:
         """The invariant in the middle of a run, too."""
-        while self.lib.redo() is not None:
+        while self.lib.history.redo() is not None:
             pass
         end = dump(self.lib)
-        while self.lib.undo() is not None:
+        while self.lib.history.undo() is not None:
             pass
         assert dump(self.lib) == self.start_state
-        while self.lib.redo() is not None:
+        while self.lib.history.redo() is not None:
             pass
         assert dump(self.lib) == end
 

@@ -111,7 +111,7 @@ def test_bibtex_import_resolves_strings_months_comments_and_crossref(tmp_path: P
         assert bert.paper.abstract == r"We introduce \textbf{BERT}."  # the original is kept for export
         assert lib.search("tag:transformers").ids == [bert.paper.id]  # searchable as soon as imported
         assert lib.search("note:thesis").ids == [bert.paper.id]
-        assert lib.check_search_index() is None
+        assert lib.index.check() is None
         sabia = lib.paper(lib.search("sabia").ids[0])
         assert (sabia.paper.arxiv_id, sabia.paper.year, sabia.title_text) == (
             "2304.07880", 2023, "Sabiá: Portuguese Large Language Models")
@@ -195,8 +195,8 @@ def test_markdown_folder_csljson_and_csv(default_lib: Library, tmp_path: Path) -
 
 def test_scopes_reading_list_and_search(default_lib: Library) -> None:
     ids = default_lib.paper_ids()
-    thesis, _ = default_lib.create_list("Thesis")
-    default_lib.add_to_list(thesis, [ids[3], ids[1]])
+    thesis, _ = default_lib.lists.create("Thesis")
+    default_lib.lists.add(thesis, [ids[3], ids[1]])
     assert export_ids(default_lib, list_name="thesis") == [ids[3], ids[1]]
     assert export_ids(default_lib, query="sabia") == default_lib.search("sabia").ids
     with pytest.raises(ValueError, match="no reading list"):

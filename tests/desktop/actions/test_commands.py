@@ -175,7 +175,7 @@ def test_restore_applies_only_in_the_trash(qtbot, window: MainWindow) -> None:
     press(window, "Shift+R")
     assert window.commands.ran[-1] == "paper.restore"
     settle(qtbot, window)
-    assert window.library.trashed_ids() == []
+    assert window.library.trash.ids() == []
 
 
 def test_palette_shows_a_command_that_cannot_apply_and_does_not_run_it(qtbot, window: MainWindow) -> None:

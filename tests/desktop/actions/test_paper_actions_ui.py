@@ -71,8 +71,8 @@ def test_status_keys_and_bulk_undo_as_one_step(qtbot, window: MainWindow) -> Non
 
 
 def test_tag_completion_matches_mid_word(qtbot, window: MainWindow) -> None:
-    window.library.add_tags([window.model.paper_id(5)], ["computer vision", "nlp"])
-    dialog = TagDialog([], [t.name for t in window.library.tags()], 1, window)
+    window.library.tags.add([window.model.paper_id(5)], ["computer vision", "nlp"])
+    dialog = TagDialog([], [t.name for t in window.library.tags.all()], 1, window)
     qtbot.addWidget(dialog)
     completer: ListCompleter = dialog.completer
     dialog.show()
@@ -95,7 +95,7 @@ def test_tags_edited_for_a_selection(qtbot, window: MainWindow, monkeypatch) -> 
     monkeypatch.setattr(TagDialog, "exec", fake_exec)
     qtbot.keyClick(window.table, Qt.Key.Key_T)
     qtbot.waitUntil(lambda: window.model.index(0, COLUMNS.index(("tags", "Tags"))).data() == "survey, to read")
-    assert {t.name: t.count for t in window.library.tags()} == {"survey": 3, "to read": 3}
+    assert {t.name: t.count for t in window.library.tags.all()} == {"survey": 3, "to read": 3}
     assert window.model.index(0, COLUMNS.index(("tags", "Tags"))).data() == "survey, to read"
     labels = [window.sidebar.tags_root.child(i).text(0) for i in range(window.sidebar.tags_root.childCount())]
     assert labels == ["survey  (3)", "to read  (3)"]
@@ -116,7 +116,7 @@ def test_note_typed_then_closed_without_saving_is_there_after_reopen(qtbot, libr
     win.library.close()
     again = open_window(library_path)
     qtbot.addWidget(again)
-    assert again.library.note(paper_id) == "Key idea: *continual* pre-training"
+    assert again.library.papers.note(paper_id) == "Key idea: *continual* pre-training"
     assert again.notes.text() == "Key idea: *continual* pre-training"
     again.close()
     again.library.close()
@@ -126,8 +126,8 @@ def test_note_autosaves_a_second_after_typing_stops(qtbot, window: MainWindow) -
     window.notes.editor.setFocus()
     qtbot.keyClicks(window.notes.editor, "draft")
     paper_id = window.current_paper_id()
-    assert window.library.note(paper_id) == ""
-    qtbot.waitUntil(lambda: window.library.note(paper_id) == "draft", timeout=3000)
+    assert window.library.papers.note(paper_id) == ""
+    qtbot.waitUntil(lambda: window.library.papers.note(paper_id) == "draft", timeout=3000)
     assert window.notes.state.text() == "Note — saved"
 
 
@@ -139,9 +139,9 @@ def test_note_preview_shows_html_as_text(qtbot, window: MainWindow) -> None:
 def test_reading_list_reorder_by_keyboard_persists(qtbot, window: MainWindow, library_path: Path, monkeypatch) -> None:
     activate(qtbot, window)
     ids = [window.model.paper_id(r) for r in range(3)]
-    list_id, changes = window.library.create_list("Thesis")
+    list_id, changes = window.library.lists.create("Thesis")
     window.signals.publish(changes)
-    window.library.add_to_list(list_id, ids)
+    window.library.lists.add(list_id, ids)
     window.signals.publish(changes)
     item = window.sidebar.lists_root.child(0)
     window.sidebar.setCurrentItem(item)
@@ -150,56 +150,56 @@ def test_reading_list_reorder_by_keyboard_persists(qtbot, window: MainWindow, li
     window.go_to_row(2)
     qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(3)] == [ids[0], ids[2], ids[1]])
-    assert window.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
+    assert window.library.lists.paper_ids(list_id) == [ids[0], ids[2], ids[1]]
     qtbot.waitUntil(lambda: window.current_paper_id() == ids[2])  # the moved paper stays selected
     window.close()
     window.library.close()
     again = open_window(library_path)
     qtbot.addWidget(again)
-    assert again.library.list_paper_ids(list_id) == [ids[0], ids[2], ids[1]]
+    assert again.library.lists.paper_ids(list_id) == [ids[0], ids[2], ids[1]]
     again.close()
     again.library.close()
 
 
 def test_drag_and_drop_reorders_a_list(qtbot, window: MainWindow) -> None:
     ids = [window.model.paper_id(r) for r in range(4)]
-    list_id, _ = window.library.create_list("Queue")
-    window.library.add_to_list(list_id, ids)
-    window.signals.publish(window.library.add_to_list(list_id, ids))
+    list_id, _ = window.library.lists.create("Queue")
+    window.library.lists.add(list_id, ids)
+    window.signals.publish(window.library.lists.add(list_id, ids))
     window.sidebar.setCurrentItem(window.sidebar.lists_root.child(0))
     qtbot.waitUntil(lambda: window.model.list_id == list_id and window.model.rowCount() == 4)
     data = window.model.mimeData([window.model.index(3, 0)])
     assert window.model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, window.model.index(-1, -1))
     qtbot.waitUntil(lambda: [window.model.paper_id(r) for r in range(4)] == [ids[3], ids[0], ids[1], ids[2]])
-    assert window.library.list_paper_ids(list_id) == [ids[3], ids[0], ids[1], ids[2]]
+    assert window.library.lists.paper_ids(list_id) == [ids[3], ids[0], ids[1], ids[2]]
 
 
 def test_undo_of_a_bulk_delete_restores_papers_with_notes_and_tags(qtbot, window: MainWindow) -> None:
     activate(qtbot, window)
     ids = [window.model.paper_id(r) for r in range(5)]
-    window.library.set_note(ids[0], "my precious note")
-    window.library.add_tags(ids, ["keep"])
+    window.library.papers.set_note(ids[0], "my precious note")
+    window.library.tags.add(ids, ["keep"])
     select_rows(window, list(range(5)))
     qtbot.keyClick(window.table, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: window.model.rowCount() == 217)
     assert window.count_label.text() == "217 papers"
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.model.rowCount() == 222)
-    assert window.library.note(ids[0]) == "my precious note"
+    assert window.library.papers.note(ids[0]) == "my precious note"
     assert all(window.library.rows(ids)[i].tags == "keep" for i in ids)
 
 
 def test_empty_trash_asks_first(qtbot, window: MainWindow, message_boxes) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    window.signals.publish(window.library.trash([window.model.paper_id(0)]))
+    window.signals.publish(window.library.trash.put([window.model.paper_id(0)]))
     message_boxes.answer = QMessageBox.StandardButton.No
     window.commands.run("trash.empty")
     settle(qtbot, window)
     assert message_boxes.titles() == ["Empty Trash"]
-    assert len(window.library.trashed_ids()) == 1
+    assert len(window.library.trash.ids()) == 1
     message_boxes.answer = QMessageBox.StandardButton.Yes
     window.commands.run("trash.empty")
     settle(qtbot, window)
-    assert window.library.trashed_ids() == []
+    assert window.library.trash.ids() == []
     assert window.undo_action.text() == "Undo empty Trash (1 paper)"

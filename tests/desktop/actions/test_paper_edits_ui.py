@@ -147,13 +147,13 @@ def test_a_trashed_paper_is_restored_from_the_trash_view(qtbot, window: MainWind
     window.go_to_row(0)
     qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)  # the Trash is empty again
-    assert window.library.trashed_ids() == []
+    assert window.library.trash.ids() == []
     click_sidebar(qtbot, window.sidebar, window.sidebar.library_root.child(0))
     qtbot.waitUntil(lambda: window.model.rowCount() == 222 and window.model.row_of(paper_id) is not None)
 
 
 def test_merging_selected_duplicates_keeps_the_first_with_the_others_fields_and_tags(qtbot, window: MainWindow) -> None:
-    changes = window.library.add_papers([
+    changes = window.library.papers.add_many([
         NewPaper(title="Duplicate study of graphs", year=2020),
         NewPaper(title="Duplicate study of graphs", doi="10.1/graphs", venue="ICML"),
     ])
@@ -164,7 +164,7 @@ def test_merging_selected_duplicates_keeps_the_first_with_the_others_fields_and_
     click_sidebar(qtbot, window.sidebar, duplicates)
     qtbot.waitUntil(lambda: {window.model.paper_id(r) for r in range(window.model.rowCount())} == set(changes.papers))
     keep, other = window.model.paper_id(0), window.model.paper_id(1)  # the first selected is kept
-    window.signals.publish(window.library.add_tags([other], ["graphs"]))
+    window.signals.publish(window.library.tags.add([other], ["graphs"]))
     activate(qtbot, window)
     window.go_to_row(0)
     window.table.selectAll()
@@ -173,15 +173,15 @@ def test_merging_selected_duplicates_keeps_the_first_with_the_others_fields_and_
     merged = window.library.paper(keep)
     assert (merged.paper.year, merged.paper.doi, merged.paper.venue, merged.tags) == (2020, "10.1/graphs", "ICML",
                                                                                       ["graphs"])
-    assert window.library.trashed_ids() == [other]
+    assert window.library.trash.ids() == [other]
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)  # no duplicates left to show
 
 
 def test_a_reading_list_is_renamed_then_deleted_from_the_sidebar(qtbot, window: MainWindow) -> None:
     ids = [window.model.paper_id(r) for r in range(2)]
-    list_id, changes = window.library.create_list("Thesis")
+    list_id, changes = window.library.lists.create("Thesis")
     window.signals.publish(changes)
-    window.signals.publish(window.library.add_to_list(list_id, ids))
+    window.signals.publish(window.library.lists.add(list_id, ids))
     qtbot.waitUntil(lambda: sidebar_labels(window.sidebar.lists_root) == ["Thesis  (2)"])
     click_sidebar(qtbot, window.sidebar, window.sidebar.lists_root.child(0))
     qtbot.waitUntil(lambda: window.model.rowCount() == 2)
@@ -190,12 +190,12 @@ def test_a_reading_list_is_renamed_then_deleted_from_the_sidebar(qtbot, window: 
     window.commands.actions["list.rename"].trigger()
     assert len(handled) == 1
     qtbot.waitUntil(lambda: sidebar_labels(window.sidebar.lists_root) == ["Chapter 2 reading  (2)"])
-    assert [row.name for row in window.library.lists()] == ["Chapter 2 reading"]
+    assert [row.name for row in window.library.lists.all()] == ["Chapter 2 reading"]
     assert window.sidebar.currentItem() is window.sidebar.lists_root.child(0)  # still showing it
     assert [window.model.paper_id(r) for r in range(window.model.rowCount())] == ids
 
     window.commands.actions["list.delete"].trigger()
-    qtbot.waitUntil(lambda: window.library.lists() == [] and window.sidebar.lists_root.childCount() == 0)
+    qtbot.waitUntil(lambda: window.library.lists.all() == [] and window.sidebar.lists_root.childCount() == 0)
     assert window.sidebar.lists_root.isHidden()
     qtbot.waitUntil(lambda: window.model.rowCount() == 222)  # back on All papers
     assert window.library.count() == 222  # the papers stay; only the list went
@@ -203,8 +203,8 @@ def test_a_reading_list_is_renamed_then_deleted_from_the_sidebar(qtbot, window: 
 
 def test_a_tag_is_renamed_and_merged_from_the_sidebar(qtbot, window: MainWindow) -> None:
     first, second, third = (window.model.paper_id(r) for r in range(3))
-    window.signals.publish(window.library.add_tags([first, second], ["nlp"]))
-    window.signals.publish(window.library.add_tags([third], ["language"]))
+    window.signals.publish(window.library.tags.add([first, second], ["nlp"]))
+    window.signals.publish(window.library.tags.add([third], ["language"]))
     qtbot.waitUntil(lambda: sidebar_labels(window.sidebar.tags_root) == ["language  (1)", "nlp  (2)"])
     click_sidebar(qtbot, window.sidebar, window.sidebar.tags_root.child(1))
     qtbot.waitUntil(lambda: window.model.rowCount() == 2)
@@ -213,7 +213,7 @@ def test_a_tag_is_renamed_and_merged_from_the_sidebar(qtbot, window: MainWindow)
     window.commands.actions["tag.rename"].trigger()
     assert len(handled) == 1
     qtbot.waitUntil(lambda: sidebar_labels(window.sidebar.tags_root) == ["language  (3)"])
-    assert {t.name: t.count for t in window.library.tags()} == {"language": 3}
+    assert {t.name: t.count for t in window.library.tags.all()} == {"language": 3}
     assert window.library.paper(first).tags == ["language"]
     tags_column = COLUMNS.index(("tags", "Tags"))
     click_sidebar(qtbot, window.sidebar, window.sidebar.tags_root.child(0))

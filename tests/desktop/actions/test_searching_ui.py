@@ -160,7 +160,7 @@ def test_a_damaged_index_is_rebuilt_at_start_while_browsing_works(qtbot, library
     with qtbot.waitSignal(win.index_worker.finished, timeout=30000):
         pass
     assert "rebuilt" in win.statusBar().currentMessage()
-    assert win.library.check_search_index() is None
+    assert win.library.index.check() is None
     type_query(qtbot, win, "sabia")
     assert titles(win) == ["Sabiá: Portuguese Large Language Models"]
     win.close()

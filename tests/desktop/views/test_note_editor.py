@@ -38,7 +38,7 @@ def test_a_refused_note_comes_back_after_j_k_and_is_saved_once_space_is_freed(
     activate(qtbot, window)
     first = window.current_paper_id()
     drafts = Drafts(window.library.path)
-    monkeypatch.setattr(window.library, "set_note", disk_full)
+    monkeypatch.setattr(window.library.papers, "set_note", disk_full)
     type_note(qtbot, window, "thoughts typed on a full disk")
     window.table.setFocus()  # leaving the editor saves, and the library refuses
     assert "NOT saved" in window.statusBar().currentMessage()
@@ -50,8 +50,8 @@ def test_a_refused_note_comes_back_after_j_k_and_is_saved_once_space_is_freed(
     assert "NOT saved yet" in window.notes.state.text()
     assert drafts.read(first).text == "thoughts typed on a full disk"
     monkeypatch.undo()  # space is freed: the periodic retry saves it
-    assert window.library.note(first) == ""
-    qtbot.waitUntil(lambda: window.library.note(first) == "thoughts typed on a full disk", timeout=3 * RETRY_MS)
+    assert window.library.papers.note(first) == ""
+    qtbot.waitUntil(lambda: window.library.papers.note(first) == "thoughts typed on a full disk", timeout=3 * RETRY_MS)
     assert drafts.read(first) is None and not drafts.folder.exists()
     assert window.notes.state.text() == "Note — saved"
     assert window.notes.pending == {}
@@ -61,7 +61,7 @@ def test_refused_notes_of_papers_left_behind_are_saved_at_the_next_paper_change(
         qtbot, window: MainWindow, monkeypatch) -> None:
     activate(qtbot, window)
     first = window.current_paper_id()
-    monkeypatch.setattr(window.library, "set_note", disk_full)
+    monkeypatch.setattr(window.library.papers, "set_note", disk_full)
     type_note(qtbot, window, "first paper's note")
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_J)
@@ -71,8 +71,8 @@ def test_refused_notes_of_papers_left_behind_are_saved_at_the_next_paper_change(
     assert {d.paper_id for d in Drafts(window.library.path).all()} == {first, second}  # both kept on disk
     monkeypatch.undo()
     qtbot.keyClick(window.table, Qt.Key.Key_J)  # a paper change tries every pending note again
-    assert window.library.note(first) == "first paper's note"
-    assert window.library.note(second) == "second paper's note"
+    assert window.library.papers.note(first) == "first paper's note"
+    assert window.library.papers.note(second) == "second paper's note"
     assert window.notes.pending == {} and Drafts(window.library.path).all() == []
     qtbot.keyClick(window.table, Qt.Key.Key_K)
     assert window.notes.text() == "second paper's note" and window.notes.state.text() == "Note"
@@ -88,7 +88,7 @@ def test_typing_reaches_a_draft_long_before_the_autosave(qtbot, window: MainWind
     qtbot.keyClicks(window.notes.editor, " more")  # steady typing keeps the draft current
     qtbot.waitUntil(lambda: drafts.read(paper).text == "typed more", timeout=DRAFT_MS + 400)
     window.table.setFocus()  # saved into the library: the draft has done its job
-    assert window.library.note(paper) == "typed more"
+    assert window.library.papers.note(paper) == "typed more"
     assert drafts.read(paper) is None
 
 
@@ -96,8 +96,8 @@ def test_a_draft_left_by_a_crash_is_restored_with_a_notice(qtbot, library_path: 
     with Library.open(library_path) as library:
         load_default_library_if_new(library)
         first, second, third = library.paper_ids()[:3]
-        library.set_note(first, "saved before the crash")
-        library.set_note(third, "nothing lost here")
+        library.papers.set_note(first, "saved before the crash")
+        library.papers.set_note(third, "nothing lost here")
     drafts = Drafts(library_path)
     drafts.write(first, "saved before the crash, and typed just after it")
     drafts.write(third, "nothing lost here")
@@ -106,8 +106,8 @@ def test_a_draft_left_by_a_crash_is_restored_with_a_notice(qtbot, library_path: 
     qtbot.addWidget(win)
     win.show()
     try:
-        assert win.library.note(first) == "saved before the crash, and typed just after it"
-        assert win.library.note(third) == "nothing lost here"
+        assert win.library.papers.note(first) == "saved before the crash, and typed just after it"
+        assert win.library.papers.note(third) == "nothing lost here"
         message = win.statusBar().currentMessage()
         assert "Restored an unsaved note from" in message
         assert "99999.md" in message  # the orphan is named, and kept
@@ -125,7 +125,7 @@ def test_a_search_that_matches_nothing_leaves_no_note_to_type_into(qtbot, window
     paper = window.current_paper_id()
     type_note(qtbot, window, "my note")
     window.table.setFocus()
-    assert window.library.note(paper) == "my note"
+    assert window.library.papers.note(paper) == "my note"
     before = all_notes(window.library)
     type_query(qtbot, window, "zzqqxxnothing")
     assert window.model.rowCount() == 0
@@ -168,4 +168,4 @@ def test_a_note_saved_while_an_import_holds_the_writer_never_freezes_the_window(
     finally:
         release.set()
         thread.join(10)
-    qtbot.waitUntil(lambda: window.library.note(paper_id) == "typed during the import", timeout=15000)
+    qtbot.waitUntil(lambda: window.library.papers.note(paper_id) == "typed during the import", timeout=15000)

@@ -20,13 +20,13 @@ def test_each_kind_of_write_refreshes_its_part_of_the_sidebar(qtbot, window: Mai
     assert (labels(sidebar.tags_root), labels(sidebar.lists_root), labels(sidebar.searches_root)) == ([], [], [])
     assert sidebar.trash_item.text(0) == "Trash"
 
-    window.signals.publish(library.add_tags([first], ["vision"]))
+    window.signals.publish(library.tags.add([first], ["vision"]))
     assert labels(sidebar.tags_root) == ["vision  (1)"]
-    list_id, created = library.create_list("To read")
+    list_id, created = library.lists.create("To read")
     window.signals.publish(created)
-    window.signals.publish(library.add_to_list(list_id, [first]))
+    window.signals.publish(library.lists.add(list_id, [first]))
     assert labels(sidebar.lists_root) == ["To read  (1)"]
-    window.signals.publish(library.save_search("Portuguese", "portuguese"))
+    window.signals.publish(library.saved_searches.save("Portuguese", "portuguese"))
     assert labels(sidebar.searches_root) == ["Portuguese"]
 
     window.go_to_row(0)

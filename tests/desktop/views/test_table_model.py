@@ -32,7 +32,7 @@ def test_the_table_model_keeps_qts_contract_through_every_change(qtbot, qtmodelt
     assert GRAPH_PAPERS > FIRST_SCREEN
     monkeypatch.setattr(lectern.desktop.main_window, "STARTUP_ROWS", STARTUP_ROWS)
     with Library.open(library_path) as library:
-        library.add_papers([NewPaper(title=title_of(n)) for n in range(PAPERS)])
+        library.papers.add_many([NewPaper(title=title_of(n)) for n in range(PAPERS)])
     window = open_window(library_path)
     qtbot.addWidget(window)
     model = window.model

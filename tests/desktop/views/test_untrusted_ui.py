@@ -37,7 +37,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def set_url(window: MainWindow, url: str) -> int:
     paper_id = window.current_paper_id()
     assert paper_id is not None
-    window.signals.publish(window.library.update_paper(paper_id, url=url))
+    window.signals.publish(window.library.papers.update(paper_id, url=url))
     return paper_id
 
 
@@ -116,7 +116,7 @@ def test_o_on_a_web_page_opens_it_without_asking(qtbot, window: MainWindow, open
 
 def test_o_on_a_paper_with_only_a_doi_opens_doi_org(qtbot, window: MainWindow, opened, message_boxes) -> None:
     paper_id = window.current_paper_id()
-    window.signals.publish(window.library.update_paper(paper_id, url="", arxiv_id="", doi="10.18653/v1/N19-1423"))
+    window.signals.publish(window.library.papers.update(paper_id, url="", arxiv_id="", doi="10.18653/v1/N19-1423"))
     window.commands.run("paper.open_url")
     assert message_boxes == []
     assert opened == ["https://doi.org/10.18653/v1/N19-1423"]
@@ -124,7 +124,7 @@ def test_o_on_a_paper_with_only_a_doi_opens_doi_org(qtbot, window: MainWindow, o
 
 def test_detail_pane_links_follow_the_same_rule(qtbot, window: MainWindow, opened, message_boxes) -> None:
     paper_id = set_url(window, "file:///etc/passwd")
-    window.signals.publish(window.library.update_paper(paper_id, doi="10.1/x"))
+    window.signals.publish(window.library.papers.update(paper_id, doi="10.1/x"))
     window.detail.show_paper(window.library.paper(paper_id))
     html = window.detail.toHtml()
     assert 'href="https://doi.org/10.1/x"' in html  # the DOI links to its page
@@ -172,7 +172,7 @@ def test_a_title_tooltip_shows_the_title_literally(qtbot, window: MainWindow, tm
     png = write_png(tmp_path / "x.png")
     paper_id = window.current_paper_id()
     title = f'<img src="{png}"> <a href="file:///etc/passwd">CLICK ME</a> <b>and</b> co'
-    window.signals.publish(window.library.update_paper(paper_id, title=title))
+    window.signals.publish(window.library.papers.update(paper_id, title=title))
     row = window.model.row_of(paper_id)
     index = window.model.index(row, 0)
     shown = window.model.data(index, Qt.ItemDataRole.DisplayRole)
@@ -193,9 +193,9 @@ def sidebar_item(window: MainWindow, root: QTreeWidgetItem, text: str) -> QTreeW
 
 def test_sidebar_tooltips_show_tag_list_and_search_names_literally(qtbot, window: MainWindow) -> None:
     paper_id = window.current_paper_id()
-    window.signals.publish(window.library.add_tags([paper_id], ["<img src=/tmp/x.png> <b>tag</b>"]))
-    window.signals.publish(window.library.create_list("<a href=file:///etc/passwd>CLICK ME</a>")[1])
-    window.signals.publish(window.library.save_search("<b>mine</b>", "<img src=x.png> bert"))
+    window.signals.publish(window.library.tags.add([paper_id], ["<img src=/tmp/x.png> <b>tag</b>"]))
+    window.signals.publish(window.library.lists.create("<a href=file:///etc/passwd>CLICK ME</a>")[1])
+    window.signals.publish(window.library.saved_searches.save("<b>mine</b>", "<img src=x.png> bert"))
     for root, text in ((window.sidebar.tags_root, "<b>tag</b>"), (window.sidebar.lists_root, "CLICK ME"),
                        (window.sidebar.searches_root, "<b>mine</b>")):
         item = sidebar_item(window, root, text)
@@ -259,7 +259,7 @@ def test_a_notes_remote_image_is_not_fetched(qtbot, window: MainWindow) -> None:
 def test_the_detail_pane_holds_no_image_whatever_a_field_says(qtbot, window: MainWindow, tmp_path: Path) -> None:
     png = write_png(tmp_path / "x.png")
     paper_id = window.current_paper_id()
-    window.signals.publish(window.library.update_paper(paper_id, abstract=f'<img src="{png}"> text',
+    window.signals.publish(window.library.papers.update(paper_id, abstract=f'<img src="{png}"> text',
                                                        venue=f"<img src={png}>"))
     window.detail.show_paper(window.library.paper(paper_id))
     window.detail.grab()

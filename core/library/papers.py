@@ -1,0 +1,313 @@
+"""The papers of a library and what the reader writes on them: stars, reading
+status, notes, metadata edits, adding papers (one or many) and merging
+duplicates. Each write is one transaction and one undo step (`History`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from lectern.core.domain.arxiv import parse_arxiv
+from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, ProgressFn, in_chunks
+from lectern.core.domain.citekeys import generate_keys, is_valid_key
+from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
+from lectern.core.domain.records import STATUSES, NewPaper, clean_name
+from lectern.core.library.history import History
+from lectern.core.library.rows import EDITABLE, EditError, _ids, _plural, now_text
+from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
+from lectern.core.store.database import Connection, Database
+from lectern.core.store.undo import log_inserted, paused
+
+INSERT_BATCH = 2000
+
+
+class Papers:
+    """Writes on papers, through one `History`."""
+
+    def __init__(self, db: Database, history: History) -> None:
+        self.db = db
+        self.history = history
+
+    def set_starred(self, ids: Iterable[int], starred: bool) -> Changes:
+        papers = _ids(ids)
+        verb = "Star" if starred else "Unstar"
+        marks = ",".join(map(str, papers))
+        return self.history.change(
+            f"{verb} {_plural(len(papers), 'paper')}",
+            lambda conn: conn.exec_driver_sql(
+                f"UPDATE paper SET starred = ?, updated_at = ? WHERE id IN ({marks}) AND starred != ?",
+                (int(starred), now_text(), int(starred))),
+            Changes(papers=papers, fields=frozenset({"starred"})),
+        )
+
+    def toggle_star(self, ids: Iterable[int]) -> Changes:
+        """Star the papers, or unstar them when all are starred already."""
+        papers = _ids(ids)
+        with self.db.read() as conn:
+            starred = conn.exec_driver_sql(
+                f"SELECT count(*) FROM paper WHERE id IN ({','.join(map(str, papers))}) AND starred"
+            ).scalar_one()
+        return self.set_starred(papers, starred < len(papers))
+
+    def set_status(self, ids: Iterable[int], status: str) -> Changes:
+        if status not in STATUSES:
+            raise EditError(f"Unknown reading status {status!r}: use one of {', '.join(STATUSES)}.")
+        papers = _ids(ids)
+        marks = ",".join(map(str, papers))
+
+        def op(conn: Connection) -> None:
+            now = now_text()
+            if status == "read":  # read_at records when the paper was read
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET status = 'read', read_at = ?, updated_at = ? "
+                    f"WHERE id IN ({marks}) AND status != 'read'", (now, now))
+            else:
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET status = ?, updated_at = ? WHERE id IN ({marks}) AND status != ?",
+                    (status, now, status))
+
+        return self.history.change(
+            f"Mark {_plural(len(papers), 'paper')} {status}",
+            op,
+            Changes(papers=papers, fields=frozenset({"status"})),
+        )
+
+    def note(self, paper_id: int) -> str:
+        with self.db.read() as conn:
+            return conn.exec_driver_sql("SELECT body FROM note WHERE paper_id = ?", (paper_id,)).scalar() or ""
+
+    def set_note(self, paper_id: int, body: str) -> Changes:
+        """Save a paper's note (autosave calls this; one small transaction).
+        Undoable: the saves of one paper's note in a row are one step."""
+        now = now_text()
+        changes = Changes(papers=frozenset({paper_id}), fields=frozenset({"note"}))
+        with self.history.step("Edit note", changes, merge_key=("note", paper_id)):
+            with self.db.write() as conn:
+                if conn.exec_driver_sql("SELECT 1 FROM paper WHERE id = ?", (paper_id,)).first() is None:
+                    raise EditError("This paper is no longer in the library, so its note cannot be saved.")
+                conn.exec_driver_sql(
+                    "INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at "
+                    "WHERE note.body != excluded.body",
+                    (paper_id, body, now, now),
+                )
+        return changes
+
+    def checked_fields(self, paper_id: int | None, fields: dict[str, Any]) -> dict[str, Any]:
+        """Edited metadata made ready to store, or EditError saying what is
+        wrong. The citation key must be valid and unused by any other paper;
+        an arXiv id or URL fills in the id, year and URL."""
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise EditError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+        if "title" in values and not values["title"]:
+            raise EditError("A paper needs a title.")
+        for key in ("arxiv_id", "url"):
+            if values.get(key):
+                parsed = parse_arxiv(values[key])
+                if parsed:
+                    values["arxiv_id"] = parsed.id
+                    if not values.get("year"):
+                        values["year"] = parsed.year
+                    if not values.get("url"):
+                        values["url"] = parsed.url
+                elif key == "arxiv_id":
+                    raise EditError(f"{values[key]!r} is not an arXiv id (like 2106.09685) or arXiv URL.")
+        if "year" in values and values["year"] not in (None, ""):
+            try:
+                values["year"] = int(values["year"])
+            except (TypeError, ValueError):
+                raise EditError(f"The year must be a number, not {values['year']!r}.") from None
+            if not 1000 <= values["year"] <= 3000:
+                raise EditError(f"{values['year']} does not look like a year.")
+        elif "year" in values:
+            values["year"] = None
+        for key in ("doi", "url", "arxiv_id"):
+            if key in values and values[key] == "":
+                values[key] = None
+        for key in ("authors", "venue", "abstract"):
+            if key in values and values[key] is None:
+                values[key] = ""
+        if "citation_key" in values:
+            key = values["citation_key"] or ""
+            if not is_valid_key(key):
+                raise EditError("A citation key may use only letters, digits and _ - : (no spaces).")
+            with self.db.read() as conn:
+                clash = conn.exec_driver_sql(
+                    "SELECT title FROM paper WHERE citation_key = ? COLLATE NOCASE AND id != ?",
+                    (key, -1 if paper_id is None else paper_id)).first()
+            if clash:
+                raise EditError(f"The citation key {key} is already used by “{clash[0]}”.")
+        return values
+
+    def update(self, paper_id: int, **fields: Any) -> Changes:
+        """Edit a paper's metadata (see `_checked_fields`)."""
+        values = self.checked_fields(paper_id, fields)
+        columns = tuple(values)
+        if not columns:
+            return Changes()
+
+        def op(conn: Connection) -> None:
+            written = with_stored_keys(values)
+            sets = ", ".join(f"{c} = ?" for c in written)
+            conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
+                                 (*written.values(), now_text(), paper_id))
+
+        return self.history.change("Edit paper", op, Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
+
+    def add(self, paper: "NewPaper", **fields: Any) -> tuple[int, Changes]:
+        """Add one paper by hand, as one undo step. `fields` (as typed in the
+        dialog: strings, empty ones ignored) are checked like an edit and
+        override the paper's own; the citation key is generated from the
+        authors, year and title when none is given."""
+        typed = {k: v for k, v in fields.items() if not (isinstance(v, str) and not v.strip())}
+        paper = replace(paper, **self.checked_fields(None, typed)) if typed else paper
+        if not paper.title.strip():
+            raise EditError("A paper needs a title.")
+        with self.history.step("Add paper"):
+            changes = self.add_many([paper])
+        (paper_id,) = changes.papers
+        return paper_id, changes
+
+    def merge(self, keep_id: int, others: Iterable[int] = (), new: "NewPaper | None" = None,
+                   tags: Sequence[str] = (), note: str = "") -> Changes:
+        """Merge duplicates into `keep_id`: its empty fields are filled from the
+        others (or from `new`), tags, notes and list places are combined, and
+        the others go to the Trash. One undoable step."""
+        others = _ids(others) - {keep_id}
+        papers = others | {keep_id}
+        fillable = ("abstract", "authors", "year", "venue", "arxiv_id", "doi", "url")
+
+        def op(conn: Connection) -> None:
+            found = conn.exec_driver_sql(
+                f"SELECT {', '.join(fillable)} FROM paper WHERE id = ?", (keep_id,)).mappings().first()
+            if found is None:
+                raise EditError("The paper to merge into is no longer in the library.")
+            keep = dict(found)
+            sources = [dict(r) for r in conn.exec_driver_sql(
+                f"SELECT {', '.join(fillable)} FROM paper "
+                f"WHERE id IN ({','.join(map(str, others)) or '-1'}) ORDER BY id").mappings()]
+            if new is not None:
+                sources.append({k: getattr(new, k) for k in fillable})
+            updates = {}
+            for name in fillable:
+                if keep[name] in (None, ""):
+                    value = next((src[name] for src in sources if src[name] not in (None, "")), None)
+                    if value is not None:
+                        updates[name] = value
+            if updates:
+                updates = with_stored_keys(updates)
+                sets = ", ".join(f"{k} = ?" for k in updates)
+                conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
+                                     (*updates.values(), now_text(), keep_id))
+            for other in others:
+                conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+                                     "SELECT ?, tag_id FROM paper_tag WHERE paper_id = ?", (keep_id, other))
+                conn.exec_driver_sql("INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) "
+                                     "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?",
+                                     (keep_id, other))
+            for name in tags:
+                clean = clean_name(name)
+                if clean:
+                    conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (clean,))
+                    conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+                                         "SELECT ?, id FROM tag WHERE name = ?", (keep_id, clean))
+            bodies = [r[0] for r in conn.exec_driver_sql(
+                f"SELECT body FROM note WHERE paper_id IN ({','.join(map(str, sorted(papers)))}) AND body != '' "
+                f"ORDER BY paper_id != {keep_id}, paper_id")]
+            if note.strip():
+                bodies.append(note)
+            unique = list(dict.fromkeys(bodies))
+            if unique and (others or note.strip()):
+                stamp = now_text()
+                conn.exec_driver_sql(
+                    "INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                    (keep_id, "\n\n---\n\n".join(unique), stamp, stamp))
+            if others:
+                conn.exec_driver_sql(
+                    f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, others))})", (now_text(),))
+
+        label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
+        return self.history.change(label, op, Changes(
+            papers=papers, membership=bool(others), fields=frozenset(fillable) | {"tags", "note"},
+            collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
+
+    def add_many(
+        self,
+        papers: Sequence[NewPaper],
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        meta: dict[str, str] | None = None,
+        tags: Sequence[Sequence[str]] | None = None,
+        notes: Sequence[str] | None = None,
+        undoable: bool = True,
+    ) -> Changes:
+        """Add papers in one transaction: all of them, or (on error or cancel)
+        none. Their `tags` and `notes` (in the same order) and `meta` entries
+        are written in the same transaction. One undo step ("Add N papers",
+        or part of the step it runs in, such as an import) unless not `undoable`
+        (the default library loaded into a new one)."""
+        if undoable and self.history.recording() is None:
+            with self.history.step(f"Add {len(papers)} paper{'' if len(papers) == 1 else 's'}") as step:
+                step.changes = self.add_many(papers, progress, cancel, meta, tags, notes)
+            return step.changes
+        now = now_text()
+        recorded = ("paper", "tag", "paper_tag", "note")
+        with self.db.write() as conn, paused(conn, recorded):
+            taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
+            generated = generate_keys(
+                ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken
+            )
+            keys = iter(generated)
+            values = []
+            for p in papers:
+                key = p.citation_key
+                if key is None:
+                    key = next(keys)
+                else:
+                    taken.add(key.lower())
+                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
+                               stored(normal_title(p.title)), stored(normal_doi(p.doi)),
+                               stored(normal_arxiv(p.arxiv_id))))
+            before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
+            tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
+            raw = conn.connection.driver_connection
+            with deferred_indexing(conn):  # papers, tags and notes indexed once, below
+                for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
+                    raw.executemany(  # type: ignore[union-attr]
+                        "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
+                        "added_at, updated_at, title_key, doi_key, arxiv_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        batch)
+                new_ids = [r[0] for r in conn.exec_driver_sql(
+                    "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
+                _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
+            if progress:
+                progress(Progress(len(values), len(values), "Indexing for search"))
+            with bulk_index_buffer(conn):
+                index_papers(conn, "rowid > ?", (before,))
+            if undoable:  # the new rows, for undo: logged in one statement a table, not by triggers
+                log_inserted(conn, "paper", "id > ?", (before,))
+                log_inserted(conn, "tag", "id > ?", (tags_before,))
+                log_inserted(conn, "paper_tag", "paper_id > ?", (before,))
+                log_inserted(conn, "note", "paper_id > ?", (before,))
+            for key, value in (meta or {}).items():
+                conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return Changes(papers=frozenset(new_ids), membership=True,
+                       collections=frozenset({Collection.TAGS}) if tags else frozenset())
+
+
+def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[Sequence[str]],
+                        notes: Sequence[str]) -> None:
+    """Tags and notes of newly added papers (same order), a statement for each kind."""
+    pairs = [(paper_id, name) for paper_id, paper_tags in zip(paper_ids, tags)
+             for name in dict.fromkeys(clean_name(t) for t in paper_tags) if name]
+    raw.executemany("INSERT OR IGNORE INTO tag (name) VALUES (?)", [(name,) for _, name in pairs])
+    raw.executemany("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?", pairs)
+    stamp = now_text()
+    raw.executemany("INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    [(paper_id, body, stamp, stamp) for paper_id, body in zip(paper_ids, notes) if body.strip()])

@@ -1,0 +1,139 @@
+"""The search index's health: checking it (at start-up, on a worker) and
+rebuilding it in short transactions that a write from the window can pass."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from lectern.core.domain.changes import CancelToken, Changes, ProgressFn, in_chunks
+from lectern.core.search.index import (
+    FTS_AUTOMERGE,
+    FTS_CRISISMERGE,
+    OLD_INDEX,
+    drop_set_aside_index,
+    fts_setting,
+    index_papers,
+    recreate_search_index,
+    set_aside_search_index,
+)
+from lectern.core.store.database import Database, WriteYielded
+from lectern.core.store.migrations import FTS_OBJECTS
+
+REBUILD_BATCH = 300  # papers a rebuild indexes per transaction
+MERGE_PAGES = 64  # index pages a rebuild merges per transaction afterwards
+FREE_ROWS = 500  # rows of the set-aside index freed per transaction
+
+
+class SearchIndex:
+    """Upkeep of one library's FTS5 index."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def check(self, thorough: bool = True) -> str | None:
+        """None when the search index is whole, else what is wrong with it.
+        Always: every index object is there, it holds every paper, and its
+        whole term index reads back (a scan of FTS5's vocabulary decodes every
+        segment, so garbage in them is found) — all in a read transaction,
+        which never holds up a write. `thorough` adds FTS5's integrity-check
+        (the index against the text it was built from); that is written as an
+        INSERT and so needs the write lock, which a long check held for
+        hundreds of milliseconds at a time: the window's start-up check leaves it out."""
+        try:
+            with self.db.read() as conn:
+                present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+                missing = [name for name in FTS_OBJECTS if name not in present]
+                if missing:
+                    return "the search index is missing (" + ", ".join(missing[:3]) + ")"
+                count = conn.exec_driver_sql("SELECT count(*) FROM paper_fts_docsize").scalar_one()
+                papers = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar_one()
+                conn.exec_driver_sql("SELECT count(*), sum(cnt) FROM paper_fts_vocab").all()
+            if thorough:
+                while True:
+                    try:
+                        with self.db.yielding_write() as conn:
+                            conn.exec_driver_sql(
+                                "INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 0)")
+                        break
+                    except WriteYielded:
+                        self.db.wait_for_writers()
+        except sqlite3.Error as exc:
+            return f"the search index is damaged ({exc})"
+        if count != papers:
+            return f"the search index holds {count} papers of {papers}"
+        return None
+
+    def rebuild(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
+        """Drop the search index and build it again from the papers, in short
+        transactions, so a write from the window waits a few milliseconds at
+        most: REBUILD_BATCH papers each (FTS5's automatic merging is off
+        meanwhile: one batch's merge took 0.5 s), then the segments are merged
+        a few pages a transaction. The index is partial meanwhile (searches find
+        what is indexed so far; papers written meanwhile are indexed by their
+        triggers). A crash or cancel midway leaves a partial but sound index,
+        which `check` reports (it counts), so the next start rebuilds it. The
+        old index is renamed out of the way rather than dropped (dropping a
+        large one frees every page in one transaction) and freed a slice a
+        transaction once the new one is built."""
+        self._free_set_aside()  # one left by a rebuild that was cut short
+        try:
+            with self.db.read() as conn:  # FTS5 must read its structure record to drop the index later
+                conn.exec_driver_sql("SELECT rowid FROM paper_fts WHERE paper_fts MATCH 'lectern' LIMIT 1").all()
+            with self.db.write() as conn:
+                set_aside_search_index(conn)
+                fts_setting(conn, "automerge", 0)
+                fts_setting(conn, "crisismerge", 100_000)
+        except sqlite3.Error:  # an index too damaged to set aside (or missing): dropped at once
+            with self.db.write() as conn:
+                recreate_search_index(conn)
+                fts_setting(conn, "automerge", 0)
+                fts_setting(conn, "crisismerge", 100_000)
+        with self.db.read() as conn:
+            ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
+        with self.db.own_checkpoints():  # the window's star must not pay for the rebuild's pages
+            done = 0
+            for batch in in_chunks(ids, REBUILD_BATCH, "Rebuilding the search index", progress, cancel):
+                done += len(batch)
+                with self.db.write() as conn:  # a trigger may have indexed some of them already
+                    conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
+                    index_papers(conn, "rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
+                    if done >= len(ids):  # whole: merging as usual from the same commit
+                        fts_setting(conn, "automerge", FTS_AUTOMERGE)
+                        fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
+                self.db.checkpoint()
+            if not ids:
+                with self.db.write() as conn:
+                    fts_setting(conn, "automerge", FTS_AUTOMERGE)
+                    fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
+            self._free_set_aside()
+            merging = True
+            while merging:
+                with self.db.write() as conn:
+                    before = conn.raw.total_changes
+                    fts_setting(conn, "merge", MERGE_PAGES)
+                    merging = conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+                self.db.checkpoint()
+        return Changes(membership=True)
+
+    def _free_set_aside(self) -> None:
+        """Free the index a rebuild set aside, a slice of rows a transaction
+        (its rows are deleted directly from its tables: it is never read again),
+        then drop what is left of it."""
+        with self.db.read() as conn:
+            tables = {r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'paper_fts_old%'")}
+        if not tables:
+            return
+        for shadow in ("data", "content", "docsize"):
+            table = f"{OLD_INDEX}_{shadow}"
+            keep = "rowid > 10" if shadow == "data" else "1"  # FTS5 reads rows 1-10 to drop the table
+            while table in tables:
+                with self.db.write() as conn:
+                    gone = conn.exec_driver_sql(
+                        f"DELETE FROM {table} WHERE rowid IN "
+                        f"(SELECT rowid FROM {table} WHERE {keep} LIMIT {FREE_ROWS})").rowcount
+                self.db.checkpoint()
+                if gone < FREE_ROWS:
+                    break
+        with self.db.write() as conn:
+            drop_set_aside_index(conn)

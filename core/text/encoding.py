@@ -162,7 +162,7 @@ def _refusal(data: bytes, name: str, codec: str, exc: UnicodeDecodeError,
 def _excerpt(head: str, tail: str) -> str:
     """About _EXCERPT_CHARS characters around the bad byte (an escape is never cut
     in two), leading spaces dropped; "…" marks what was left out."""
-    shown_head = "".join(reversed(_take(_TOKEN.findall(_safe(head.lstrip()))[::-1], _EXCERPT_CHARS // 3)))
+    shown_head = "".join(reversed(_take(_TOKEN.findall(_safe(head.lstrip()))[::-1], _EXCERPT_CHARS // 2)))
     tail_room = _EXCERPT_CHARS - len(shown_head)
     return shown_head + "".join(_take(_TOKEN.findall(_safe(tail.rstrip("\r"))), tail_room))
 

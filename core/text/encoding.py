@@ -65,11 +65,14 @@ def codec_name(name: str, error: type[EncodingError] = EncodingError) -> str:
     """Python's name for the encoding a user typed ("GBK" -> "gbk", "latin-1" ->
     "iso8859-1"); `error` for names Python does not know."""
     try:
-        return codecs.lookup(name.strip()).name
-    except (LookupError, ValueError):
+        b"a".decode(name.strip())  # refuses codecs that are not text encodings (base64, rot13)
+    except UnicodeDecodeError:
+        pass  # a text encoding that needs more than one byte (UTF-16)
+    except (LookupError, ValueError):  # ValueError holds UnicodeError: the "undefined" codec
         examples = ", ".join(["cp1252", "latin-1", "gb18030", "shift_jis", "utf-16-le"])
         raise error(f"Lectern does not know the encoding “{_safe(name)[:40]}”. "
-                            f"Give a name such as {examples}.") from None
+                    f"Give a name such as {examples}.") from None
+    return codecs.lookup(name.strip()).name
 
 
 def describe(codec: str) -> str:
@@ -133,6 +136,8 @@ def _decode(data: bytes, name: str, codec: str, error: type[EncodingError]) -> s
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise _refusal(data, name, codec, exc, error) from None
+    except UnicodeError:  # a codec that fails without saying where (idna on a long line)
+        raise error(f"{name} cannot be read as {describe(codec)} text.") from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -140,14 +145,14 @@ def _refusal(data: bytes, name: str, codec: str, exc: UnicodeDecodeError,
              error: type[EncodingError]) -> EncodingError:
     """The error for bytes that `codec` cannot decode at `exc.start`: which line,
     what it holds (undecodable bytes as \\xNN), and what the file may be instead."""
-    before = data[: exc.start].decode(codec, errors="replace")
+    before = _lenient(data[: exc.start], codec, "replace")
     line = before.count("\n") + 1
     head = before[before.rfind("\n") + 1:]
     # From the bad byte on, UTF-8's partial readings would be false: show those bytes as \xNN.
-    tail = data[exc.start:].decode("ascii" if codec == "utf-8" else codec, errors="backslashreplace")
+    tail = _lenient(data[exc.start:], "ascii" if codec == "utf-8" else codec, "backslashreplace")
     tail = tail.split("\n", 1)[0]
     excerpt = _excerpt(head, tail)
-    shown = describe(codec) if codec != "utf-8" else "UTF-8"
+    shown = describe(codec)
     message = f"{name} is not {shown} text: line {line} holds bytes that {shown} does not allow: “{excerpt}”."
     guess = guess_encoding(data, exclude=codec)
     if guess is not None:
@@ -157,6 +162,14 @@ def _refusal(data: bytes, name: str, codec: str, exc: UnicodeDecodeError,
     else:
         message += " Lectern cannot tell which encoding it is in."
     return error(message, guess=guess, line=line)
+
+
+def _lenient(data: bytes, codec: str, errors: str) -> str:
+    """`data` decoded with an error handler; as ASCII for codecs that take none (idna)."""
+    try:
+        return data.decode(codec, errors=errors)
+    except UnicodeError:
+        return data.decode("ascii", errors=errors)
 
 
 def _excerpt(head: str, tail: str) -> str:

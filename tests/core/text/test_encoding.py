@@ -65,8 +65,9 @@ def test_a_named_encoding_that_fails_says_so_clearly() -> None:
 def test_an_unknown_encoding_name_is_a_clear_error() -> None:
     with pytest.raises(EncodingError, match="does not know the encoding “klingon-8”"):
         decode_text(b"\xff", "x.bib", "klingon-8")
-    with pytest.raises(EncodingError, match="does not know"):
-        codec_name("")
+    for not_a_text_encoding in ("", "base64", "rot13", "undefined"):
+        with pytest.raises(EncodingError, match="does not know"):
+            codec_name(not_a_text_encoding)
     assert codec_name("Latin-1") == "iso8859-1"
 
 

@@ -26,7 +26,7 @@ from lectern.core.domain.changes import CancelToken, Progress
 from lectern.core.formats.bibtex_import import BibError
 from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from lectern.core.formats.listing import ListingError
-from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_name
+from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_name, describe
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
@@ -144,24 +144,25 @@ class Transfer:
     def ask_encoding(self, name: str, message: str, guess: str | None) -> str | None:
         """The encoding to read a file in that is not UTF-8, the likely one
         (`guess`) chosen at first; the user may also type any name. None: cancel."""
-        codecs = list(COMMON_ENCODINGS)
-        known = {codec_name(c): c for c in codecs}
+        names = list(COMMON_ENCODINGS)
+        known = {codec_name(n): n for n in names}
         if guess and codec_name(guess) not in known:
-            codecs.insert(0, guess)
-        items = [f"{COMMON_ENCODINGS.get(c, c.upper())} — {c}" for c in codecs]
-        current = codecs.index(known.get(codec_name(guess), guess)) if guess else 0
+            names.insert(0, guess)
+        items = [f"{describe(n)} — {n}" for n in names]
+        current = names.index(known.get(codec_name(guess), guess)) if guess else 0
         choice = choose(self.window, f"Import {name} in another encoding?",
                         f"{message}\n\nChoose the file's encoding to import it (the likely one is chosen), "
                         "or type the name of another:", items, current, ok_text="Import", editable=True)
         if choice is None or not choice.strip():
             return None
-        return dict(zip(items, codecs)).get(choice, choice.strip())
+        return dict(zip(items, names)).get(choice, choice.strip())
 
     def _ask_encoding(self, path: Path, error: EncodingError) -> None:
         """A file that failed for its encoding: read it again in the one the user
         chooses (asked again if that fails too), or go on with the next file."""
         encoding = self.ask_encoding(path.name, str(error), error.guess)
         if encoding is None:
+            self.window.statusBar().showMessage(f"Nothing was imported from {path.name}.", 8000)
             self._import_next()
         else:
             self._import_path(path, encoding)

@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
                      help="papers already in the library: skip them (default), merge them, or import anyway")
+    imp.add_argument("--encoding", metavar="NAME",
+                     help="read files that are not UTF-8 (nor UTF-16 with a BOM) in this encoding, "
+                          "e.g. cp1252, latin-1, gb18030, shift_jis")
     exp = commands.add_parser("export", help="export papers as BibTeX, BibLaTeX, Markdown, CSL-JSON or CSV")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--ascii", action="store_true", help="BibTeX with non-ASCII letters as LaTeX (Sabi{\\'a})")
@@ -183,8 +186,15 @@ def run_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lectern.core.formats.bibtex_import import BibError
     from lectern.core.formats.listing import ListingError
+    from lectern.core.text.encoding import EncodingError, codec_name, describe
     from lectern.core.transfer.importing import import_file
 
+    if args.encoding:
+        try:
+            codec_name(args.encoding)
+        except EncodingError as exc:
+            print(f"lectern: {exc} Nothing was imported.", file=err)
+            return 2
     lock = hold_lock(args, err, "Import (File > Import)")
     if lock is None:
         return 2
@@ -194,9 +204,13 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with library:
             for path in args.files:
                 try:
-                    report = import_file(library, path, policy=args.duplicates)
+                    report = import_file(library, path, policy=args.duplicates, encoding=args.encoding)
                 except (BibError, ListingError) as exc:
                     print(f"lectern: {path}: {exc} Nothing was imported from it.", file=err)
+                    if isinstance(exc, EncodingError):
+                        named = f"as {describe(exc.guess)}, run again with --encoding {exc.guess}" if exc.guess \
+                            else "run again with --encoding NAME, its encoding"
+                        print(f"lectern: {path}: to import it {named}.", file=err)
                     failed += 1
                     continue
                 out.write(f"{path}: {report.added} papers added\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 from lectern.core.domain.arxiv import parse_arxiv
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.listing import read_input_bytes
+from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
@@ -112,18 +113,20 @@ def parse_bibtex(text: str) -> ParsedBib:
     return parsed
 
 
-def read_bibtex(path: Path) -> ParsedBib:
-    """Read a .bib file. Raises BibError (nothing to import) for empty, binary,
-    undecodable or entry-less files."""
+class BibEncodingError(EncodingError, BibError):
+    """A .bib file whose bytes are not text in the encoding tried (see EncodingError)."""
+
+
+def read_bibtex(path: Path, encoding: str | None = None) -> ParsedBib:
+    """Read a .bib file: UTF-8 (BOM or not), UTF-16 with a BOM, or the `encoding`
+    the user named. Raises BibError (nothing to import) for empty, binary,
+    undecodable (BibEncodingError) or entry-less files."""
     data = read_input_bytes(path, BibError)
     if not data.strip():
         raise BibError(f"{path.name} is empty: there is nothing to import.")
-    if b"\x00" in data[:65536]:
+    if is_binary(data[:65536], encoding):
         raise BibError(f"{path.name} is a binary file, not BibTeX.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # old .bib files are often Windows-1252
+    text = decode_text(data, path.name, encoding, BibEncodingError)
     parsed = parse_bibtex(text)
     if not parsed.papers:
         detail = ("; ".join(parsed.failures[:5])) if parsed.failures else "no @entries were found"

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lectern.core.text.encoding import EncodingError, decode_text, is_binary
+
 # Page chrome a copied listing page starts with.
 _CHROME_LINE = re.compile(r"^get trending papers in your email inbox", re.IGNORECASE)
 _SUBSCRIBE_PREFIX = "Subscribe"
@@ -93,20 +95,20 @@ def read_input_bytes(path: Path, error: type[ValueError]) -> bytes:
         raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
 
 
-def read_listing_text(path: Path) -> str:
-    """The text of a listing file, decoded as UTF-8 (with a BOM or without).
-    Raises ListingError with a user-facing message for unreadable files."""
+class ListingEncodingError(EncodingError, ListingError):
+    """A listing file whose bytes are not text in the encoding tried (see EncodingError)."""
+
+
+def read_listing_text(path: Path, encoding: str | None = None) -> str:
+    """The text of a listing file: UTF-8 (with a BOM or without), UTF-16 with a
+    BOM, or the `encoding` the user named. Raises ListingError with a user-facing
+    message for unreadable files (ListingEncodingError when the bytes do not decode)."""
     data = read_input_bytes(path, ListingError)
-    if b"\x00" in data:
+    if is_binary(data, encoding):
         raise ListingError(f"{path.name} is a binary file, not a text listing of papers.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ListingError(
-            f"{path.name} is not UTF-8 text (byte {exc.start} is invalid): save it as UTF-8 and try again."
-        ) from None
+    return decode_text(data, path.name, encoding, ListingEncodingError)
 
 
-def read_listing(path: Path) -> Listing:
+def read_listing(path: Path, encoding: str | None = None) -> Listing:
     """Read and parse a listing file."""
-    return parse_listing(read_listing_text(path))
+    return parse_listing(read_listing_text(path, encoding))

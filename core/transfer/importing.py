@@ -177,12 +177,14 @@ def parse_text(text: str) -> ParsedBib:
                      failures=list(listing.warnings))
 
 
-def parse_file(path: Path) -> ParsedBib:
-    """Read a .bib file, an arXiv id list or a listing file (nothing is written)."""
+def parse_file(path: Path, encoding: str | None = None) -> ParsedBib:
+    """Read a .bib file, an arXiv id list or a listing file (nothing is written).
+    Files that are not UTF-8 (nor UTF-16 with a BOM) are read only in the
+    `encoding` the user names (see core/text/encoding.py)."""
     path = Path(path)
     if path.suffix.lower() in (".bib", ".bibtex"):
-        return read_bibtex(path)
-    return parse_text(read_listing_text(path))
+        return read_bibtex(path, encoding)
+    return parse_text(read_listing_text(path, encoding))
 
 
 def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
@@ -192,6 +194,8 @@ def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
 
 
 def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
-                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
-    """Import a file; the whole file or nothing. Raises BibError or ListingError."""
-    return import_bib(library, parse_file(path), policy, progress, cancel)
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+                encoding: str | None = None) -> ImportReport:
+    """Import a file; the whole file or nothing. Raises BibError or ListingError
+    (also an EncodingError, with a likely encoding, when the bytes do not decode)."""
+    return import_bib(library, parse_file(path, encoding), policy, progress, cancel)

@@ -26,10 +26,11 @@ from lectern.core.domain.changes import CancelToken, Progress
 from lectern.core.formats.bibtex_import import BibError
 from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from lectern.core.formats.listing import ListingError
+from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_name, describe
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
-from lectern.desktop.views.untrusted import Icon, message_box, warning
+from lectern.desktop.views.untrusted import Icon, choose, message_box, warning
 
 
 class Transfer:
@@ -48,6 +49,7 @@ class Transfer:
         self._cancelled = False  # Cancel was pressed in the current progress dialog
         self._waiting: list[Path] = []  # files to import after the current one (one at a time)
         self._importing = False
+        self._reading: Path | None = None  # the file being read, to read again in another encoding
 
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, work: Callable[[Job], Any], then: Callable[[Any], None]) -> None:
@@ -101,6 +103,9 @@ class Transfer:
 
     def _failed(self, error: Exception) -> None:
         self._close()
+        if isinstance(error, EncodingError) and self._reading is not None and not self._cancelled:
+            self._ask_encoding(self._reading, error)
+            return
         if isinstance(error, (BibError, ListingError)):
             warning(self.window, "Nothing was imported", str(error))
         elif isinstance(error, OSError):
@@ -130,13 +135,43 @@ class Transfer:
         read job on the worker would cancel the one running)."""
         self._importing = bool(self._waiting)
         if self._waiting:
-            path = self._waiting.pop(0)
-            self._import(path.name, lambda: parse_file(path))
+            self._import_path(self._waiting.pop(0))
+
+    def _import_path(self, path: Path, encoding: str | None = None) -> None:
+        self._reading = path
+        self._import(path.name, lambda: parse_file(path, encoding))
+
+    def ask_encoding(self, name: str, message: str, guess: str | None) -> str | None:
+        """The encoding to read a file in that is not UTF-8, the likely one
+        (`guess`) chosen at first; the user may also type any name. None: cancel."""
+        names = list(COMMON_ENCODINGS)
+        known = {codec_name(n): n for n in names}
+        if guess and codec_name(guess) not in known:
+            names.insert(0, guess)
+        items = [f"{describe(n)} — {n}" for n in names]
+        current = names.index(known.get(codec_name(guess), guess)) if guess else 0
+        choice = choose(self.window, f"Import {name} in another encoding?",
+                        f"{message}\n\nChoose the file's encoding to import it (the likely one is chosen), "
+                        "or type the name of another:", items, current, ok_text="Import", editable=True)
+        if choice is None or not choice.strip():
+            return None
+        return dict(zip(items, names)).get(choice, choice.strip())
+
+    def _ask_encoding(self, path: Path, error: EncodingError) -> None:
+        """A file that failed for its encoding: read it again in the one the user
+        chooses (asked again if that fails too), or go on with the next file."""
+        encoding = self.ask_encoding(path.name, str(error), error.guess)
+        if encoding is None:
+            self.window.statusBar().showMessage(f"Nothing was imported from {path.name}.", 8000)
+            self._import_next()
+        else:
+            self._import_path(path, encoding)
 
     def import_clipboard(self, text: str) -> None:
         if not text.strip():
             self.window.statusBar().showMessage("The clipboard holds no text to import.", 4000)
             return
+        self._reading = None
         self._import("the clipboard", lambda: parse_text(text))
 
     def _import(self, name: str, parse: Callable[[], Any]) -> None:

@@ -1,5 +1,5 @@
 """Showing untrusted text (imported files, notes, typed names) in Qt without
-letting it act: message boxes in plain text, tooltips
+letting it act: message boxes and choices in plain text, tooltips
 that render literally, and the one place links are opened. Every QMessageBox
 in desktop/ is made here (a test checks it), so none can render a crafted
 `<a href=file:...>` or `<img src=...>` from a file's text."""
@@ -10,7 +10,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 
 from lectern.core.domain.links import check_link
 
@@ -50,6 +50,29 @@ def ask(parent: QWidget | None, title: str, text: str, default_yes: bool = False
     box.setDefaultButton(Button.Yes if default_yes else Button.No)
     box.setEscapeButton(Button.No)
     return Button(box.exec()) == Button.Yes
+
+
+def choose(parent: QWidget | None, title: str, text: str, items: list[str], current: int = 0,
+           ok_text: str = "OK", editable: bool = False) -> str | None:
+    """One of `items` (or, if `editable`, what the user typed), under a question
+    shown as plain text; None for Cancel. The list has the focus: arrows or
+    typing choose, Enter accepts, Escape cancels."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(" ")  # makes the label, so it is plain text before the file's words reach it
+    label = dialog.findChild(QLabel)
+    if label is not None:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+    dialog.setLabelText(text)
+    dialog.setComboBoxItems(items)
+    dialog.setComboBoxEditable(editable)
+    if 0 <= current < len(items):
+        dialog.setTextValue(items[current])
+    dialog.setOkButtonText(ok_text)
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
 
 
 def plain_tooltip(text: str) -> str:

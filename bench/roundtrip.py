@@ -223,14 +223,18 @@ def compare(result: Result, original: list[dict[str, Any]], exported: list[dict[
     return result
 
 
+def judge(source: Path, exported: Path, dialect: Dialect, name: str | None = None) -> Result:
+    """`exported` (Lectern's export of `source`) compared with `source`, both read by pandoc."""
+    result = Result(name or source.name, dialect)
+    return compare(result, pandoc_csl(source, dialect), pandoc_csl(exported, dialect), default_library_keys(dialect))
+
+
 def measure(source: Path, workdir: Path, name: str | None = None) -> Result:
     """The whole round trip of one file, in `workdir` (a fresh library there)."""
     start = time.perf_counter()
     dialect = dialect_of(source)
-    result = Result(name or source.name, dialect)
-    original = pandoc_csl(source, dialect)
-    exported_path, _ = lectern_roundtrip(source, workdir, dialect)
-    compare(result, original, pandoc_csl(exported_path, dialect), default_library_keys(dialect))
+    exported, _ = lectern_roundtrip(source, workdir, dialect)
+    result = judge(source, exported, dialect, name)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -68,6 +68,7 @@ class Result:
     default_papers_removed: int = 0  # the default reading list, if export loaded it (bug #18 A1)
     extra: list[str] = field(default_factory=list)  # keys in the export that the original lacks
     differences: list[str] = field(default_factory=list)  # the first few, for --verbose
+    import_messages: list[str] = field(default_factory=list)  # what `lectern import` said on stderr (first few)
     seconds: float = 0.0
 
     @property
@@ -233,8 +234,9 @@ def measure(source: Path, workdir: Path, name: str | None = None) -> Result:
     """The whole round trip of one file, in `workdir` (a fresh library there)."""
     start = time.perf_counter()
     dialect = dialect_of(source)
-    exported, _ = lectern_roundtrip(source, workdir, dialect)
+    exported, said = lectern_roundtrip(source, workdir, dialect)
     result = judge(source, exported, dialect, name)
+    result.import_messages = said.splitlines()[:8]
     result.seconds = time.perf_counter() - start
     return result
 
@@ -296,10 +298,12 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"{len(r.extra)} keys the original lacks, e.g. {', '.join(r.extra[:3])}")
         if notes:
             print(f"{r.name}: " + "; ".join(notes))
-        if args.verbose and r.differences:
+        if args.verbose and (r.differences or r.import_messages):
             print(f"\n{r.name}, first differences:")
             for line in r.differences:
                 print(f"  {line}")
+            for line in r.import_messages:
+                print(f"  import said: {line}")
     print(f"\n{len(results)} files in {elapsed:.0f} s")
     return 0
 

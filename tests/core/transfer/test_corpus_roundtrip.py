@@ -37,6 +37,7 @@ class Corpus:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self._exports: dict[str, tuple[Path, Path, Dialect]] = {}
+        self._said: dict[str, str] = {}
         self._results: dict[str, Result] = {}
 
     def source(self, name: str) -> Path:
@@ -52,7 +53,7 @@ class Corpus:
         if name not in self._exports:
             source = self.source(name)
             dialect = dialect_of(source)
-            exported, _ = lectern_roundtrip(source, self.workdir / name / "export", dialect)
+            exported, self._said[name] = lectern_roundtrip(source, self.workdir / name / "export", dialect)
             self._exports[name] = (source, exported, dialect)
         return self._exports[name]
 
@@ -60,6 +61,7 @@ class Corpus:
         if name not in self._results:
             source, exported, dialect = self.export(name)
             self._results[name] = judge(source, exported, dialect, name)
+            self._results[name].import_messages = self._said[name].splitlines()[:8]
         return self._results[name]
 
 
@@ -135,7 +137,7 @@ def test_the_latex_checks_count_what_a_lossy_export_would_add(tmp_path: Path) ->
 @pytest.mark.parametrize("name", [pytest.param(name, marks=LOSSY) for name in CORPUS])
 def test_every_entry_and_field_of_a_real_bibliography_survives_import_and_export(name: str, corpus: Corpus) -> None:
     result = corpus.result(name)
-    detail = "\n".join(result.differences)
+    detail = "\n".join(result.differences + [f"import said: {line}" for line in result.import_messages])
     assert result.missing == 0, f"{result.missing} of {result.entries} entries missing or re-keyed:\n{detail}"
     assert result.percent >= 99.5, (f"{result.equal:,} of {result.fields:,} fields equal ({result.percent:.1f}%):"
                                     f"\n{detail}")

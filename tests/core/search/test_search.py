@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
-from lectern.core.search.index import set_aside_search_index
 from lectern.core.search.engine import Highlighter
+from lectern.core.search.index import set_aside_search_index
 from lectern.core.search.query import QueryError, compile_query
 from lectern.core.transfer.importing import load_default_library_if_new
 

@@ -42,6 +42,10 @@ CORPUS = (
     "jbtest.bib", "archaeologie-examples.bib", "oberdiek-bundle.bib", "harvard.bib",
 )
 
+# Files not in UTF-8 are imported naming their encoding, as a user would after
+# Lectern's message ("run again with --encoding ...").
+ENCODINGS = {"jbtest.bib": "cp1252"}
+
 # Fields biblatex renamed from BibTeX's journal / year+month / address.
 _BIBLATEX_FIELD = re.compile(r"^\s*(journaltitle|date|location)\s*=", re.IGNORECASE | re.MULTILINE)
 _ENTRY = re.compile(r"^\s*@(?!string\b|comment\b|preamble\b)\w+\s*[{(]", re.IGNORECASE | re.MULTILINE)
@@ -135,7 +139,11 @@ def lectern_roundtrip(source: Path, workdir: Path, dialect: Dialect) -> tuple[Pa
     workdir.mkdir(parents=True, exist_ok=True)
     library = workdir / "library.sqlite"
     out = workdir / f"export-{source.stem}.bib"
-    imported = lectern(workdir, "--library", str(library), "import", "--duplicates", "import", str(source))
+    encoding = ("--encoding", ENCODINGS[source.name]) if source.name in ENCODINGS else ()
+    imported = lectern(workdir, "--library", str(library), "import", "--duplicates", "import", *encoding,
+                       str(source))
+    if imported.returncode != 0:
+        raise RuntimeError(f"lectern import failed ({imported.returncode}): {imported.stderr.strip()}")
     exported = lectern(workdir, "--library", str(library), "export", "--format", dialect, "-o", str(out))
     if exported.returncode != 0 or not out.exists():
         raise RuntimeError(f"lectern export failed ({exported.returncode}): {exported.stderr.strip()}")

@@ -253,7 +253,11 @@ def guess_encoding(data: bytes, exclude: str | None = None) -> str | None:
     common ones among equally good readings; one that decodes the whole file, or None."""
     from charset_normalizer import from_bytes  # only when a file needs it
 
-    matches = list(from_bytes(_sample(data)))
+    sample = _sample(data)
+    if exclude is None or codecs.lookup(exclude).name != "cp1252":
+        if _reads_as_western(sample) and _decodes(data, "cp1252"):
+            return "cp1252"
+    matches = list(from_bytes(sample))
     if not matches:
         return None
     best = min(m.chaos for m in matches)
@@ -273,3 +277,25 @@ def guess_encoding(data: bytes, exclude: str | None = None) -> str | None:
             continue
         return codec
     return None
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _reads_as_western(sample: bytes) -> bool:
+    """Whether every non-ASCII character of the bytes read as Windows-1252 is a
+    Latin letter or Western punctuation ("Abschlu\xdf", "M\xfcller"): then the
+    file is Western, however a statistical detector reads a handful of bytes
+    (charset-normalizer took a German "\xdf" for Japanese)."""
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    wide = {ch for ch in text if ord(ch) > 127}
+    return bool(wide) and all(
+        "LATIN" in unicodedata.name(ch, "") or unicodedata.category(ch)[0] in "PSZ" for ch in wide)

@@ -85,3 +85,12 @@ def test_a_broken_utf16_file_names_its_line() -> None:
     data = codecs.BOM_UTF16_LE + "first\nsecond".encode("utf-16-le") + b"\x00\xd8"  # a lone surrogate
     with pytest.raises(EncodingError, match="not UTF-16 text: line 2"):
         decode_text(data, "x.txt")
+
+
+def test_a_german_latin1_file_is_guessed_western_not_japanese() -> None:
+    data = ("@book{k,\n  title = {Anfechtung nach Abschluß des Vertrags},\n  author = {Jürgen Groß},\n}\n"
+            ).encode("latin-1")
+    with pytest.raises(EncodingError) as refused:
+        decode_text(data, "jbtest.bib")
+    assert refused.value.guess == "cp1252"
+    assert "Western" in str(refused.value)

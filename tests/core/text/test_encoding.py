@@ -88,8 +88,8 @@ def test_a_broken_utf16_file_names_its_line() -> None:
 
 
 def test_a_german_latin1_file_is_guessed_western_not_japanese() -> None:
-    data = ("@book{k,\n  title = {Anfechtung nach Abschluß des Vertrags},\n  author = {Jürgen Groß},\n}\n"
-            ).encode("latin-1")
+    data = ('@book{k,\n  title = {Anfechtung der Bevollm{\\"a}chtigung nach Abschluß des Vertrags},\n'
+            '  author = {Medicus, Dieter},\n}\n').encode("latin-1")
     with pytest.raises(EncodingError) as refused:
         decode_text(data, "jbtest.bib")
     assert refused.value.guess == "cp1252"

@@ -1,0 +1,200 @@
+"""A paper's bibliographic record: its entry type and every field, in source
+order, with names and values exactly as written (LaTeX as BibTeX reads it).
+The record is what BibTeX export writes back; the `paper` table's columns
+(title, authors, year, venue, identifiers) are readings of it, kept beside it
+for display, search, sort and duplicate detection. One place for the rules
+that tie the two together: the readings of a record, a record made from
+plain values (a listing, an arXiv id, the Add dialog), an edit of a reading
+written into the record, and the fields a merge fills in."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.text.texsafe import tex_escape
+
+Field = tuple[str, str]
+Fields = tuple[Field, ...]
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished")
+# Fields a crossref child takes from its parent when it lacks them (BibTeX's
+# rule, and biber's default inheritance for the common fields).
+NOT_INHERITED = frozenset({"title", "crossref", "xdata", "ids", "key", "entryset", "label", "shorthand",
+                           "keywords", "annote", "annotation", "abstract"})
+# Where an edit of a reading goes in the record, by reading.
+_EDIT_FIELD = {"title": "title", "abstract": "abstract", "doi": "doi", "url": "url"}
+
+
+def get(fields: Sequence[Field], name: str) -> str | None:
+    """The value of the first field called `name` (any case), or None."""
+    name = name.lower()
+    return next((value for key, value in fields if key.lower() == name), None)
+
+
+def strip_braces(value: str) -> str:
+    """A value with spaces collapsed and the braces that enclose all of it
+    removed (`{{DNA} repair}` -> `{DNA} repair`): how a reading holds it."""
+    value = " ".join(value.split())
+    while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
+        value = value[1:-1].strip()
+    return value
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "{}" and i and text[i - 1] == "\\":
+            continue
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def inherited(fields: Sequence[Field], parent: Sequence[Field] | None) -> list[Field]:
+    """The fields a crossref child reads as its own: its fields, then those of
+    its parent it lacks (the parent's title as the child's booktitle)."""
+    if not parent:
+        return list(fields)
+    own = {key.lower() for key, _ in fields}
+    out = list(fields)
+    if "booktitle" not in own and get(parent, "title"):
+        out.append(("booktitle", get(parent, "title") or ""))
+    for key, value in parent:
+        if key.lower() not in own and key.lower() not in NOT_INHERITED and key.lower() != "booktitle":
+            out.append((key, value))
+            own.add(key.lower())
+    return out
+
+
+def readings(fields: Sequence[Field], parent: Sequence[Field] | None = None) -> dict[str, Any]:
+    """The paper-table columns a record is shown, searched and matched by."""
+    values = inherited(fields, parent)
+
+    def text(name: str) -> str:
+        return strip_braces(get(values, name) or "")
+
+    year_match = _YEAR.search(text("year") or text("date"))
+    arxiv = None
+    eprint_type = (text("archiveprefix") or text("eprinttype")).lower()
+    if text("eprint") and (eprint_type == "arxiv" or (not eprint_type and parse_arxiv(text("eprint")))):
+        arxiv = parse_arxiv(text("eprint"))
+    url = text("url")
+    if arxiv is None and "arxiv.org" in url:
+        arxiv = parse_arxiv(url)
+    return {
+        "title": text("title"),
+        "abstract": text("abstract"),
+        "authors": text("author") or text("editor"),
+        "year": int(year_match.group(1)) if year_match else (arxiv.year if arxiv else None),
+        "venue": next((text(k) for k in VENUE_FIELDS if text(k)), ""),
+        "arxiv_id": arxiv.id if arxiv else None,
+        "doi": text("doi") or None,
+        "url": url or None,
+    }
+
+
+def record_from_values(title: str, abstract: str = "", authors: str = "", year: int | None = None,
+                       venue: str = "", arxiv_id: str | None = None, doi: str | None = None,
+                       url: str | None = None) -> tuple[str, Fields]:
+    """(entry type, fields) for a paper known by plain values (a listing, an
+    arXiv id, the Add dialog): text made TeX-safe once, an arXiv paper as
+    @misc with its eprint, a paper with authors, venue and year as @article."""
+    arxiv = parse_arxiv(arxiv_id) if arxiv_id else None
+    kind = "article" if (authors.strip() and venue.strip() and year and not arxiv) else "misc"
+    fields: list[Field] = []
+    if authors.strip():
+        fields.append(("author", tex_escape(authors)))
+    fields.append(("title", tex_escape(title)))
+    if venue.strip():
+        fields.append(("journal" if kind == "article" else "howpublished", tex_escape(venue)))
+    if year:
+        fields.append(("year", str(year)))
+    if arxiv:
+        fields.append(("eprint", arxiv.id))
+        fields.append(("archivePrefix", "arXiv"))
+        if arxiv.primary_class:
+            fields.append(("primaryClass", arxiv.primary_class))
+    if doi:
+        fields.append(("doi", doi.strip()))
+    link = paper_url(url, arxiv_id)
+    if link:
+        fields.append(("url", link.strip()))
+    if abstract.strip():
+        fields.append(("abstract", tex_escape(abstract)))
+    return kind, tuple(fields)
+
+
+def with_field(fields: Sequence[Field], name: str, value: str | None) -> Fields:
+    """The fields with `name` set to `value` where it stands (appended when
+    new), or removed when `value` is empty."""
+    lower = name.lower()
+    out: list[Field] = []
+    placed = False
+    for key, old in fields:
+        if key.lower() == lower:
+            if not placed and value:
+                out.append((key, value))
+            placed = True
+            continue
+        out.append((key, old))
+    if not placed and value:
+        out.append((name, value))
+    return tuple(out)
+
+
+def edited(entry_type: str, fields: Sequence[Field], changes: Mapping[str, Any]) -> Fields:
+    """The record after the readings in `changes` were edited (values as typed,
+    LaTeX allowed): each goes to the field it was read from."""
+    out = tuple(fields)
+    for reading, value in changes.items():
+        text = "" if value is None else str(value)
+        if reading in _EDIT_FIELD:
+            out = with_field(out, _EDIT_FIELD[reading], text)
+        elif reading == "authors":
+            name = "editor" if get(out, "editor") and not get(out, "author") else "author"
+            out = with_field(out, name, text)
+        elif reading == "year":
+            out = with_field(out, "date" if get(out, "date") and not get(out, "year") else "year", text)
+        elif reading == "venue":
+            name = next((k for k in VENUE_FIELDS if get(out, k)), None)
+            if name is None:
+                name = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+                        "inbook": "booktitle"}.get(entry_type.lower(), "howpublished")
+            out = with_field(out, name, text)
+        elif reading == "arxiv_id":
+            out = with_field(out, "eprint", text)
+            if text and not (get(out, "archiveprefix") or get(out, "eprinttype")):
+                out = with_field(out, "archivePrefix", "arXiv")
+    return out
+
+
+def filled(fields: Sequence[Field], others: Iterable[Sequence[Field]]) -> Fields:
+    """The fields with every field the others hold and these lack appended
+    (a merge of duplicates: nothing the kept record has is overwritten)."""
+    out = list(fields)
+    have = {key.lower() for key, value in out if value.strip()}
+    out = [(key, value) for key, value in out if value.strip() or key.lower() not in have]
+    for other in others:
+        for key, value in other:
+            if value.strip() and key.lower() not in have:
+                out = [f for f in out if f[0].lower() != key.lower()] + [(key, value)]
+                have.add(key.lower())
+    return tuple(out)
+
+
+def dump_fields(fields: Sequence[Field]) -> str:
+    """Fields as stored in the `paper.fields` column (JSON pairs, in order)."""
+    return json.dumps([list(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+
+
+def load_fields(text: str | None) -> Fields:
+    """Fields from the `paper.fields` column."""
+    if not text:
+        return ()
+    return tuple((str(k), str(v)) for k, v in json.loads(text))

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal, get_args
 
+from lectern.core.domain.entry import load_fields
+
 STATUSES = ("unread", "reading", "read", "skipped")
 # What a listing can be sorted by: the paper table's columns, in their order.
 SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 PAPER_COLUMNS = ("id", "title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key",
-                 "added_at", "updated_at", "starred", "status", "read_at", "deleted_at")
+                 "added_at", "updated_at", "starred", "status", "read_at", "deleted_at", "entry_type", "fields")
 
 
 def clean_name(name: str) -> str:
@@ -49,6 +51,8 @@ class PaperRecord:
     status: str
     read_at: datetime | None
     deleted_at: datetime | None
+    entry_type: str = "misc"
+    fields: tuple[tuple[str, str], ...] = ()  # the record as written; the values above are its readings
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "PaperRecord":
@@ -58,7 +62,8 @@ class PaperRecord:
             citation_key=row["citation_key"], added_at=stored_time(row["added_at"]),  # type: ignore[arg-type]
             updated_at=stored_time(row["updated_at"]),  # type: ignore[arg-type]
             starred=bool(row["starred"]), status=row["status"], read_at=stored_time(row["read_at"]),
-            deleted_at=stored_time(row["deleted_at"]),
+            deleted_at=stored_time(row["deleted_at"]), entry_type=row["entry_type"],
+            fields=load_fields(row["fields"]),
         )
 
 
@@ -75,3 +80,5 @@ class NewPaper:
     doi: str | None = None
     url: str | None = None
     citation_key: str | None = None
+    entry_type: str | None = None  # with `fields`: the complete record (core/domain/entry.py)
+    fields: tuple[tuple[str, str], ...] = ()  # empty: made from the values above when added

@@ -1,7 +1,8 @@
-"""Reading BibTeX files (bibtexparser 2.x): @string macros, months, comments
-and crossref resolved; blocks that fail to parse are listed with their line
-numbers while the rest import. LaTeX in fields is kept as written (Lectern
-renders it for reading and exports it unchanged)."""
+"""Reading BibTeX files (bibtexparser 2.x splits the blocks; the values are
+resolved here): every entry becomes a complete record (entry type, key, every
+field in source order, LaTeX as written), @string macros are resolved with
+`#` concatenation, @preamble and @comment blocks are kept for export, and the
+blocks that fail to parse are listed with their line numbers while the rest import."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from lectern.core.domain.arxiv import parse_arxiv
+from lectern.core.domain.entry import get, readings, strip_braces
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class BibError(ValueError):
     """The file cannot be imported as BibTeX; the message says why."""
+
+
+class BibEncodingError(EncodingError, BibError):
+    """A .bib file whose bytes are not text in the encoding tried (see EncodingError)."""
 
 
 @dataclass
@@ -35,86 +41,119 @@ class BibPaper:
 class ParsedBib:
     papers: list[BibPaper] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # "line 13: ..." for each block that failed
+    preambles: list[str] = field(default_factory=list)  # @preamble values, resolved, in file order
+    comments: list[str] = field(default_factory=list)  # @comment blocks, as written
+    notices: list[str] = field(default_factory=list)  # what was kept in a way the user should know
 
 
-def _strip_braces(value: str) -> str:
-    value = " ".join(value.split())
-    while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
-        value = value[1:-1].strip()
-    return value
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
+def _parts(raw: str) -> list[str]:
+    """A field value as written split at the `#` that join its pieces (outside
+    braces and quotes)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
             depth += 1
-        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
+        elif ch == "}":
             depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i].strip())
+            start = i + 1
+    parts.append(raw[start:].strip())
+    return parts
+
+
+def resolve(raw: str, macros: dict[str, str]) -> str:
+    """A field value as BibTeX reads it: braces or quotes around each piece
+    removed, @string macros (and the month names) replaced, `#` joined. A
+    bare month macro that stands alone stays the macro (`jan`), as BibTeX and
+    biber both read it."""
+    pieces = _parts(raw)
+    if len(pieces) == 1 and pieces[0].lower() in _MONTHS and pieces[0].lower() not in macros:
+        return pieces[0].lower()
+    out = []
+    for piece in pieces:
+        if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
+            out.append(piece[1:-1])
+        elif len(piece) >= 2 and piece[0] == '"' and piece[-1] == '"':
+            out.append(piece[1:-1])
+        elif piece.isdigit():
+            out.append(piece)
+        elif piece.lower() in macros:
+            out.append(macros[piece.lower()])
+        elif piece.lower() in _MONTHS:
+            out.append(piece.lower())
+        else:
+            out.append(piece)  # an undefined macro: BibTeX warns and reads it as empty; kept as written
+    return "".join(out)
+
+
+def _entry_paper(entry: Any, macros: dict[str, str], parents: dict[str, Any], key: str | None) -> BibPaper:
+    fields = tuple((f.key, resolve(str(f.value), macros)) for f in entry.fields)
+    parent_key = (get(fields, "crossref") or "").strip().lower()
+    parent = parents.get(parent_key)
+    parent_fields = tuple((f.key, resolve(str(f.value), macros)) for f in parent.fields) if parent else None
+    values = readings(fields, parent_fields)
+    paper = NewPaper(**values, citation_key=key, entry_type=entry.entry_type.lower(), fields=fields)
+    keywords = strip_braces(get(fields, "keywords") or "")
+    tags = [t.strip() for t in re.split(r"[,;]", keywords) if t.strip()]
+    note = strip_braces(get(fields, "annote") or get(fields, "annotation") or "")
+    return BibPaper(paper, tags, note, entry.start_line + 1)
 
 
 def parse_bibtex(text: str) -> ParsedBib:
-    """Parse BibTeX text into papers (with tags and notes) and a list of failures."""
+    """Parse BibTeX text into complete records (every entry, with every field
+    as written), its @preamble and @comment blocks, and a list of failures.
+    Entries whose key is used twice in the file are kept (the later ones get
+    a new key when imported); an entry naming a field twice keeps the first,
+    as BibTeX does."""
     text = _CONTROL.sub("", text)
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)  # failures are reported to the user below, with line numbers
     try:
-        import bibtexparser  # here, not at start-up: the window opens 25 ms sooner
+        import bibtexparser  # here, not at start-up: the window opens sooner
+        from bibtexparser import model
 
-        library = bibtexparser.parse_string(text)
+        library = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         logger.setLevel(level)
     parsed = ParsedBib()
-    for block in library.failed_blocks:
-        first = (block.raw.strip().splitlines() or [""])[0][:80]
-        parsed.failures.append(f"line {block.start_line + 1}: could not read “{first}”")
-    entries = {e.key.lower(): e for e in library.entries}
-    for entry in library.entries:
-        values = {f.key.lower(): _strip_braces(str(f.value)) for f in entry.fields}
-        parent = entries.get(values.get("crossref", "").lower())
-        if parent is not None:  # crossref: inherit what this entry lacks
-            inherited = {f.key.lower(): _strip_braces(str(f.value)) for f in parent.fields}
-            if "booktitle" not in values and "title" in inherited:
-                values["booktitle"] = inherited["title"]
-            for key, value in inherited.items():
-                if key not in ("title", "crossref") and key not in values:
-                    values[key] = value
-        title = values.get("title", "").strip()
-        if not title:
-            parsed.failures.append(
-                f"line {entry.start_line + 1}: @{entry.entry_type}{{{entry.key}}} has no title; skipped")
-            continue
-        year_match = _YEAR.search(values.get("year", "") or values.get("date", ""))
-        arxiv = None
-        eprint_type = (values.get("archiveprefix") or values.get("eprinttype") or "").lower()
-        if values.get("eprint") and (eprint_type == "arxiv" or parse_arxiv(values["eprint"])):
-            arxiv = parse_arxiv(values["eprint"])
-        if arxiv is None and values.get("url"):
-            arxiv = parse_arxiv(values["url"]) if "arxiv.org" in values["url"] else None
-        venue = next((values[k] for k in ("journal", "journaltitle", "booktitle", "howpublished") if values.get(k)), "")
-        paper = NewPaper(
-            title=title,
-            abstract=values.get("abstract", ""),
-            authors=values.get("author", "") or values.get("editor", ""),
-            year=int(year_match.group(1)) if year_match else (arxiv.year if arxiv else None),
-            venue=venue,
-            arxiv_id=arxiv.id if arxiv else None,
-            doi=values.get("doi") or None,
-            url=values.get("url") or None,
-            citation_key=entry.key,
-        )
-        tags = [t.strip() for t in re.split(r"[,;]", values.get("keywords", "")) if t.strip()]
-        note = values.get("annote") or values.get("annotation") or ""
-        parsed.papers.append(BibPaper(paper, tags, note, entry.start_line + 1))
+    macros: dict[str, str] = {}
+    entries: list[tuple[Any, str | None]] = []
+    for block in library.blocks:
+        if isinstance(block, model.String):
+            macros[block.key.lower()] = resolve(str(block.value), macros)
+        elif isinstance(block, model.Preamble):
+            parsed.preambles.append(resolve(str(block.value), macros))
+        elif isinstance(block, model.ExplicitComment):
+            parsed.comments.append(str(block.comment))
+        elif isinstance(block, model.Entry):
+            entries.append((block, block.key))
+        elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
+            entries.append((block.ignore_error_block, block.key))
+        elif isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
+            entry = block.ignore_error_block
+            seen: set[str] = set()
+            kept = []
+            for f in entry.fields:
+                if f.key.lower() not in seen:
+                    seen.add(f.key.lower())
+                    kept.append(f)
+            entry.fields = kept
+            parsed.notices.append(f"line {block.start_line + 1}: @{entry.entry_type}{{{entry.key}}} names a field "
+                                  "twice; the first is kept, as BibTeX does")
+            entries.append((entry, entry.key))
+        elif isinstance(block, model.ParsingFailedBlock):
+            first = (block.raw.strip().splitlines() or [""])[0][:80]
+            parsed.failures.append(f"line {block.start_line + 1}: could not read “{first}”")
+    parents = {}
+    for entry, key in entries:
+        parents.setdefault((key or "").lower(), entry)
+    for entry, key in entries:
+        parsed.papers.append(_entry_paper(entry, macros, parents, key))
     return parsed
-
-
-class BibEncodingError(EncodingError, BibError):
-    """A .bib file whose bytes are not text in the encoding tried (see EncodingError)."""
 
 
 def read_bibtex(path: Path, encoding: str | None = None) -> ParsedBib:

@@ -12,6 +12,7 @@ from typing import Any
 from lectern.core.domain.arxiv import parse_arxiv
 from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, ProgressFn, in_chunks
 from lectern.core.domain.citekeys import generate_keys, is_valid_key
+from lectern.core.domain.entry import dump_fields, record_from_values
 from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
 from lectern.core.library.history import History
@@ -270,9 +271,11 @@ class Papers:
                     key = next(keys)
                 else:
                     taken.add(key.lower())
+                kind, fields = (p.entry_type or "misc", p.fields) if p.fields else record_from_values(
+                    p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url)
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
                                stored(normal_title(p.title)), stored(normal_doi(p.doi)),
-                               stored(normal_arxiv(p.arxiv_id))))
+                               stored(normal_arxiv(p.arxiv_id)), kind, dump_fields(fields)))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
@@ -280,8 +283,8 @@ class Papers:
                 for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at, title_key, doi_key, arxiv_key) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "added_at, updated_at, title_key, doi_key, arxiv_key, entry_type, fields) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         batch)
                 new_ids = [r[0] for r in conn.exec_driver_sql(
                     "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]

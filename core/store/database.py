@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.entry import record_from_values
 from lectern.core.domain.identity import STORED_KEYS, stored
 from lectern.core.store.backups import backup, has_backups, quick_check
 from lectern.core.store.library_errors import (
@@ -35,17 +37,28 @@ class WriteYielded(Exception):
     """A `yielding_write` gave way to another writer: nothing of it was kept; try again."""
 
 
+def _record_json(title: str, abstract: str | None, authors: str | None, year: int | None, venue: str | None,
+                 arxiv_id: str | None, doi: str | None, url: str | None) -> str:
+    """`[entry type, fields]` as JSON for a paper stored as plain values only:
+    the record its BibTeX export was written from before records were stored."""
+    kind, fields = record_from_values(title or "", abstract or "", authors or "", year, venue or "", arxiv_id,
+                                      doi, url)
+    return json.dumps([kind, [list(f) for f in fields]], ensure_ascii=False)
+
+
 def configure_connection(conn: sqlite3.Connection) -> None:
     """Settings every connection gets: WAL, foreign keys, a busy timeout, and
     the function the search index triggers call. `secure_delete = FAST`: some
     builds (Debian's) default to ON, which rewrites every freed page with
     zeros; dropping the search index of 100k papers then wrote 195 MB (0.9 s).
     FAST still clears deleted content where that costs no extra I/O. The
-    identity-key functions fill the stored keys of papers a migration finds."""
+    identity-key functions fill the stored keys of papers a migration finds,
+    and `lectern_record` the records of papers stored before records were (7)."""
     conn.create_function("lectern_fts_text", 1, index_text, deterministic=True)
     for name, (column, normal) in STORED_KEYS.items():
         conn.create_function(f"lectern_{column}", 1, lambda value, normal=normal: stored(normal(value)),
                              deterministic=True)
+    conn.create_function("lectern_record", 8, _record_json, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -197,4 +197,16 @@ CREATE INDEX ix_live_doi_key ON paper (doi_key) WHERE deleted_at IS NULL AND doi
 CREATE INDEX ix_live_arxiv_key ON paper (arxiv_key) WHERE deleted_at IS NULL AND arxiv_key IS NOT NULL;
 """)
 
+# 7: complete records: each paper's entry type and every field as written (JSON
+# pairs in source order, core/domain/entry.py); the other columns are readings
+# of it. Papers stored before get the record their export was written from.
+MIGRATIONS.append("""
+ALTER TABLE paper ADD COLUMN entry_type TEXT NOT NULL DEFAULT 'misc';
+ALTER TABLE paper ADD COLUMN fields TEXT NOT NULL DEFAULT '[]';
+UPDATE paper SET entry_type = json_extract(r.record, '$[0]'), fields = json(json_extract(r.record, '$[1]'))
+    FROM (SELECT id AS pid, lectern_record(title, abstract, authors, year, venue, arxiv_id, doi, url) AS record
+          FROM paper) AS r
+    WHERE paper.id = r.pid;
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -41,6 +41,9 @@ class Paper(SQLModel, table=True):
     title_key: Optional[str] = Field(default=None, index=True)
     doi_key: Optional[str] = Field(default=None, index=True)
     arxiv_key: Optional[str] = Field(default=None, index=True)
+    # the complete record (lectern.core.domain.entry): entry type and every field as written, JSON pairs
+    entry_type: str = "misc"
+    fields: str = "[]"
 
 
 class Tag(SQLModel, table=True):

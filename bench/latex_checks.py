@@ -66,10 +66,12 @@ def pdflatex_errors(workdir: Path) -> Counter[str]:
     return Counter(line for line in log.splitlines() if line.startswith("! "))
 
 
-def biber_datamodel_warnings(bib: Path, workdir: Path) -> list[str]:
-    """biber's `--validate-datamodel` warnings (and errors) on `bib`, in tool mode (no document needed)."""
+def biber_datamodel_warnings(bib: Path, workdir: Path, encoding: str | None = None) -> list[str]:
+    """biber's `--validate-datamodel` warnings (and errors) on `bib`, in tool mode
+    (no document needed), read in `encoding` when it is not UTF-8."""
     workdir.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--nolog", "--outfile",
+    named = [f"--input-encoding={encoding}"] if encoding else []
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--nolog", *named, "--outfile",
                            str(workdir / "biber-out.bib"), str(bib)], cwd=workdir, capture_output=True,
                           timeout=TIMEOUT)
     out = done.stdout.decode("utf-8", errors="replace")

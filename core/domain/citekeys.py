@@ -9,7 +9,10 @@ from collections.abc import Iterable
 
 from lectern.core.text.latex import latex_to_text
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_:-]+$")
+# What BibTeX and biber take as a citation key: anything printable but white
+# space and the characters that end a key or a LaTeX argument (`, { } ( ) " # % ' = ~ \`).
+KEY_FORBIDDEN = frozenset(',{}()"#%\'=~\\')
+KEY_RULE = "A citation key may not be empty or hold spaces or any of , { } ( ) \" # % ' = ~ \\."
 MAX_KEY_CHARS = 48
 _STOP_WORDS = frozenset(
     "a an the of on in for and or to with from via toward towards is are be by at as into "
@@ -93,8 +96,10 @@ def unique_key(base: str, taken: set[str], tried: dict[str, int] | None = None) 
 
 
 def is_valid_key(key: str) -> bool:
-    """Keys users type must stay usable in LaTeX and BibTeX files."""
-    return bool(KEY_RE.match(key)) and len(key) <= 200
+    """Whether BibTeX and biber accept `key` (and LaTeX's \\cite reads it whole):
+    imported keys that are kept as written, and keys users type."""
+    return 0 < len(key) <= 200 and key.isprintable() and not any(
+        ch.isspace() or ch in KEY_FORBIDDEN for ch in key)
 
 
 def generate_keys(items: Iterable[tuple[str, str, int | None]], taken: set[str]) -> list[str]:

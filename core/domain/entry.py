@@ -15,10 +15,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import tex_escape
 
 Field = tuple[str, str]
 Fields = tuple[Field, ...]
+# A value that begins with RAW is a BibTeX expression written bare (a macro the
+# file uses but does not define, such as a month `jan`, or a concatenation
+# holding one): it is exported as written. NUL never occurs in an imported value.
+RAW = "\x00"
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished")
@@ -31,21 +36,24 @@ _EDIT_FIELD = {"title": "title", "abstract": "abstract", "doi": "doi", "url": "u
 
 
 def get(fields: Sequence[Field], name: str) -> str | None:
-    """The value of the first field called `name` (any case), or None."""
+    """The value of the first field called `name` (any case), or None; a bare
+    expression (RAW) reads as it is written."""
     name = name.lower()
-    return next((value for key, value in fields if key.lower() == name), None)
+    value = next((value for key, value in fields if key.lower() == name), None)
+    return value[1:] if value is not None and value.startswith(RAW) else value
 
 
 def strip_braces(value: str) -> str:
     """A value with spaces collapsed and the braces that enclose all of it
     removed (`{{DNA} repair}` -> `{DNA} repair`): how a reading holds it."""
     value = " ".join(value.split())
-    while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
+    while value.startswith("{") and value.endswith("}") and balanced(value[1:-1]):
         value = value[1:-1].strip()
     return value
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Whether the braces of `text` pair up (BibTeX needs every value so)."""
     depth = 0
     for i, ch in enumerate(text):
         if ch in "{}" and i and text[i - 1] == "\\":
@@ -186,6 +194,12 @@ def filled(fields: Sequence[Field], others: Iterable[Sequence[Field]]) -> Fields
                 out = [f for f in out if f[0].lower() != key.lower()] + [(key, value)]
                 have.add(key.lower())
     return tuple(out)
+
+
+def keyword_tags(value: str | None) -> list[str]:
+    """The tags a `keywords` field holds: its reading split at commas and semicolons."""
+    text = latex_to_text(strip_braces(value or ""))
+    return [t.strip() for t in re.split(r"[,;]", text) if t.strip()]
 
 
 def dump_fields(fields: Sequence[Field]) -> str:

@@ -1,17 +1,30 @@
-"""BibTeX and BibLaTeX export that real LaTeX tools accept: stored citation
-keys, arXiv papers as @misc with their eprint, text made TeX-safe once,
-capitals protected in titles, url/doi/eprint left as they are."""
+"""BibTeX and BibLaTeX export that real LaTeX tools accept: each paper's
+record written back as it was read (entry type, key, every field in its
+order, LaTeX as written), in the dialect asked for (core/formats/bib_dialects.py),
+with the file's @preamble blocks first."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from lectern.core.domain.arxiv import paper_url, parse_arxiv
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
+from lectern.core.domain.entry import (
+    RAW,
+    Field,
+    balanced,
+    get,
+    keyword_tags,
+    record_from_values,
+    strip_braces,
+    with_field,
+)
+from lectern.core.domain.records import same_tags
+from lectern.core.formats.bib_dialects import to_biblatex, to_bibtex
 from lectern.core.store.atomic import write_atomic
-from lectern.core.text.texsafe import protect_capitals, tex_escape, to_ascii_latex
+from lectern.core.text.texsafe import tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,9 +49,9 @@ class BibOptions:
     note: bool = False  # the reader's note as annote / annotation
 
 
-def _uri(value: str) -> str:
-    """url/doi/eprint stay unescaped; only braces (which would break the entry) are encoded."""
-    return value.strip().replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+PREAMBLES, COMMENTS = "bibtex_preambles", "bibtex_comments"  # library meta: JSON lists, from imported files
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"})
+MONTH_MACROS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -48,53 +61,58 @@ def _shorten(text: str, limit: int) -> str:
     return cut + " [...]"
 
 
+def _value(name: str, value: str, ascii_only: bool) -> str:
+    """One field's value as written between `name = ` and `,`."""
+    if value.startswith(RAW):
+        return value[1:]  # a bare expression (an undefined macro such as `jan`), as the file had it
+    if name.lower() == "month" and value.strip().lower() in MONTH_MACROS:
+        return value.strip().lower()  # the month macro, bare: BibTeX prints the month's name
+    if name.lower() in VERBATIM:
+        if not balanced(value):  # would break the entry: braces are encoded as a URL would
+            value = value.replace("{", "%7B").replace("}", "%7D")
+        return "{" + value + "}"
+    return "{" + (to_ascii_latex(value) if ascii_only else value) + "}"
+
+
+def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
+                  options: BibOptions = BibOptions()) -> tuple[str, tuple[Field, ...]]:
+    """(entry type, fields) to write for a paper in the options' dialect: its
+    record as stored, the reader's tags as `keywords` and note as `annote` /
+    `annotation` where they differ from the record's own, the abstract left out
+    or shortened as asked, and what each dialect's styles need (`key` to sort
+    an entry without author in classic BibTeX, `date` for biblatex)."""
+    classic = options.profile == "bibtex"
+    fields = paper.fields or record_from_values(paper.title, paper.abstract, paper.authors, paper.year,
+                                                paper.venue, paper.arxiv_id, paper.doi, paper.url)[1]
+    kind = paper.entry_type or "misc"
+    if not options.abstract:
+        fields = with_field(fields, "abstract", None)
+    elif get(fields, "abstract"):
+        fields = with_field(fields, "abstract", _shorten(get(fields, "abstract") or "",
+                                                         CLASSIC_FIELD_LIMIT if classic else BIBLATEX_FIELD_LIMIT))
+    if not options.keywords:
+        fields = with_field(fields, "keywords", None)
+    elif not same_tags(keyword_tags(get(fields, "keywords")), tags):
+        fields = with_field(fields, "keywords", tex_escape(", ".join(tags)) if tags else None)
+    if options.note and note.strip():
+        written = get(fields, "annote") or get(fields, "annotation")
+        if written is None or strip_braces(written) != note.strip():
+            name = "annote" if get(fields, "annote") is not None or (written is None and classic) else "annotation"
+            fields = with_field(fields, name, _shorten(tex_escape(note), CLASSIC_FIELD_LIMIT if classic
+                                                       else BIBLATEX_FIELD_LIMIT))
+    kind, fields = to_bibtex(kind, fields) if classic else to_biblatex(kind, fields)
+    inherits = bool(get(fields, "crossref") or get(fields, "xdata"))  # its parent may hold what it lacks
+    if classic and not (inherits or get(fields, "author") or get(fields, "editor") or get(fields, "key")):
+        fields = fields + (("key", paper.citation_key),)  # what plain.bst sorts by when there is no author
+    if not classic and not (inherits or get(fields, "date") or get(fields, "year")):
+        fields = fields + (("date", "XXXX"),)  # EDTF "year unknown": biblatex's data model wants a date
+    return kind, fields
+
+
 def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: BibOptions = BibOptions()) -> str:
     """One BibTeX entry for `paper`."""
-    classic = options.profile == "bibtex"
-
-    def text(value: str) -> str:
-        value = _shorten(value, CLASSIC_FIELD_LIMIT if classic else BIBLATEX_FIELD_LIMIT)
-        escaped = tex_escape(value)
-        return to_ascii_latex(escaped) if options.ascii else escaped
-
-    fields: list[tuple[str, str]] = []
-    if paper.authors.strip():
-        fields.append(("author", text(paper.authors)))
-    fields.append(("title", protect_capitals(text(paper.title)) if paper.title.strip() else "Untitled"))
-    arxiv = parse_arxiv(paper.arxiv_id) if paper.arxiv_id else None
-    kind = "article" if (paper.authors.strip() and paper.venue.strip() and paper.year and not arxiv) else "misc"
-    if kind == "article":
-        fields.append(("journaltitle" if not classic else "journal", text(paper.venue)))
-    elif paper.venue.strip():
-        fields.append(("howpublished", text(paper.venue)))
-    if paper.year:
-        fields.append(("year", str(paper.year)))
-    elif not classic:
-        fields.append(("date", "XXXX"))  # EDTF "year unknown": biblatex's data model wants a date
-    if arxiv:
-        fields.append(("eprint", _uri(arxiv.id)))
-        if classic:
-            fields.append(("archivePrefix", "arXiv"))
-            if arxiv.primary_class:
-                fields.append(("primaryClass", _uri(arxiv.primary_class)))
-        else:
-            fields.append(("eprinttype", "arxiv"))
-            if arxiv.primary_class:
-                fields.append(("eprintclass", _uri(arxiv.primary_class)))
-    if paper.doi:
-        fields.append(("doi", _uri(paper.doi)))
-    url = paper_url(paper.url, paper.arxiv_id)
-    if url:
-        fields.append(("url", _uri(url)))
-    if classic and not paper.authors.strip():
-        fields.append(("key", paper.citation_key))  # what plain.bst sorts by when there is no author
-    if options.abstract and paper.abstract.strip():
-        fields.append(("abstract", text(paper.abstract)))
-    if options.keywords and tags:
-        fields.append(("keywords", text(", ".join(tags))))
-    if options.note and note.strip():
-        fields.append(("annote" if classic else "annotation", text(note)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    kind, fields = record_fields(paper, tags, note, options)
+    body = ",\n".join(f"  {name} = {_value(name, value, options.ascii)}" for name, value in fields)
     return f"@{kind}{{{paper.citation_key},\n{body},\n}}\n"
 
 
@@ -104,11 +122,17 @@ def export_text(
 ) -> str:
     """The .bib text for the papers `ids`, in that order (same library, same bytes)."""
     parts: list[str] = []
+    parents: list[str] = []  # crossref and xdata parents go after every child, as BibTeX needs
+    referenced = library.cross_referenced_keys(ids)
     for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
         for paper, tags, note in library.papers_for_export(chunk):
-            parts.append(entry(paper, tags, note, options))
+            text = entry(paper, tags, note, options)
+            (parents if paper.citation_key.lower() in referenced else parts).append(text)
+    parts.extend(parents)
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
-    return header + "\n".join(parts)
+    preambles = "".join(f"@preamble{{{{{p}}}}}\n\n" for p in stored_list(library.get_meta(PREAMBLES)))
+    comments = "".join(f"\n@comment{{{c}}}\n" for c in stored_list(library.get_meta(COMMENTS)))
+    return header + preambles + "\n".join(parts) + comments
 
 
 def export_file(
@@ -119,3 +143,8 @@ def export_file(
     text = export_text(library, ids, options, progress, cancel)
     write_atomic(path, text.encode("ascii" if options.ascii else "utf-8", errors="replace"))
     return len(ids)
+
+
+def stored_list(text: str | None) -> list[str]:
+    """A JSON list of strings kept in the library's meta table (empty when absent)."""
+    return [str(v) for v in json.loads(text)] if text else []

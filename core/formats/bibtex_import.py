@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lectern.core.domain.entry import get, readings, strip_braces
+from lectern.core.domain.entry import RAW, get, keyword_tags, readings, strip_braces
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class BibError(ValueError):
@@ -46,6 +45,40 @@ class ParsedBib:
     notices: list[str] = field(default_factory=list)  # what was kept in a way the user should know
 
 
+_INNER_QUOTE = "\x01"  # stands in for a `"` inside braces inside a quoted value while bibtexparser splits
+_MARKS = re.compile(r'[{}"=#]')
+
+
+def _protect_inner_quotes(text: str) -> str:
+    """BibTeX allows a `"` inside braces in a quoted value (`"zeitgem{"a}{\\ss}"`,
+    `"{"}quoted{"}"`); bibtexparser ends the value there (its issue 487). Such
+    quotes are replaced by a stand-in, put back in every value read."""
+    if '{"' not in text and '"}' not in text:
+        return text
+    out = list(text)
+    depth = 0  # braces open
+    quoted_at = -1  # the depth at which the quoted value being read began; -1: not in one
+    after_separator = -1  # where the text after the last `=` or `#` of an entry begins
+    for match in _MARKS.finditer(text):
+        ch, at = match.group(), match.start()
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            if quoted_at >= 0:
+                if depth > quoted_at:
+                    out[at] = _INNER_QUOTE
+                else:
+                    quoted_at = -1
+                    after_separator = -1
+            elif depth == 1 and after_separator >= 0 and not text[after_separator:at].strip():
+                quoted_at = depth
+        elif quoted_at < 0 and depth == 1:  # `=` or `#` between fields
+            after_separator = at + 1
+    return "".join(out)
+
+
 def _parts(raw: str) -> list[str]:
     """A field value as written split at the `#` that join its pieces (outside
     braces and quotes)."""
@@ -65,14 +98,18 @@ def _parts(raw: str) -> list[str]:
 
 
 def resolve(raw: str, macros: dict[str, str]) -> str:
+    return _resolve(raw.replace(_INNER_QUOTE, '"'), macros)
+
+
+def _resolve(raw: str, macros: dict[str, str]) -> str:
     """A field value as BibTeX reads it: braces or quotes around each piece
-    removed, @string macros (and the month names) replaced, `#` joined. A
-    bare month macro that stands alone stays the macro (`jan`), as BibTeX and
-    biber both read it."""
+    removed, @string macros replaced, `#` joined. A value that uses a macro
+    the file does not define (the month names are such macros) stays a bare
+    expression (`RAW`), with the defined ones replaced, so that it is exported
+    as written."""
     pieces = _parts(raw)
-    if len(pieces) == 1 and pieces[0].lower() in _MONTHS and pieces[0].lower() not in macros:
-        return pieces[0].lower()
     out = []
+    bare = False
     for piece in pieces:
         if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
             out.append(piece[1:-1])
@@ -82,11 +119,14 @@ def resolve(raw: str, macros: dict[str, str]) -> str:
             out.append(piece)
         elif piece.lower() in macros:
             out.append(macros[piece.lower()])
-        elif piece.lower() in _MONTHS:
-            out.append(piece.lower())
         else:
-            out.append(piece)  # an undefined macro: BibTeX warns and reads it as empty; kept as written
-    return "".join(out)
+            bare = True
+            out.append(piece)
+    if not bare:
+        return "".join(out)
+    written = [piece if piece == text and not piece.isdigit() else "{" + text + "}"
+               for piece, text in zip(pieces, out)]
+    return RAW + " # ".join(written)
 
 
 def _entry_paper(entry: Any, macros: dict[str, str], parents: dict[str, Any], key: str | None) -> BibPaper:
@@ -96,8 +136,7 @@ def _entry_paper(entry: Any, macros: dict[str, str], parents: dict[str, Any], ke
     parent_fields = tuple((f.key, resolve(str(f.value), macros)) for f in parent.fields) if parent else None
     values = readings(fields, parent_fields)
     paper = NewPaper(**values, citation_key=key, entry_type=entry.entry_type.lower(), fields=fields)
-    keywords = strip_braces(get(fields, "keywords") or "")
-    tags = [t.strip() for t in re.split(r"[,;]", keywords) if t.strip()]
+    tags = keyword_tags(get(fields, "keywords"))
     note = strip_braces(get(fields, "annote") or get(fields, "annotation") or "")
     return BibPaper(paper, tags, note, entry.start_line + 1)
 
@@ -116,7 +155,7 @@ def parse_bibtex(text: str) -> ParsedBib:
         import bibtexparser  # here, not at start-up: the window opens sooner
         from bibtexparser import model
 
-        library = bibtexparser.parse_string(text, parse_stack=[])
+        library = bibtexparser.parse_string(_protect_inner_quotes(text), parse_stack=[])
     finally:
         logger.setLevel(level)
     parsed = ParsedBib()
@@ -128,7 +167,7 @@ def parse_bibtex(text: str) -> ParsedBib:
         elif isinstance(block, model.Preamble):
             parsed.preambles.append(resolve(str(block.value), macros))
         elif isinstance(block, model.ExplicitComment):
-            parsed.comments.append(str(block.comment))
+            parsed.comments.append(str(block.comment).replace(_INNER_QUOTE, '"'))
         elif isinstance(block, model.Entry):
             entries.append((block, block.key))
         elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.Entry):

@@ -11,7 +11,7 @@ from typing import Any
 
 from lectern.core.domain.arxiv import parse_arxiv
 from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, ProgressFn, in_chunks
-from lectern.core.domain.citekeys import generate_keys, is_valid_key
+from lectern.core.domain.citekeys import KEY_RULE, generate_keys, is_valid_key
 from lectern.core.domain.entry import dump_fields, record_from_values
 from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
@@ -135,7 +135,7 @@ class Papers:
         if "citation_key" in values:
             key = values["citation_key"] or ""
             if not is_valid_key(key):
-                raise EditError("A citation key may use only letters, digits and _ - : (no spaces).")
+                raise EditError(KEY_RULE)
             with self.db.read() as conn:
                 clash = conn.exec_driver_sql(
                     "SELECT title FROM paper WHERE citation_key = ? COLLATE NOCASE AND id != ?",

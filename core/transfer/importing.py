@@ -3,6 +3,7 @@ and adds the papers in one transaction (a file is imported whole or not at all).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -11,9 +12,11 @@ from typing import Literal
 
 from lectern.core.domain.arxiv import parse_arxiv
 from lectern.core.domain.changes import CancelToken, Changes, ProgressFn
-from lectern.core.domain.citekeys import is_valid_key
+from lectern.core.domain.citekeys import base_key, is_valid_key, unique_key
+from lectern.core.domain.entry import get, strip_braces, with_field
 from lectern.core.domain.identity import identity_keys
 from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bibtex import COMMENTS, PREAMBLES, stored_list
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
 from lectern.core.library.facade import Library
@@ -99,18 +102,42 @@ def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplic
     return found
 
 
-def _free_keys(library: Library, papers: Sequence[NewPaper]) -> list[NewPaper]:
-    """Keep each paper's own citation key when it is valid and free; else generate one."""
+def _free_keys(library: Library, papers: Sequence[NewPaper]) -> tuple[list[NewPaper], list[str]]:
+    """Each paper keeps its own citation key, exactly, when BibTeX and biber
+    accept it and no other paper (in the library, or earlier in the file) has
+    it; else it gets a new key, the old one is kept in biblatex's `ids` field,
+    and a line of the report names both."""
     taken = library.citation_keys()
-    out = []
+    out, renamed = [], []
     for paper in papers:
         key = paper.citation_key
         if key and is_valid_key(key) and key.lower() not in taken:
             taken.add(key.lower())
             out.append(paper)
-        else:
-            out.append(paper if key is None else replace(paper, citation_key=None))
-    return out
+            continue
+        if not key:
+            out.append(paper)
+            continue
+        new = unique_key(base_key(paper.title, paper.authors, paper.year), taken)
+        taken.add(new.lower())
+        fields = paper.fields
+        if is_valid_key(key) and not get(fields, "ids"):
+            fields = with_field(fields, "ids", key)
+        reason = "is used by another paper" if is_valid_key(key) else "is not a key BibTeX and biber accept"
+        renamed.append(f"the key {key} {reason}: “{strip_braces(paper.title)[:60]}” is imported as {new}")
+        out.append(replace(paper, citation_key=new, fields=fields))
+    return out, renamed
+
+
+def _kept_blocks(library: Library, parsed: ParsedBib) -> dict[str, str]:
+    """The library's stored @preamble and @comment blocks with the file's new ones added."""
+    meta = {}
+    for name, found in ((PREAMBLES, parsed.preambles), (COMMENTS, parsed.comments)):
+        have = stored_list(library.get_meta(name))
+        new = [b for b in dict.fromkeys(found) if b not in have]
+        if new:
+            meta[name] = json.dumps(have + new, ensure_ascii=False)
+    return meta
 
 
 def import_bib(
@@ -123,8 +150,9 @@ def import_bib(
     with library.history.step("Import") as step:
         duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
         fresh = [i for i in range(len(papers)) if i not in duplicates]
+        keyed, renamed = _free_keys(library, [papers[i] for i in fresh])
         changes = library.papers.add_many(
-            _free_keys(library, [papers[i] for i in fresh]), progress=progress, cancel=cancel,
+            keyed, progress=progress, cancel=cancel, meta=_kept_blocks(library, parsed),
             tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
         )
         merged = 0
@@ -134,7 +162,7 @@ def import_bib(
                                                           note=parsed.papers[i].note))
                 merged += 1
         step.label, step.changes = import_label(len(fresh), merged), changes
-    warnings = list(parsed.failures)
+    warnings = list(parsed.failures) + list(parsed.notices) + renamed
     skipped = len(duplicates) - merged
     if skipped:
         warnings.append(f"{skipped} already in the library (same DOI, arXiv id, key or title): skipped")

@@ -131,7 +131,7 @@ def test_metadata_edits_are_validated_and_arxiv_fills_in(lib: Library) -> None:
     taken = lib.paper(other).paper.citation_key
     with pytest.raises(EditError, match="already used"):
         lib.papers.update(paper_id, citation_key=taken.upper())
-    with pytest.raises(EditError, match="only letters"):
+    with pytest.raises(EditError, match="may not be empty or hold spaces"):
         lib.papers.update(paper_id, citation_key="has space")
     with pytest.raises(EditError, match="arXiv id"):
         lib.papers.update(paper_id, arxiv_id="not an id")

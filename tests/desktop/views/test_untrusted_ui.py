@@ -147,7 +147,7 @@ def test_note_preview_links_follow_the_same_rule(qtbot, window: MainWindow, open
 def test_an_import_error_shows_the_files_html_as_literal_text(qtbot, window: MainWindow, tmp_path: Path,
                                                                message_boxes) -> None:
     bib = tmp_path / "crafted.bib"
-    bib.write_text("@misc{k,x={" + HOSTILE_HTML + "},x={}}\n", encoding="utf-8")
+    bib.write_text("@misc{k,x={" + HOSTILE_HTML + "}\n", encoding="utf-8")  # never closed: it cannot be read
     window.transfer.import_files([bib])
     qtbot.waitUntil(lambda: len(message_boxes) == 1, timeout=5000)
     title, text, text_format, _ = message_boxes[0]

@@ -4,6 +4,7 @@ duplicates. Each write is one transaction and one undo step (`History`)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -12,7 +13,16 @@ from typing import Any
 from lectern.core.domain.arxiv import parse_arxiv
 from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, ProgressFn, in_chunks
 from lectern.core.domain.citekeys import KEY_RULE, generate_keys, is_valid_key
-from lectern.core.domain.entry import dump_fields, record_from_values
+from lectern.core.domain.entry import (
+    balanced,
+    dump_fields,
+    edited,
+    filled,
+    get,
+    load_fields,
+    readings,
+    record_from_values,
+)
 from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
 from lectern.core.library.history import History
@@ -106,6 +116,9 @@ class Papers:
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
         if "title" in values and not values["title"]:
             raise EditError("A paper needs a title.")
+        for name in ("title", "abstract", "authors", "venue"):
+            if isinstance(values.get(name), str) and not balanced(values[name]):
+                raise EditError(f"The braces in the {name} do not pair up: BibTeX needs each {{ closed by a }}.")
         for key in ("arxiv_id", "url"):
             if values.get(key):
                 parsed = parse_arxiv(values[key])
@@ -152,12 +165,57 @@ class Papers:
             return Changes()
 
         def op(conn: Connection) -> None:
+            row = conn.exec_driver_sql("SELECT entry_type, fields FROM paper WHERE id = ?", (paper_id,)).first()
+            if row is None:
+                return  # gone meanwhile: nothing to edit
+            record = edited(row[0], load_fields(row[1]), {k: v for k, v in values.items() if k != "citation_key"})
             written = with_stored_keys(values)
+            written["fields"] = dump_fields(record)
             sets = ", ".join(f"{c} = ?" for c in written)
             conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
                                  (*written.values(), now_text(), paper_id))
 
         return self.history.change("Edit paper", op, Changes(papers=frozenset({paper_id}), fields=frozenset(columns)))
+
+    def set_record(self, paper_id: int, entry_type: str, fields: Sequence[tuple[str, str]],
+                   citation_key: str | None = None) -> Changes:
+        """Replace a paper's whole record (the entry editor, its BibTeX source
+        tab): entry type, every field, and the key; the readings the table
+        shows are read from it again. EditError says what is wrong."""
+        kind = entry_type.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", kind):
+            raise EditError(f"{entry_type!r} is not an entry type (like article, book or inproceedings).")
+        seen: set[str] = set()
+        record = []
+        for name, value in fields:
+            name = name.strip()
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_:.+-]*", name):
+                raise EditError(f"{name!r} is not a field name (letters, digits and - _ : . + only).")
+            if name.lower() in seen:
+                raise EditError(f"The field {name} is given twice.")
+            if not balanced(value):
+                raise EditError(f"The braces in {name} do not pair up: BibTeX needs each {{ closed by a }}.")
+            seen.add(name.lower())
+            if value.strip():
+                record.append((name, value))
+        values = self.checked_fields(paper_id, {"citation_key": citation_key} if citation_key else {})
+        with self.db.read() as conn:
+            parent_key = (get(record, "crossref") or "").strip()
+            parent = conn.exec_driver_sql("SELECT fields FROM paper WHERE citation_key = ? COLLATE NOCASE",
+                                          (parent_key,)).first() if parent_key else None
+        columns = {**readings(record, load_fields(parent[0]) if parent else None), **values}
+        columns["title"] = columns["title"] or ""
+
+        def op(conn: Connection) -> None:
+            written = with_stored_keys(columns)
+            written.update(entry_type=kind, fields=dump_fields(record))
+            sets = ", ".join(f"{c} = ?" for c in written)
+            if conn.exec_driver_sql(f"UPDATE paper SET {sets}, updated_at = ? WHERE id = ?",
+                                    (*written.values(), now_text(), paper_id)).rowcount == 0:
+                raise EditError("This paper is no longer in the library.")
+
+        return self.history.change("Edit record", op, Changes(papers=frozenset({paper_id}),
+                                                              fields=frozenset(columns) | {"record"}))
 
     def add(self, paper: "NewPaper", **fields: Any) -> tuple[int, Changes]:
         """Add one paper by hand, as one undo step. `fields` (as typed in the
@@ -175,30 +233,38 @@ class Papers:
 
     def merge(self, keep_id: int, others: Iterable[int] = (), new: "NewPaper | None" = None,
                    tags: Sequence[str] = (), note: str = "") -> Changes:
-        """Merge duplicates into `keep_id`: its empty fields are filled from the
-        others (or from `new`), tags, notes and list places are combined, and
-        the others go to the Trash. One undoable step."""
+        """Merge duplicates into `keep_id`: every field its record lacks is
+        taken from the others (or from `new`), in their order, nothing it has is
+        overwritten; tags, notes and list places are combined, and the others
+        go to the Trash. One undoable step."""
         others = _ids(others) - {keep_id}
         papers = others | {keep_id}
         fillable = ("abstract", "authors", "year", "venue", "arxiv_id", "doi", "url")
 
         def op(conn: Connection) -> None:
             found = conn.exec_driver_sql(
-                f"SELECT {', '.join(fillable)} FROM paper WHERE id = ?", (keep_id,)).mappings().first()
+                f"SELECT {', '.join(fillable)}, entry_type, fields FROM paper WHERE id = ?",
+                (keep_id,)).mappings().first()
             if found is None:
                 raise EditError("The paper to merge into is no longer in the library.")
             keep = dict(found)
             sources = [dict(r) for r in conn.exec_driver_sql(
-                f"SELECT {', '.join(fillable)} FROM paper "
+                f"SELECT {', '.join(fillable)}, entry_type, fields FROM paper "
                 f"WHERE id IN ({','.join(map(str, others)) or '-1'}) ORDER BY id").mappings()]
+            records = [load_fields(src["fields"]) for src in sources]
             if new is not None:
                 sources.append({k: getattr(new, k) for k in fillable})
+                records.append(new.fields or record_from_values(
+                    new.title, new.abstract, new.authors, new.year, new.venue, new.arxiv_id, new.doi, new.url)[1])
             updates = {}
             for name in fillable:
                 if keep[name] in (None, ""):
                     value = next((src[name] for src in sources if src[name] not in (None, "")), None)
                     if value is not None:
                         updates[name] = value
+            merged = filled(load_fields(keep["fields"]), records)  # every field the kept record lacks
+            if merged != load_fields(keep["fields"]):
+                updates["fields"] = dump_fields(merged)
             if updates:
                 updates = with_stored_keys(updates)
                 sets = ", ".join(f"{k} = ?" for k in updates)

@@ -1,0 +1,92 @@
+"""Name lists (author, editor, translator and the others biblatex knows) as
+structured names: family, given, prefix ("von"), suffix ("Jr."), or a literal
+for an organisation written in braces, split the way BibTeX does (with
+bibtexparser's splitter). Each part is read as Unicode for display, sorting
+and the formats that want parts (CSL-JSON, RIS); the LaTeX as written stays
+in the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lectern.core.text.latex import latex_to_text
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "commentator", "annotator", "introduction",
+               "foreword", "afterword", "editora", "editorb", "editorc", "holder")
+
+
+@dataclass(frozen=True)
+class Name:
+    family: str = ""
+    given: str = ""
+    prefix: str = ""  # "von", "van der"
+    suffix: str = ""  # "Jr.", "III"
+    literal: str = ""  # an organisation ("{Google Research}"), or "others" (et al.)
+
+    @property
+    def sort_form(self) -> str:
+        """"Family, Given" (the literal for an organisation)."""
+        if self.literal:
+            return self.literal
+        family = " ".join(p for p in (self.prefix, self.family) if p)
+        return ", ".join(p for p in (family, self.suffix, self.given) if p)
+
+    @property
+    def display(self) -> str:
+        """"Given prefix Family, suffix" as a reader writes it."""
+        if self.literal:
+            return self.literal
+        text = " ".join(p for p in (self.given, self.prefix, self.family) if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    @property
+    def others(self) -> bool:
+        """BibTeX's `and others`: more names than listed."""
+        return self.literal == "others"
+
+
+def _text(parts: list[str]) -> str:
+    return latex_to_text(" ".join(parts)).strip()
+
+
+@lru_cache(maxsize=65536)
+def parse_names(value: str) -> tuple[Name, ...]:
+    """The names in a BibTeX name list (`A and B and others`)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    names = []
+    for written in split_multiple_persons_names(" ".join(value.split())):
+        written = written.strip()
+        if not written:
+            continue
+        if written == "others":
+            names.append(Name(literal="others"))
+            continue
+        if written.startswith("{") and written.endswith("}") and written.count("{") == 1:
+            names.append(Name(literal=latex_to_text(written).strip()))
+            continue
+        try:
+            parts = parse_single_name_into_parts(written, strict=False)
+        except Exception:  # noqa: BLE001 - a name BibTeX itself would stumble over: kept whole
+            names.append(Name(literal=latex_to_text(written).strip()))
+            continue
+        if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1 and \
+                parts.last[0].startswith("{") and parts.last[0].endswith("}"):
+            names.append(Name(literal=_text(parts.last)))
+            continue
+        names.append(Name(family=_text(parts.last), given=_text(parts.first), prefix=_text(parts.von),
+                          suffix=_text(parts.jr)))
+    return tuple(names)
+
+
+def short_authors(value: str) -> str:
+    """The Authors column: "Clark", "Clark, Luong", "Clark, Luong et al."."""
+    names = parse_names(value)
+    shown = [n.literal if n.literal else " ".join(p for p in (n.prefix, n.family) if p) or n.given
+             for n in names if not n.others]
+    if not shown:
+        return ""
+    if len(shown) > 2 or (len(names) > len(shown)):
+        return ", ".join(shown[:2]) + " et al."
+    return ", ".join(shown)

@@ -16,7 +16,7 @@ from typing import Any
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
 from lectern.core.text.latex import latex_to_text
-from lectern.core.text.texsafe import tex_escape
+from lectern.core.text.texsafe import protect_capitals, tex_escape
 
 Field = tuple[str, str]
 Fields = tuple[Field, ...]
@@ -111,14 +111,15 @@ def record_from_values(title: str, abstract: str = "", authors: str = "", year: 
                        venue: str = "", arxiv_id: str | None = None, doi: str | None = None,
                        url: str | None = None) -> tuple[str, Fields]:
     """(entry type, fields) for a paper known by plain values (a listing, an
-    arXiv id, the Add dialog): text made TeX-safe once, an arXiv paper as
-    @misc with its eprint, a paper with authors, venue and year as @article."""
+    arXiv id, the Add dialog): text made TeX-safe once, the capitals of
+    acronyms in the title braced (`{BERT}`) so that styles keep them, an arXiv
+    paper as @misc with its eprint, a paper with authors, venue and year as @article."""
     arxiv = parse_arxiv(arxiv_id) if arxiv_id else None
     kind = "article" if (authors.strip() and venue.strip() and year and not arxiv) else "misc"
     fields: list[Field] = []
     if authors.strip():
         fields.append(("author", tex_escape(authors)))
-    fields.append(("title", tex_escape(title)))
+    fields.append(("title", protect_capitals(tex_escape(title)) if title.strip() else "Untitled"))
     if venue.strip():
         fields.append(("journal" if kind == "article" else "howpublished", tex_escape(venue)))
     if year:

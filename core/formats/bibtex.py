@@ -104,7 +104,7 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
     inherits = bool(get(fields, "crossref") or get(fields, "xdata"))  # its parent may hold what it lacks
     if classic and not (inherits or get(fields, "author") or get(fields, "editor") or get(fields, "key")):
         fields = fields + (("key", paper.citation_key),)  # what plain.bst sorts by when there is no author
-    if not classic and not (inherits or get(fields, "date") or get(fields, "year")):
+    if not classic and kind not in ("set", "xdata") and not (inherits or get(fields, "date") or get(fields, "year")):
         fields = fields + (("date", "XXXX"),)  # EDTF "year unknown": biblatex's data model wants a date
     return kind, fields
 

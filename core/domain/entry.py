@@ -82,10 +82,13 @@ def inherited(fields: Sequence[Field], parent: Sequence[Field] | None) -> list[F
 
 def readings(fields: Sequence[Field], parent: Sequence[Field] | None = None) -> dict[str, Any]:
     """The paper-table columns a record is shown, searched and matched by."""
-    values = inherited(fields, parent)
+    values: dict[str, str] = {}
+    for key, value in inherited(fields, parent):
+        values.setdefault(key.lower(), value[1:] if value.startswith(RAW) else value)
 
     def text(name: str) -> str:
-        return strip_braces(get(values, name) or "")
+        value = values.get(name)
+        return strip_braces(value) if value else ""
 
     year_match = _YEAR.search(text("year") or text("date"))
     arxiv = None

@@ -82,6 +82,8 @@ def _protect_inner_quotes(text: str) -> str:
 def _parts(raw: str) -> list[str]:
     """A field value as written split at the `#` that join its pieces (outside
     braces and quotes)."""
+    if "#" not in raw:  # nearly every value: one piece
+        return [raw.strip()]
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(raw):
         if ch == "{":

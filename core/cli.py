@@ -64,12 +64,10 @@ def library_path(args: argparse.Namespace) -> Path:
 
 def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lectern.core.search.query import QueryError
-    from lectern.core.transfer.importing import load_default_library_if_new
 
     text = " ".join(args.query)
     library = open_library(args)
-    with library:
-        load_default_library_if_new(library)
+    with library:  # a script reads the library as it is: the default list is the window's first run
         try:
             result = library.search(text, limit=args.limit or None)
         except QueryError as exc:
@@ -224,15 +222,13 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lectern.core.search.query import QueryError
     from lectern.core.transfer.export import export, export_ids
-    from lectern.core.transfer.importing import load_default_library_if_new
-
-    library = open_library(args)
+    library = open_library(args)  # as it is: the default list is the window's first run, not a script's
+    lost: list[str] = []
     with library:
-        load_default_library_if_new(library)
         try:
             ids = export_ids(library, list_name=args.list, query=args.query)
             count = export(library, args.format, ids, args.output, ascii_only=args.ascii,
-                           heading=args.list or "Reading list")
+                           heading=args.list or "Reading list", lost=lost)
         except (QueryError, ValueError) as exc:
             print(f"lectern: {exc}", file=err)
             return 2
@@ -240,6 +236,10 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"lectern: could not write {args.output}: {exc.strerror or exc}", file=err)
             return 1
     out.write(f"{count} papers written to {args.output}\n")
+    if lost:
+        print(f"lectern: {len(lost)} entries hold characters with no LaTeX form, written as ?: "
+              + ", ".join(lost[:20]) + (" …" if len(lost) > 20 else "") + " (export without --ascii to keep them)",
+              file=err)
     return 0
 
 

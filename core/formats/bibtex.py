@@ -24,7 +24,7 @@ from lectern.core.domain.entry import (
 from lectern.core.domain.records import same_tags
 from lectern.core.formats.bib_dialects import to_biblatex, to_bibtex
 from lectern.core.store.atomic import write_atomic
-from lectern.core.text.texsafe import tex_escape, to_ascii_latex
+from lectern.core.text.texsafe import has_no_latex_form, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -109,24 +109,30 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
     return kind, fields
 
 
-def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: BibOptions = BibOptions()) -> str:
-    """One BibTeX entry for `paper`."""
+def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: BibOptions = BibOptions(),
+          lost: list[str] | None = None) -> str:
+    """One BibTeX entry for `paper`; with `--ascii`, its key is added to `lost`
+    when a character in it has no LaTeX form (it is written as `?`)."""
     kind, fields = record_fields(paper, tags, note, options)
+    if options.ascii and lost is not None and any(
+            has_no_latex_form(value) for name, value in fields if name.lower() not in VERBATIM):
+        lost.append(paper.citation_key)
     body = ",\n".join(f"  {name} = {_value(name, value, options.ascii)}" for name, value in fields)
     return f"@{kind}{{{paper.citation_key},\n{body},\n}}\n"
 
 
 def export_text(
     library: "Library", ids: Sequence[int], options: BibOptions = BibOptions(),
-    progress: "ProgressFn | None" = None, cancel: CancelToken | None = None,
+    progress: "ProgressFn | None" = None, cancel: CancelToken | None = None, lost: list[str] | None = None,
 ) -> str:
-    """The .bib text for the papers `ids`, in that order (same library, same bytes)."""
+    """The .bib text for the papers `ids`, in that order (same library, same
+    bytes); `lost` collects the keys of entries `--ascii` could not write whole."""
     parts: list[str] = []
     parents: list[str] = []  # crossref and xdata parents go after every child, as BibTeX needs
     referenced = library.cross_referenced_keys(ids)
     for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
         for paper, tags, note in library.papers_for_export(chunk):
-            text = entry(paper, tags, note, options)
+            text = entry(paper, tags, note, options, lost)
             (parents if paper.citation_key.lower() in referenced else parts).append(text)
     parts.extend(parents)
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
@@ -137,10 +143,10 @@ def export_text(
 
 def export_file(
     library: "Library", ids: Sequence[int], path: "Path", options: BibOptions = BibOptions(),
-    progress: "ProgressFn | None" = None, cancel: CancelToken | None = None,
+    progress: "ProgressFn | None" = None, cancel: CancelToken | None = None, lost: list[str] | None = None,
 ) -> int:
     """Write the .bib atomically (the old file stays whole if anything fails)."""
-    text = export_text(library, ids, options, progress, cancel)
+    text = export_text(library, ids, options, progress, cancel, lost)
     write_atomic(path, text.encode("ascii" if options.ascii else "utf-8", errors="replace"))
     return len(ids)
 

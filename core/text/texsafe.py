@@ -153,6 +153,11 @@ def to_ascii_latex(text: str) -> str:
     return "".join(c if c.isascii() else _ascii_char(c) for c in text)
 
 
+def has_no_latex_form(text: str) -> bool:
+    """Whether `text` holds a character that `to_ascii_latex` can only write as `?`."""
+    return not text.isascii() and any(not c.isascii() and _ascii_char(c) == "?" for c in text)
+
+
 _ALNUM_SPLIT = re.compile(r"([^\W_]+)")  # split() keeps the words at odd positions
 
 

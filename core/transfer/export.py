@@ -40,12 +40,13 @@ def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, ca
 
 def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_only: bool = False,
            heading: str = "Reading list", progress: ProgressFn | None = None,
-           cancel: CancelToken | None = None) -> int:
+           cancel: CancelToken | None = None, lost: list[str] | None = None) -> int:
     """Write `ids` to `path` in `fmt`; returns how many papers were written.
-    An interrupted export leaves any previous file untouched."""
+    An interrupted export leaves any previous file untouched. With `ascii_only`,
+    `lost` gets the keys of entries holding characters without a LaTeX form."""
     path = Path(path)
     if fmt in ("bibtex", "biblatex"):
-        return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel)
+        return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel, lost)
     items = _items(library, ids, progress, cancel)
     if fmt == "markdown-folder":
         return len(markdown_folder(items, path))

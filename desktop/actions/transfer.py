@@ -263,7 +263,16 @@ class Transfer:
 
     def export_to(self, path: Path, kind: str, ids: list[int], ascii_only: bool = False) -> None:
         library = self.window.library
+        lost: list[str] = []
+
+        def done(count: int) -> None:
+            message = f"Exported {count} papers to {path}."
+            if lost:  # --ascii could not write every character
+                message += (f" {len(lost)} hold characters with no LaTeX form, written as ?: "
+                            + ", ".join(lost[:5]) + (" …" if len(lost) > 5 else ""))
+            self.window.statusBar().showMessage(message, 15000)
+
         self._run(f"Exporting {len(ids):,} papers…",
                   lambda job: export(library, kind, ids, path, ascii_only=ascii_only, progress=self.relay.report,
-                                     cancel=job.cancel),  # type: ignore[arg-type]
-                  lambda count: self.window.statusBar().showMessage(f"Exported {count} papers to {path}.", 8000))
+                                     cancel=job.cancel, lost=lost),  # type: ignore[arg-type]
+                  done)

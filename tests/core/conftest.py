@@ -18,3 +18,11 @@ def lib(library_path: Path) -> Iterator[Library]:
     load_default_library_if_new(library)
     yield library
     library.close()
+
+
+@pytest.fixture
+def default_library(library_path: Path) -> Path:
+    """A library file holding the default reading list, as the window's first run leaves it."""
+    with Library.open(library_path) as library:
+        load_default_library_if_new(library)
+    return library_path

@@ -13,14 +13,14 @@ def lectern(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
 
 
-def test_search_prints_ranked_keys_and_titles(library_path: Path) -> None:
-    result = lectern("--library", str(library_path), "search", "sabia")
+def test_search_prints_ranked_keys_and_titles(default_library: Path) -> None:
+    result = lectern("--library", str(default_library), "search", "sabia")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "SabiaPortugueseLarge\tSabiá: Portuguese Large Language Models\n"
 
 
-def test_search_json_and_limit(library_path: Path) -> None:
-    result = lectern("--library", str(library_path), "search", "bert -roberta", "--limit", "3", "--json")
+def test_search_json_and_limit(default_library: Path) -> None:
+    result = lectern("--library", str(default_library), "search", "bert -roberta", "--limit", "3", "--json")
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert len(hits) == 3
@@ -28,11 +28,34 @@ def test_search_json_and_limit(library_path: Path) -> None:
     assert all("bert" in h["title"].lower() for h in hits)
 
 
-def test_no_match_suggests_on_stderr_and_exits_1(library_path: Path) -> None:
-    result = lectern("--library", str(library_path), "search", "pretrainig")
+def test_no_match_suggests_on_stderr_and_exits_1(default_library: Path) -> None:
+    result = lectern("--library", str(default_library), "search", "pretrainig")
     assert result.returncode == 1
     assert result.stdout == ""
     assert "Did you mean: pretraining" in result.stderr
+
+
+def test_search_and_export_on_a_new_library_add_nothing_to_it(library_path: Path, tmp_path: Path) -> None:
+    from lectern.core.library.facade import Library
+
+    searched = lectern("--library", str(library_path), "search", "bert")
+    exported = lectern("--library", str(library_path), "export", "--format", "bibtex", "-o", str(tmp_path / "o.bib"))
+    assert searched.returncode == 1 and exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("0 papers written") and "@" not in (tmp_path / "o.bib").read_text()
+    with Library.open(library_path) as lib:
+        assert lib.count() == 0
+
+
+def test_ascii_export_names_the_entries_with_characters_without_a_latex_form(tmp_path: Path) -> None:
+    bib = tmp_path / "in.bib"
+    bib.write_text("@misc{greek, title = {Ελληνικά}, year = 2020}\n@misc{latin, title = {Sabiá}, year = 2021}\n",
+                   encoding="utf-8")
+    library, out = str(tmp_path / "lib.sqlite"), tmp_path / "out.bib"
+    assert lectern("--library", library, "import", str(bib)).returncode == 0
+    exported = lectern("--library", library, "export", "--format", "bibtex", "--ascii", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "1 entries hold characters with no LaTeX form" in exported.stderr and "greek" in exported.stderr
+    assert "latin" not in exported.stderr and "Sabi{\\'a}" in out.read_text(encoding="ascii")
 
 
 def test_malformed_query_exits_2_with_a_message(library_path: Path) -> None:

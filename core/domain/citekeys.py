@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from lectern.core.domain.names import parse_names
 from lectern.core.text.latex import latex_to_text
 
 # What BibTeX and biber take as a citation key: anything printable but white
@@ -24,11 +25,17 @@ _DIGIT_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _NOT_WORD = bytes(b if chr(b).isascii() and chr(b).isalnum() else 32 for b in range(256))
 
 
+# Letters NFKD does not take apart into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
+                               "Œ": "OE", "ß": "ss", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+                               "ŋ": "ng", "ħ": "h", "ĸ": "k"})
+
+
 def ascii_fold(text: str) -> str:
-    """`Sabiá` -> `Sabia`: drop accents and anything outside ASCII."""
+    """`Sabiá` -> `Sabia`, `Aksın` -> `Aksin`: drop accents and anything outside ASCII."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
@@ -46,12 +53,13 @@ def _significant(title: str) -> list[str]:
 
 
 def first_author_surname(authors: str) -> str:
-    """The first author's surname from "Last, First and ..." or "First Last and ..."."""
-    first = re.split(r"\s+and\s+", authors.strip(), maxsplit=1)[0].strip()
-    if not first:
+    """The first author's family name, as BibTeX splits names ("von Last,
+    First", "First von Last", an organisation in braces whole), in ASCII."""
+    names = parse_names(authors) if authors.strip() else ()
+    if not names or names[0].others:
         return ""
-    surname = first.split(",", 1)[0] if "," in first else first.split()[-1]
-    return "".join(_words(surname))
+    first = names[0]
+    return "".join(_words(first.family or first.literal or first.given))
 
 
 def _cap(word: str) -> str:

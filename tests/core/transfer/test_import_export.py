@@ -228,8 +228,8 @@ def test_arxiv_id_lists_and_pasted_text_import(tmp_path: Path) -> None:
             import_text(lib, "a single line")
 
 
-def test_cli_import_and_export(tmp_path: Path, capsys) -> None:
-    library = tmp_path / "cli.sqlite"
+def test_cli_import_and_export(tmp_path: Path, default_library: Path, capsys) -> None:
+    library = default_library
     out = tmp_path / "out.bib"
     assert run(build_parser().parse_args(["--library", str(library), "export", "--format", "bibtex",
                                           "--query", "sabia", "-o", str(out)])) == 0

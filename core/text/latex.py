@@ -37,6 +37,10 @@ _SYMBOLS = {"textless": "<", "textgreater": ">", "textbackslash": "\\", "textbra
             "ldots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©", "pounds": "£", "S": "§", "P": "¶"}
 
 _converter = latex2text.LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+_math_converter = latex2text.LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+# Inline math that is surely math (a macro, a sub- or superscript), not two dollar amounts.
+_MATH = re.compile(r"(?<!\\)\$([^$]{0,120}?[\\^_][^$]{0,120}?)(?<!\\)\$")
+_MATH_MARK = "\ue001"  # stands for a rendered piece of math until the end
 _known_macros = latex2text.get_default_latex_context_db()
 
 
@@ -123,10 +127,13 @@ def _latex_piece_to_text(piece: str) -> str:
 
 @lru_cache(maxsize=4096)
 def latex_to_text(text: str) -> str:
-    """Render `text` for reading: `76\\%` -> `76%`, `Sabi\\'a` -> `Sabiá`,
+    """Render `text` for reading: `76\\%` -> `76%`, `Sabi\\'a` -> `Sabiá`, `$\\alpha$` -> `α`,
     `{\\em x}` -> `x`, `e.g.~RoBERTa` -> `e.g. RoBERTa`. Links are kept verbatim."""
     if not _LATEX_CHARS.search(text):
         return text
+    maths: list[str] = []
+    if "$" in text:
+        text = _MATH.sub(lambda m: _render_math(m, maths), text)
     out: list[str] = []
     pos = 0
     for match in _URL_RE.finditer(text):
@@ -134,7 +141,19 @@ def latex_to_text(text: str) -> str:
         out.append(match.group(0))
         pos = match.end()
     out.append(_latex_piece_to_text(text[pos:]))
-    return _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
+    rendered = _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
+    for math in maths:
+        rendered = rendered.replace(_MATH_MARK, math, 1)
+    return rendered
+
+
+def _render_math(match: re.Match[str], maths: list[str]) -> str:
+    """`$\\alpha$` -> `α`, `$x^2 + \\beta_i$` -> `x^2 + β_i` (kept aside, put back at the end)."""
+    try:
+        maths.append(_math_converter.latex_to_text(match.group(0)).strip())
+    except Exception:  # the converter is lenient, but text must always render
+        maths.append(match.group(0))
+    return _MATH_MARK
 
 
 def index_text(raw: str | None) -> str:

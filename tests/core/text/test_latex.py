@@ -34,3 +34,13 @@ def test_links_are_extracted_without_trailing_punctuation() -> None:
 
 def test_text_without_links_has_none() -> None:
     assert find_links("no links here, just http:// and www") == []
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    (r"$\alpha$-Divergences", "α-Divergences"),
+    (r"$x^2 + \beta_i$ terms", "x^2 + β_i terms"),
+    (r"$\mathcal{O}(n \log n)$ time", "𝒪(n log n) time"),
+    ("costs $5 and $10 a day", "costs $5 and $10 a day"),  # dollar amounts are not math
+])
+def test_math_reads_as_text(raw: str, shown: str) -> None:
+    assert latex_to_text(raw) == shown

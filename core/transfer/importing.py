@@ -164,10 +164,13 @@ def import_bib(
         step.label, step.changes = import_label(len(fresh), merged), changes
     warnings = list(parsed.failures) + list(parsed.notices) + renamed
     skipped = len(duplicates) - merged
-    if skipped:
-        warnings.append(f"{skipped} already in the library (same DOI, arXiv id, key or title): skipped")
-    if merged:
-        warnings.append(f"{merged} already in the library: merged into the existing papers")
+    existing = library.citation_keys_of([d.existing_id for d in duplicates.values()])
+    for i, dup in duplicates.items():  # every decision, by paper
+        paper = papers[i]
+        name = strip_braces(paper.title)[:60] or paper.citation_key or "an untitled entry"
+        done = "merged into it" if policy == "merge" else "skipped"
+        warnings.append(f"“{name}” is already in the library as {existing.get(dup.existing_id, '?')} "
+                        f"(same {dup.reason}): {done}")
     return ImportReport(added=len(fresh), changes=changes, warnings=warnings, skipped=skipped, merged=merged)
 
 

@@ -143,6 +143,7 @@ def test_a_merge_fills_every_field_the_kept_record_lacks(tmp_path: Path) -> None
         report = import_text(lib, second, policy="merge")
         (fields,) = [dict((k.lower(), v) for k, v in r[1].items()) for r in records(export(lib)).values()]
     assert report.merged == 1
+    assert "“Same Paper” is already in the library as a (same DOI): merged into it" in report.warnings
     assert (fields["volume"], fields["pages"], fields["publisher"], fields["doi"]) == ("7", "3--4", "P", "10.1/x")
 
 

@@ -67,12 +67,13 @@ def _cap(word: str) -> str:
 
 
 def base_key(title: str, authors: str = "", year: int | None = None) -> str:
-    """The key pattern: author + year + first significant title word, or the
-    first three significant title words when there are no authors."""
+    """The key pattern: author + year + first significant title word, all in
+    lower case as Google Scholar and most users write it (`clark2020electra`),
+    or the first three significant title words when there are no authors."""
     words = _significant(title)
     surname = first_author_surname(authors)
     if surname:
-        key = surname.lower() + (str(year) if year else "") + (_cap(words[0]) if words else "")
+        key = surname.lower() + (str(year) if year else "") + (words[0].lower() if words else "")
     else:
         key = "".join(_cap(w) for w in words[:3]) + (str(year) if year else "")
     return (key or "paper")[:MAX_KEY_CHARS]

@@ -102,11 +102,30 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
                                                        else BIBLATEX_FIELD_LIMIT))
     kind, fields = to_bibtex(kind, fields) if classic else to_biblatex(kind, fields)
     inherits = bool(get(fields, "crossref") or get(fields, "xdata"))  # its parent may hold what it lacks
+    if classic:
+        fields = _arxiv_printed(kind, fields)
     if classic and not (inherits or get(fields, "author") or get(fields, "editor") or get(fields, "key")):
         fields = fields + (("key", paper.citation_key),)  # what plain.bst sorts by when there is no author
     if not classic and kind not in ("set", "xdata") and not (inherits or get(fields, "date") or get(fields, "year")):
         fields = fields + (("date", "XXXX"),)  # EDTF "year unknown": biblatex's data model wants a date
     return kind, fields
+
+
+def _arxiv_printed(kind: str, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """Classic styles (plain, alpha, ieeetr, apalike) print no `eprint`: an
+    arXiv paper's identifier goes where they print it, `howpublished` of a
+    @misc or else `note`, unless the entry already names it."""
+    eprint = (get(fields, "eprint") or "").strip()
+    if not eprint or (get(fields, "archiveprefix") or get(fields, "eprinttype") or "arxiv").lower() != "arxiv":
+        return fields
+    mention = f"arXiv:{eprint}"
+    if any(eprint in (get(fields, name) or "") for name in ("howpublished", "note", "journal")):
+        return fields
+    if kind == "misc" and not get(fields, "howpublished"):
+        return fields + (("howpublished", mention),)
+    if not get(fields, "note"):
+        return fields + (("note", mention),)
+    return fields
 
 
 def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: BibOptions = BibOptions(),

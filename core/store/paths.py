@@ -46,3 +46,8 @@ def resource_path(*parts: str) -> Path:
 def default_listing_path() -> Path:
     """The embedded default reading list (222 papers)."""
     return resource_path("default_library.txt")
+
+
+def default_metadata_path() -> Path:
+    """The verified facts of the default list's papers (authors, year, arXiv id, venue, DOI)."""
+    return resource_path("default_library_metadata.json")

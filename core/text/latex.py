@@ -77,12 +77,11 @@ _STYLE_GROUP = re.compile(r"\{\\(?:em|it|bf|sc|tt|rm|sf|sl|itshape|bfseries|scsh
 _STYLE_COMMAND = re.compile(
     r"\\(?:emph|textbf|textit|textsc|texttt|textrm|textsf|textsl|textup|mbox|text)\{([^{}\\]*)\}")
 _BRACES = re.compile(r"\{([^{}\\$]*)\}")
-_DOTLESS = {"\\i": "ı", "\\j": "ȷ"}
 
 
 def _accent(match: re.Match[str]) -> str:
     base = match.group(2) or match.group(3)
-    base = _DOTLESS.get(base, base.lstrip("\\"))
+    base = {"\\i": "i", "\\j": "j"}.get(base, base.lstrip("\\"))  # \^{\i} is î: the accent replaces the dot
     return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
 
 

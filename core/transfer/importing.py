@@ -18,9 +18,10 @@ from lectern.core.domain.identity import identity_keys
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.bibtex import COMMENTS, PREAMBLES, stored_list
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
+from lectern.core.formats.default_library import default_papers, load_metadata
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
 from lectern.core.library.facade import Library
-from lectern.core.store.paths import default_listing_path
+from lectern.core.store.paths import default_listing_path, default_metadata_path
 
 SEEDED_KEY = "default_library_loaded"
 
@@ -65,12 +66,17 @@ def import_listing_file(
 
 def load_default_library_if_new(library: Library) -> ImportReport | None:
     """On a library's first open while empty, load the embedded default reading
-    list. Done once: a user who later empties the library is not re-seeded."""
+    list as complete records (core/formats/default_library.py). Done once: a
+    user who later empties the library is not re-seeded, and a library that
+    has it keeps its keys."""
     if library.get_meta(SEEDED_KEY) is not None:
         return None
     if library.count() > 0:
         return None
-    return add_listing(library, read_listing(default_listing_path()), meta={SEEDED_KEY: "1"}, undoable=False)
+    listing = read_listing(default_listing_path())
+    papers = default_papers(listing.entries, load_metadata(default_metadata_path()))
+    changes = library.papers.add_many(papers, meta={SEEDED_KEY: "1"}, undoable=False)
+    return ImportReport(added=len(papers), changes=changes, warnings=list(listing.warnings))
 
 
 def import_label(added: int, merged: int = 0) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
@@ -65,6 +65,10 @@ class DetailPane(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("detailPane")
         self.setOpenLinks(False)
+        # Tab moves between panes, as everywhere (with keyboard-accessible links,
+        # QTextBrowser would take Tab to walk its links instead).
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
+                                     & ~Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self.detail: PaperDetail | None = None

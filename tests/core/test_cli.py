@@ -16,7 +16,7 @@ def lectern(*args: str) -> subprocess.CompletedProcess[str]:
 def test_search_prints_ranked_keys_and_titles(default_library: Path) -> None:
     result = lectern("--library", str(default_library), "search", "sabia")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "SabiaPortugueseLarge\tSabiá: Portuguese Large Language Models\n"
+    assert result.stdout == "pires2023sabia\tSabiá: Portuguese Large Language Models\n"
 
 
 def test_search_json_and_limit(default_library: Path) -> None:

@@ -50,7 +50,7 @@ def test_latex_in_abstracts_reads_as_text(window: MainWindow) -> None:
 
 def test_code_links_are_listed_and_clickable(window: MainWindow) -> None:
     _select_title(window, "ERNIE 2.0")
-    assert window.detail.links() == ["https://github.com/PaddlePaddle/ERNIE"]
+    assert window.detail.links() == ["https://arxiv.org/abs/1907.12412", "https://github.com/PaddlePaddle/ERNIE"]
     assert "href='https://github.com/PaddlePaddle/ERNIE'" in window.detail.toHtml().replace('"', "'")
     assert "Links" in window.detail.toPlainText()
 

@@ -123,3 +123,20 @@ def letters(text: str) -> str:
     ligature glyph (pdftotext drops those): line-end hyphens and spacing vary."""
     unligatured = re.sub("ffi|ffl|ff|fi|fl", "", unicodedata.normalize("NFKC", text).lower())  # inside words
     return "".join(c for c in unligatured if c.isalpha())
+
+
+@pytest.mark.parametrize("style", ["plain", "alpha", "ieeetr", "apalike", "unsrt"])
+def test_default_papers_cite_with_authors_year_and_arxiv_id_in_every_classic_style(
+        style: str, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "library.sqlite") as lib:
+        load_default_library_if_new(lib)
+        export(lib, tmp_path, profile="bibtex")
+        keys = sorted(lib.citation_keys_of(lib.paper_ids()).values())
+    assert "clark2020electra" in keys  # the usual pattern, from the shipped authors and year
+    (tmp_path / "cite.aux").write_text(f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n")
+    result = run(["bibtex", "cite"], tmp_path)
+    log = (tmp_path / "cite.blg").read_text(errors="replace")
+    assert result.returncode == 0 and warnings_in(log) == [], log[-2000:]
+    bbl = (tmp_path / "cite.bbl").read_text(errors="replace")
+    electra = bbl[bbl.index("{clark2020electra}"):][:700]
+    assert "Clark" in electra and "2020" in electra and "arXiv:2003.10555" in electra, electra

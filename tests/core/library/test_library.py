@@ -59,7 +59,7 @@ def test_citation_keys_are_valid_and_unique_case_insensitively(library_path: Pat
         keys = [library.paper(i).paper.citation_key for i in library.paper_ids()]
     assert all(is_valid_key(k) for k in keys)
     assert len({k.lower() for k in keys}) == 222
-    assert keys[0] == "PreTrainedModels"
+    assert keys[0] == "han2021pre"  # the usual pattern, from the shipped authors and year
 
 
 def test_citation_keys_use_author_and_year_when_known(library_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_citation_keys_use_author_and_year_when_known(library_path: Path) -> Non
             ]
         )
         keys = [library.paper(i).paper.citation_key for i in library.paper_ids()]
-    assert keys == ["vaswani2017Attention", "vaswani2017Attentiona"]
+    assert keys == ["vaswani2017attention", "vaswani2017attentiona"]
 
 
 @given(st.text(max_size=120), st.text(max_size=60), st.one_of(st.none(), st.integers(1000, 2100)))

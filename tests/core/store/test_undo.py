@@ -173,7 +173,7 @@ def test_add_paper_undo_redo_brings_back_every_field(lib: Library) -> None:
         row = conn.exec_driver_sql("SELECT * FROM paper WHERE id = ?", (paper_id,)).first()
     detail = lib.paper(paper_id).paper
     assert (detail.authors, detail.year, detail.venue, detail.doi) == ("Doe, Jane", 2024, "NeurIPS", "10.5555/12345")
-    assert detail.citation_key == "doe2024Hand"
+    assert detail.citation_key == "doe2024hand"
     assert lib.history.stack.undo_label() == "Add paper"
     lib.history.undo()
     assert lib.paper(paper_id) is None

@@ -126,6 +126,7 @@ def test_dotless_i_and_sharp_s_read_as_letters(library: Library) -> None:
     ("venue:ieee", {"math"}),  # biblatex journaltitle
     ("venue:nature", {"bare"}),
     ("venue:springer", set()),  # a publisher is not a venue
+    ("nature", {"bare"}),  # a plain word searches the venue too
     ("-venue:nature muller", UMLAUTS - {"bare"}),
 ])
 def test_venue_searches_the_journal_or_proceedings(library: Library, query: str, found: set[str]) -> None:
@@ -155,6 +156,7 @@ def test_type_searches_the_entry_type_with_its_other_names(library: Library, que
     ("editor:smith*", {"DBLP:conf/wicsa/ZimmermannWKG15", "collected"}),
     ("author:smith", set()),  # an editor is not an author
     ("editor:muller", set()),
+    ("bruggemann", {"DBLP:conf/wicsa/ZimmermannWKG15"}),  # a plain word searches the editors too
 ])
 def test_editor_searches_the_records_editors(library: Library, query: str, found: set[str]) -> None:
     assert keys(library, query) == found

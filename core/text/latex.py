@@ -86,11 +86,18 @@ _STYLE_GROUP = re.compile(r"\{\\(?:em|it|bf|sc|tt|rm|sf|sl|itshape|bfseries|scsh
 _STYLE_COMMAND = re.compile(
     r"\\(?:emph|textbf|textit|textsc|texttt|textrm|textsf|textsl|textup|mbox|text)\{([^{}\\]*)\}")
 _BRACES = re.compile(r"\{([^{}\\$]*)\}")
+_DOTLESS = {"\\i": "ı", "\\j": "ȷ"}
 
 
 def _accent(match: re.Match[str]) -> str:
-    """One accented letter; an accent over a dotless i or j (`\\'{\\i}`) is
-    the plain letter with the accent, as TeX prints it: í."""
+    base = match.group(2) or match.group(3)
+    base = _DOTLESS.get(base, base.lstrip("\\"))
+    return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
+
+
+def _index_accent(match: re.Match[str]) -> str:
+    """One accented letter as the index holds it: over a dotless i or j
+    (`\\'{\\i}`) the plain letter with the accent (í), which search folds to i."""
     base = (match.group(2) or match.group(3)).lstrip("\\")
     return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
 
@@ -190,7 +197,7 @@ def index_text(raw: str | None) -> str:
         return ""
     out = raw
     if "\\" in out:
-        out = _INDEX_MACRO.sub(_index_macro, _ACCENT.sub(_accent, out))
+        out = _INDEX_MACRO.sub(_index_macro, _ACCENT.sub(_index_accent, out))
     if "{" in out or "}" in out:
         out = out.replace("{", "").replace("}", "")
     return out

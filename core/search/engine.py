@@ -12,8 +12,8 @@ from lectern.core.search.query import CompiledQuery
 from lectern.core.search.spelling import Vocabulary, fold, stem, surface_form, words
 from lectern.core.store.database import Connection
 
-# bm25 weights per FTS column: title, abstract, authors, notes, tags.
-BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0)"
+# bm25 weights per FTS column: title, abstract, authors, notes, tags, venue, editor.
+BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0, 1.0, 1.0)"
 SORT_SQL: dict[SortKey, str] = {  # one order for each of SORT_KEYS
     "title": "p.title COLLATE NOCASE",
     "starred": "p.starred",

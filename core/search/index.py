@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from lectern.core.store.database import Connection, split_statements
-from lectern.core.store.migrations import FTS_OBJECTS, FTS_SCHEMA
+from lectern.core.store.search_schema import FTS_OBJECTS, FTS_SCHEMA, index_papers_sql
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
 BULK_HASH_BYTES = 32 * 1024 * 1024
@@ -62,11 +62,7 @@ def fts_setting(conn: Connection, name: str, value: int) -> None:
 
 def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:
     """Index the papers matching `where` (over `paper_fts_source`) in one statement."""
-    conn.exec_driver_sql(
-        "INSERT INTO paper_fts (rowid, title, abstract, authors, notes, tags) "
-        f"SELECT * FROM paper_fts_source WHERE {where}",
-        params,
-    )
+    conn.exec_driver_sql(index_papers_sql(where), params)
 
 
 OLD_INDEX = "paper_fts_old"  # where a rebuild puts the index it replaces

@@ -10,8 +10,11 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from lectern.core.domain.records import STATUSES
+from lectern.core.search.record_filters import doi_condition, key_condition, type_condition, year_condition
+from lectern.core.text.latex import spell_greek
 
-FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "note": "notes", "tag": "tags"}
+FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
+               "venue": "venue", "note": "notes", "tag": "tags"}
 TEXT_FIELDS = ("text", *FTS_COLUMNS)
 IS_VALUES = {
     "starred": "p.starred = 1",
@@ -25,10 +28,18 @@ IS_VALUES = {
         f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
         f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),
 }
-FILTER_FIELDS = ("is", "status", "list", "year", "added", "in")
+FILTER_FIELDS = ("is", "status", "list", "year", "added", "in", "type", "key", "doi")
+FIELD_NAMES = (*TEXT_FIELDS[1:], *FILTER_FIELDS)
+RECORD_FILTERS = {"type": type_condition, "key": key_condition, "doi": doi_condition}
+PREFIX_FILTERS = ("key", "doi")  # key:smith*, doi:10.1145/*
+# A field name the user typed (`venue:nature`), outside quotes.
+_FIELD_NAME = re.compile(r"(?:^|(?<=[\s(]))-?([A-Za-z]+):(?=[^\s:])")
+# Words that are not fields but often typed before a colon (links, identifiers).
+_NOT_FIELDS = frozenset("http https ftp mailto file urn arxiv isbn issn pmid".split())
+# A key: or doi: value holding characters the parser reads as syntax (DBLP:conf/x, 10.1002/(SICI)...).
+_ID_VALUE = re.compile(r"(?:^|(?<=[\s(]))(-?(?:key|doi):)([^\s\"]+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
-_YEAR_RANGE = re.compile(r"^(\d{4})?(?:\.\.(\d{4})?)?$")
 _ADDED = re.compile(r"^(\d{1,5})d$")
 _LEADING_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\s():\"*~^]+)$")
@@ -121,13 +132,17 @@ JOINABLE_PREFIXES = (
 
 def word_variants(text: str) -> list[str]:
     """The forms one typed word may take in a paper: `pre-training` and
-    `pretraining` each stand for both."""
+    `pretraining` each stand for both; a Greek letter also stands for its name
+    (`α` finds `$\\alpha$`, which the index holds as `alpha`)."""
     word = text.lower()
     forms = [word]
     if "-" in word.strip("-"):
         forms.append(word.replace("-", ""))
     elif word.isalpha():
         forms += [f"{p} {word[len(p):]}" for p in JOINABLE_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3]
+    spelled = spell_greek(word).strip()
+    if spelled != word:
+        forms.append(spelled)
     return forms
 
 
@@ -160,7 +175,10 @@ class _Compiler:
     def _Term(self, node: Any) -> _Part:  # noqa: N802
         fieldname, text = node.fieldname, str(node.text)
         if fieldname in FILTER_FIELDS:
-            return self._filter(fieldname, text)
+            typed = fieldname == "key" and self.prefix_word is not None and text.lower().endswith(self.prefix_word)
+            if typed:  # a key still being typed matches as a prefix
+                self.prefix_word = None
+            return self._filter(fieldname, text, prefix=typed)
         if self.prefix_word is not None and text == self.prefix_word:
             self.prefix_word = None
             if len(text) < MIN_TYPING_PREFIX:
@@ -177,7 +195,7 @@ class _Compiler:
 
     def _prefix(self, fieldname: str, text: str) -> _Part:
         if fieldname in FILTER_FIELDS:
-            return self._filter(fieldname, text)
+            return self._filter(fieldname, text, prefix=True)
         if not _WORDLIKE.search(text):
             return _Part()
         if len(text) < MIN_PREFIX:
@@ -190,6 +208,8 @@ class _Compiler:
         stem = text.split("*")[0].split("?")[0]
         if text.endswith("*") and stem and "*" not in text[:-1] and "?" not in text:
             return self._prefix(node.fieldname, stem)
+        if node.fieldname in PREFIX_FILTERS:  # a ? in a key or DOI is a character; a * inside is an error
+            return self._filter(node.fieldname, text)
         raise QueryError("Only a * at the end of a word is supported (prefix*).")
 
     def _FuzzyTerm(self, node: Any) -> _Part:  # noqa: N802
@@ -222,7 +242,7 @@ class _Compiler:
         return self._filter("year", f"{node.start or ''}..{node.end or ''}")
 
     # -- filters -------------------------------------------------------------
-    def _filter(self, fieldname: str, value: str) -> _Part:
+    def _filter(self, fieldname: str, value: str, prefix: bool = False) -> _Part:
         value = value.strip()
         if fieldname == "is":
             sql = IS_VALUES.get(value.lower())
@@ -247,27 +267,20 @@ class _Compiler:
                 "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE)",
                 params=[value],
             )
-        if fieldname == "year":
-            match = _YEAR_RANGE.match(value)
-            if not value or not match or (".." in value and not (match.group(1) or match.group(2))):
-                raise QueryError(f"year:{value} is not a year or range — write year:2019 or year:2019..2021.")
-            low, high = match.group(1), match.group(2)
-            if ".." not in value:
-                return _Part(sql="p.year = ?", params=[int(low)])
-            conditions, params = [], []
-            if low:
-                conditions.append("p.year >= ?")
-                params.append(int(low))
-            if high:
-                conditions.append("p.year <= ?")
-                params.append(int(high))
-            return _Part(sql=" AND ".join(conditions), params=params)
+        if fieldname == "year" or fieldname in RECORD_FILTERS:
+            try:
+                sql, params = (year_condition(value) if fieldname == "year"
+                               else RECORD_FILTERS[fieldname](value, prefix) if fieldname in PREFIX_FILTERS
+                               else type_condition(value))
+            except ValueError as exc:
+                raise QueryError(str(exc)) from None
+            return _Part(sql=sql, params=params)
         if fieldname == "added":
             match = _ADDED.match(value.lower())
             if not match:
                 raise QueryError(f"added:{value} is not understood — write added:30d for the last 30 days.")
             return _Part(sql="p.added_at >= datetime('now', ?)", params=[f"-{int(match.group(1))} days"])
-        raise QueryError(f"Unknown field {fieldname}:")
+        raise QueryError(f"Unknown field {fieldname}: — use " + ", ".join(f"{f}:" for f in FIELD_NAMES) + ".")
 
     # -- operators -----------------------------------------------------------
     def _And(self, node: Any) -> _Part:  # noqa: N802
@@ -342,9 +355,36 @@ def _as_sql(part: _Part) -> tuple[str, list[Any]]:
     return " AND ".join(conditions) or "1", params
 
 
+def _quote_id_value(match: re.Match[str]) -> str:
+    value = match.group(2)
+    while value.endswith(")") and value.count(")") > value.count("("):  # a group's closing parenthesis
+        value = value[:-1]
+    rest = match.group(2)[len(value):]
+    return f'{match.group(1)}"{value}"{rest}' if re.search(r"[():<>^~]", value) else match.group(0)
+
+
+def _lower_field(match: re.Match[str]) -> str:
+    """`Title:bert` is `title:bert`."""
+    name = match.group(1)
+    return match.group(0).replace(name, name.lower(), 1) if name.lower() in FIELD_NAMES else match.group(0)
+
+
 def _prepare(text: str) -> str:
-    """`-word` means NOT word (only at the start of a word: `pre-training` stays)."""
+    """`-word` means NOT word (only at the start of a word: `pre-training` stays);
+    a key or DOI holding `:` or parentheses is read whole (`key:DBLP:conf/x`)."""
+    text = _outside_quotes(text, lambda s: _FIELD_NAME.sub(_lower_field, s))
+    text = _outside_quotes(text, lambda s: _ID_VALUE.sub(_quote_id_value, s))
     return _outside_quotes(text, lambda s: _LEADING_MINUS.sub(r"\1NOT ", s))
+
+
+
+def _check_fields(text: str) -> None:
+    """A word before a colon that is no field is a mistake to name (it would be searched as text)."""
+    for piece in text.split('"')[::2]:
+        for match in _FIELD_NAME.finditer(piece):
+            name = match.group(1)
+            if name.lower() not in FIELD_NAMES and name.lower() not in _NOT_FIELDS:
+                raise QueryError(f"Unknown field {name}: — use " + ", ".join(f"{f}:" for f in FIELD_NAMES) + ".")
 
 
 def typing_prefix_word(text: str) -> str | None:
@@ -368,6 +408,7 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
     if not text.strip():
         return CompiledQuery()
     _check_balanced(text)
+    _check_fields(text)
     if typing:
         text = _TRAILING_OPERATOR.sub("", text) or text
     prefix_word = typing_prefix_word(text) if typing else None

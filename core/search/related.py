@@ -84,7 +84,7 @@ def related_papers(conn: Connection, paper_id: int, limit: int = 10) -> list[Rel
     rows = conn.exec_driver_sql(
         "SELECT f.rowid, f.title, f.abstract, f.tags, f.notes FROM paper_fts f JOIN paper p ON p.id = f.rowid "
         "WHERE paper_fts MATCH ? AND f.rowid != ? AND p.deleted_at IS NULL "
-        "ORDER BY bm25(paper_fts, 3.0, 1.0, 0.0, 1.0, 2.0) LIMIT ?",
+        "ORDER BY bm25(paper_fts, 3.0, 1.0, 0.0, 1.0, 2.0, 0.0, 0.0) LIMIT ?",
         (match, paper_id, CANDIDATES),
     ).all()
     scored = []

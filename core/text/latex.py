@@ -36,6 +36,19 @@ _SYMBOLS = {"textless": "<", "textgreater": ">", "textbackslash": "\\", "textbra
             "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dots": "…",
             "ldots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©", "pounds": "£", "S": "§", "P": "¶"}
 
+# Greek letters, which the search index spells by their LaTeX names (`$\alpha$`
+# and a typed α both as `alpha`); variant forms (`\varphi`, ϕ) as the letter.
+_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau " \
+    "upsilon phi chi psi omega".split()
+GREEK_LETTER_NAMES: dict[str, str] = {
+    **dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK)), **dict(zip("ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ", _GREEK)),
+    "ς": "sigma", "ϑ": "theta", "ϕ": "phi", "ϵ": "epsilon", "ϖ": "pi", "ϱ": "rho"}
+_GREEK_MACROS = {**{n: n for n in _GREEK}, **{n.capitalize(): n for n in _GREEK},
+                 **{f"var{n}": n for n in ("epsilon", "theta", "pi", "rho", "sigma", "phi")}}
+# A Greek letter standing alone (a symbol), not one letter of a Greek word.
+_LONE_GREEK = re.compile("(?<![\u0370-\u03ff\u1f00-\u1fff])([" + "".join(GREEK_LETTER_NAMES)
+                         + "])(?![\u0370-\u03ff\u1f00-\u1fff])")
+
 _converter = latex2text.LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
 _math_converter = latex2text.LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 # Inline math that is surely math (a macro, a sub- or superscript), not two dollar amounts.
@@ -82,6 +95,13 @@ _BRACES = re.compile(r"\{([^{}\\$]*)\}")
 def _accent(match: re.Match[str]) -> str:
     base = match.group(2) or match.group(3)
     base = {"\\i": "i", "\\j": "j"}.get(base, base.lstrip("\\"))  # \^{\i} is î: the accent replaces the dot
+    return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
+
+
+def _index_accent(match: re.Match[str]) -> str:
+    """One accented letter as the index holds it: over a dotless i or j
+    (`\\'{\\i}`) the plain letter with the accent (í), which search folds to i."""
+    base = (match.group(2) or match.group(3)).lstrip("\\")
     return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
 
 
@@ -155,11 +175,47 @@ def _render_math(match: re.Match[str], maths: list[str]) -> str:
     return _MATH_MARK
 
 
+# The index's reading of a macro: a symbol as its character (a dotless i as i,
+# so `Aks{\i}n` is found by `aksin`), a font macro as nothing, any other as its
+# name (`$\alpha$` is indexed as `alpha`; core/search/query.py reads a typed α so).
+_INDEX_MACRO = re.compile(r"\\([A-Za-z]+)\s*|\\(.)")
+_INDEX_SYMBOLS = {**_SYMBOLS, "i": "i", "j": "j"}
+_FONT_MACROS = _STYLE_MACROS | frozenset(
+    "emph textbf textit textsc texttt textrm textsf textsl textup textmd textnormal mbox text".split())
+
+
+def _index_macro(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name is None:  # a control symbol: `\%` is %, `\-` (a hyphenation point) and `\/` join, `\,` spaces
+        symbol = match.group(2)
+        return "" if symbol in "-/" else " " if symbol in "\\ ,;:!>" else symbol
+    if name in _INDEX_SYMBOLS:
+        return _INDEX_SYMBOLS[name]
+    if name in _GREEK_MACROS:
+        return f" {_GREEK_MACROS[name]} "
+    return " " if name in _FONT_MACROS else f" {name} "
+
+
+def spell_greek(text: str) -> str:
+    """`text` with each Greek letter standing alone spelled as the index holds
+    it (`α-divergences` -> ` alpha -divergences`); Greek words stay as written."""
+    return _LONE_GREEK.sub(lambda m: f" {GREEK_LETTER_NAMES[m.group(1)]} ", text)
+
+
 def index_text(raw: str | None) -> str:
-    """What the search index holds for a field: the stored text with LaTeX accents
-    rendered (`Sabi\\'a` -> `Sabiá`, so `sabia` finds it). The tokenizer already
-    reads LaTeX punctuation as separators; hyphenated words are matched at query
-    time (core/search/query.py), which keeps indexing 100k papers within seconds."""
+    """What the search index holds for a field: its Unicode reading for search.
+    Accents are rendered (`M{\\"u}ller`, `M\\"uller`, `M{\\"{u}}ller` -> `Müller`,
+    so `muller` finds them all), symbols become their characters (`Stra{\\ss}e`),
+    other macros their names, and braces vanish (`{T}est` -> `Test`: FTS5 reads a
+    brace as a word break). Plain text is returned as it is: the index source
+    calls this only for text holding a backslash or a brace. Hyphenated words are
+    matched at query time (core/search/query.py), which keeps indexing 100k
+    papers within seconds."""
     if not raw:
         return ""
-    return _ACCENT.sub(_accent, raw) if "\\" in raw else raw
+    out = raw
+    if "\\" in out:
+        out = _INDEX_MACRO.sub(_index_macro, _ACCENT.sub(_index_accent, out))
+    if "{" in out or "}" in out:
+        out = out.replace("{", "").replace("}", "")
+    return out

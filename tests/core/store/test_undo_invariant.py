@@ -20,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
+from lectern.core.store.search_schema import FTS_COLUMNS
 from lectern.core.transfer.importing import import_listing_file, import_text
 
 TABLES = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search", "meta")
@@ -38,7 +39,7 @@ def dump(lib: Library) -> dict[str, list[tuple]]:
     with lib.db.read() as conn:
         tables = {t: sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t}")) for t in TABLES}
         tables["index"] = [tuple(r) for r in conn.exec_driver_sql(
-            "SELECT rowid, title, abstract, authors, notes, tags FROM paper_fts ORDER BY rowid")]
+            "SELECT rowid, " + ", ".join(FTS_COLUMNS) + " FROM paper_fts ORDER BY rowid")]
     return tables
 
 
@@ -106,7 +107,7 @@ class UndoInvariant(RuleBasedStateMachine):
             return
         with self.lib.db.read() as conn:
             indexed = [tuple(r) for r in conn.exec_driver_sql(
-                "SELECT rowid, title, abstract, authors, notes, tags FROM paper_fts ORDER BY rowid")]
+                "SELECT rowid, " + ", ".join(FTS_COLUMNS) + " FROM paper_fts ORDER BY rowid")]
             source = [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM paper_fts_source ORDER BY rowid")]
         assert indexed == source
 

@@ -1,4 +1,4 @@
-"""Markdown, CSL-JSON and CSV exports. Text is rendered from LaTeX to Unicode
+"""Markdown and CSV exports (CSL-JSON is core/formats/csljson.py). Text is rendered from LaTeX to Unicode
 for reading; Markdown punctuation is escaped so a title never becomes a link,
 emphasis or HTML; YAML values are written as JSON strings (always valid YAML)."""
 
@@ -108,43 +108,6 @@ def markdown_folder(items: Sequence[Item], folder: Path) -> list[Path]:
         write_atomic(path, markdown_note_file(paper, tags, note).encode("utf-8"))
         written.append(path)
     return written
-
-
-def _csl_name(author: str) -> dict[str, str]:
-    if "," in author:
-        family, given = (p.strip() for p in author.split(",", 1))
-        return {"family": family, "given": given}
-    parts = author.split()
-    return {"family": parts[-1], "given": " ".join(parts[:-1])} if len(parts) > 1 else {"literal": author}
-
-
-def csl_json(items: Sequence[Item]) -> str:
-    """CSL-JSON, as pandoc and Zotero read it."""
-    out = []
-    for paper, tags, _note in items:
-        item: dict[str, object] = {"id": paper.citation_key, "citation-key": paper.citation_key,
-                                   "type": "article-journal" if paper.venue else "article",
-                                   "title": latex_to_text(paper.title)}
-        if paper.authors:
-            item["author"] = [_csl_name(a) for a in _authors(paper)]
-        if paper.year:
-            item["issued"] = {"date-parts": [[paper.year]]}
-        if paper.venue:
-            item["container-title"] = latex_to_text(paper.venue)
-        if paper.abstract:
-            item["abstract"] = latex_to_text(paper.abstract)
-        if paper.doi:
-            item["DOI"] = paper.doi
-        if paper.arxiv_id:
-            item["number"] = f"arXiv:{paper.arxiv_id}"
-            item["publisher"] = "arXiv"
-        url = paper_url(paper.url, paper.arxiv_id)
-        if url:
-            item["URL"] = url
-        if tags:
-            item["keyword"] = ", ".join(tags)
-        out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = ["citation_key", "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "status", "starred",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
 from lectern.core.formats.bibtex import BibOptions, export_file
+from lectern.core.formats.csljson import csl_json
 from lectern.core.formats.export_formats import Format
-from lectern.core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
+from lectern.core.formats.writers import csv_text, markdown_document, markdown_folder
 from lectern.core.library.facade import Library
 from lectern.core.store.atomic import write_atomic
 

@@ -20,6 +20,7 @@ from lectern.core.formats.bibtex import COMMENTS, PREAMBLES, stored_list
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from lectern.core.formats.csljson_import import looks_like_json, parse_csl_json, read_csl_json
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
+from lectern.core.formats.ris import looks_like_ris, parse_ris, read_ris
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path
 
@@ -192,6 +193,8 @@ def parse_text(text: str) -> ParsedBib:
     or a listing. Raises BibError or ListingError with a message for the user."""
     if looks_like_json(text):
         return parse_csl_json(text)
+    if looks_like_ris(text):
+        return parse_ris(text)
     if text.lstrip().startswith("@") or ("@" in text and re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE)):
         parsed = parse_bibtex(text)
         if not parsed.papers:
@@ -219,9 +222,13 @@ def parse_file(path: Path, encoding: str | None = None) -> ParsedBib:
         return read_bibtex(path, encoding)
     if suffix in (".json", ".csljson"):
         return read_csl_json(path, encoding)
+    if suffix == ".ris":
+        return read_ris(path, encoding)
     text = read_listing_text(path, encoding)
     if looks_like_json(text):
         return parse_csl_json(text, path.name)
+    if looks_like_ris(text):
+        return parse_ris(text, path.name)
     return parse_text(text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from lectern.core.text.latex import latex_to_text
-from lectern.core.text.texsafe import protect_capitals, tex_escape
+from lectern.core.text.texsafe import tex_escape
 
 # Private-use marks that stand for markup while the text is rendered.
 _MARKS = {"i": ("\ue101", "\ue102"), "b": ("\ue103", "\ue104"), "sc": ("\ue105", "\ue106"),
@@ -158,7 +158,7 @@ _TILDE = re.compile(r"(?<!\\)~")
 
 def csl_text(value: str, title: bool = False) -> str:
     """A field's LaTeX as CSL rich text; `title`: also put in sentence case."""
-    value = " ".join(value.split())
+    value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # a no-break space (`~` read) stays
     if not re.search(r"[\\{}$~^_%&'`-]", value):
         return sentence_case(value) if title else value
     text = latex_to_text(_TILDE.sub(_NBSP, _marked(value, title)))
@@ -210,15 +210,33 @@ def tex_from_csl(text: str, title: bool = False) -> str:
     return "".join(out)
 
 
-_INNER_CAPITAL = re.compile(r"(?<=[^\W\d_]\s)([A-Z][^\W\d_]*)(?=[\s,;:.!?)]|$)")
+_TIE = "\ue110"
+
+
+def _protect_words(tex: str) -> str:
+    """Brace each word with a capital that does not begin a sentence: in a
+    sentence-case title it is a name or an acronym a style must not lower."""
+    out, pos, start = [], 0, True
+    for match in re.finditer(r"[^\W_]+|[.?!:](?=\s)", tex):
+        out.append(tex[pos:match.start()])
+        word = match.group(0)
+        pos = match.end()
+        if word in ".?!:":
+            start = True
+        else:
+            if not start and any(c.isupper() for c in word):
+                word = "{" + word + "}"
+            start = False
+        out.append(word)
+    out.append(tex[pos:])
+    return "".join(out)
 
 
 def _piece(text: str, title: bool) -> str:
-    if not text:
-        return ""
-    tex = tex_escape(text)
+    if not text.strip():
+        return " " if text else ""
+    lead, trail = " " if text[0].isspace() else "", " " if text[-1].isspace() else ""
+    tex = tex_escape(text.replace("\u00a0", _TIE))
     if title and "\\" not in tex and "{" not in tex:
-        tex = protect_capitals(tex)
-        tex = _INNER_CAPITAL.sub(lambda m: "{" + m.group(1) + "}" if not m.group(1).startswith("{") else m.group(1),
-                                 tex)
-    return tex
+        tex = _protect_words(tex)
+    return lead + tex.replace(_TIE, "~") + trail

@@ -69,6 +69,8 @@ def tex_name(name: dict[str, Any]) -> str:
     def part(text: str) -> str:
         return "{" + text + "}" if "," in text or re.search(r"\band\b", text, re.IGNORECASE) else text
 
+    if any(word[:1].islower() for word in family.split()):  # "Vázques de Parga": not a "von" part
+        family = "{" + family + "}"
     last = " ".join(p for p in (particle, part(family)) if p)
     if not given and not suffix:
         return last if " " not in family else "{" + family + "}"
@@ -122,11 +124,14 @@ def fields_from_item(item: dict[str, Any]) -> tuple[str, list[Field]]:
 
     def text(key: str, title: bool = False) -> str | None:
         value = _string(item.get(key))
-        return tex_from_csl(" ".join(value.split()), title) if value.strip() else None
+        return tex_from_csl(re.sub(r"[ \t\r\n]+", " ", value).strip(), title) if value.strip() else None
 
     for key, name in _NAMES.items():
         if isinstance(item.get(key), list):
             add(name, tex_names(item[key]))
+    if any(isinstance(n, dict) and n.get("non-dropping-particle") for k in _NAMES for n in item.get(k) or []
+           if isinstance(item.get(k), list)):
+        add("options", "useprefix=true")  # "van Gennep" sorted under V, as biblatex's option says
     chapterlike = kind in ("inbook", "incollection", "inproceedings", "inreference")
     if item.get("volume-title") and chapterlike:
         add("title", text("title", True))
@@ -139,7 +144,7 @@ def fields_from_item(item: dict[str, Any]) -> tuple[str, list[Field]]:
         add("title", text("title", True))
     short = _string(item.get("title-short"))
     whole = _string(item.get("title"))
-    if short and short != whole.split(":")[0].strip():
+    if short and not (":" in whole and short == whole.split(":")[0].strip()):
         add("shorttitle", text("title-short", True))
     container = "journaltitle" if kind in ("article", "periodical", "review") else \
         "booktitle" if chapterlike else "howpublished"
@@ -156,7 +161,8 @@ def fields_from_item(item: dict[str, Any]) -> tuple[str, list[Field]]:
     add("number", text("collection-number"))
     if not arxiv:
         add("number", text("number"))
-    add("issue", text("issue"))
+    if kind != "article":
+        add("issue", text("issue"))
     page = _string(item.get("page"))
     add("pages", re.sub(r"(?<=\w)\s*[-–]\s*(?=\w)", "--", tex_from_csl(page)) if page.strip() else None)
     for key, name in _TEXT.items():
@@ -229,7 +235,8 @@ def items_of(data: Any, name: str) -> list[dict[str, Any]]:
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict):
             raise CslError(f"{name}: item {i} is {_kind_of(item)}, not a reference ({expected}).")
-        missing = [k for k in ("id", "type") if not _string(item.get(k)).strip()]
+        missing = ["id"] if not _string(item.get("id")).strip() else \
+            [] if isinstance(item.get("type"), str) else ["type"]  # pandoc writes a @misc as type ""
         if missing:
             raise CslError(f"{name}: item {i} has no “{missing[0]}”, so it is not a CSL-JSON reference ({expected}).")
     return data

@@ -19,9 +19,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from lectern.core.domain.entry import Field, get, readings, record_from_values, strip_braces
+from lectern.core.domain.entry import Field, get, keyword_tags, readings, record_from_values, strip_braces
 from lectern.core.domain.names import parse_names
-from lectern.core.domain.records import NewPaper
+from lectern.core.domain.records import NewPaper, same_tags
 from lectern.core.formats.bib_dialects import to_bibtex
 from lectern.core.formats.bibtex_import import BibEncodingError, BibError, BibPaper, ParsedBib
 from lectern.core.formats.listing import read_input_bytes
@@ -285,7 +285,8 @@ def ris_entry(paper: "Paper", tags: Sequence[str] = ()) -> dict[str, Any]:
     if url:
         entry["urls"] = [url]
     put("abstract", "abstract")
-    keywords = list(tags) or [t for t in re.split(r"[,;]", _reading(get(fields, "keywords"))) if t.strip()]
+    written = keyword_tags(get(fields, "keywords"))
+    keywords = written if same_tags(written, tags) or not tags else list(tags)  # the record's order
     if keywords:
         entry["keywords"] = [k.strip() for k in keywords]
     note = _reading(get(fields, "note"))

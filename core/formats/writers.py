@@ -50,6 +50,8 @@ def field_readings(paper: "Paper") -> list[tuple[str, str]]:
             reading = "; ".join(n.display if not n.others else "others" for n in parse_names(value))
         else:
             reading = " ".join(latex_to_text(strip_braces(value)).split())
+            if lower not in ("url", "doi", "eprint", "file", "urlraw"):
+                reading = reading.replace("---", "—").replace("--", "–")  # TeX's dashes, as printed
         out.append((name, reading))
     return out
 

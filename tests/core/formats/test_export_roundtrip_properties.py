@@ -4,6 +4,7 @@ CSL-JSON export -> import and RIS export -> import with the same readings."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime, timezone
 
 from hypothesis import HealthCheck, given, settings
@@ -59,7 +60,8 @@ def test_csljson_export_then_import_keeps_the_readings(paper: PaperRecord) -> No
 
 
 def _typographic(text: str) -> str:
-    return apostrophes(text).replace("---", "—").replace("--", "–").replace("\u00a0", " ").upper()
+    text = apostrophes(text).replace("---", "—").replace("--", "–").replace("\u00a0", " ")
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).upper())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

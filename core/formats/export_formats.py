@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, get_args
 
-Format = Literal["bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "csv"]
+Format = Literal["bibtex", "biblatex", "markdown", "markdown-folder", "csljson", "ris", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 SUFFIX: dict[Format, str] = {"bibtex": ".bib", "biblatex": ".bib", "markdown": ".md", "markdown-folder": "",
-                             "csljson": ".json", "csv": ".csv"}
+                             "csljson": ".json", "ris": ".ris", "csv": ".csv"}
 
 
 class ExportChoice(NamedTuple):
@@ -26,5 +26,6 @@ EXPORT_CHOICES: tuple[ExportChoice, ...] = (
     ExportChoice("Markdown (one file)", "markdown"),
     ExportChoice("Markdown (a folder, one file per paper)", "markdown-folder"),
     ExportChoice("CSL-JSON (pandoc, Zotero)", "csljson"),
+    ExportChoice("RIS (Zotero, Mendeley, EndNote)", "ris"),
     ExportChoice("CSV (spreadsheets)", "csv"),
 )

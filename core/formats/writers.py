@@ -1,4 +1,4 @@
-"""Markdown, CSL-JSON and CSV exports. Text is rendered from LaTeX to Unicode
+"""Markdown and CSV exports (CSL-JSON is core/formats/csljson.py). Text is rendered from LaTeX to Unicode
 for reading; Markdown punctuation is escaped so a title never becomes a link,
 emphasis or HTML; YAML values are written as JSON strings (always valid YAML)."""
 
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.domain.entry import get, strip_braces
+from lectern.core.domain.names import NAME_FIELDS, parse_names
 from lectern.core.store.atomic import write_atomic
 from lectern.core.text.latex import latex_to_text
 
@@ -33,6 +35,27 @@ def _authors(paper: "Paper") -> list[str]:
     return [a.strip() for a in re.split(r"\s+and\s+", latex_to_text(paper.authors)) if a.strip()]
 
 
+def field_readings(paper: "Paper") -> list[tuple[str, str]]:
+    """Every field of a paper's record with its Unicode reading (names as
+    "Given Family; ..."), in record order, each name once."""
+    seen: set[str] = set()
+    out = []
+    for name, _value in paper.fields:
+        lower = name.lower()
+        if lower in seen:
+            continue
+        seen.add(lower)
+        value = get(paper.fields, name) or ""
+        if lower in NAME_FIELDS:
+            reading = "; ".join(n.display if not n.others else "others" for n in parse_names(value))
+        else:
+            reading = " ".join(latex_to_text(strip_braces(value)).split())
+            if lower not in ("url", "doi", "eprint", "file", "urlraw"):
+                reading = reading.replace("---", "—").replace("--", "–")  # TeX's dashes, as printed
+        out.append((name, reading))
+    return out
+
+
 def _status_box(paper: "Paper") -> str:
     return "[x]" if paper.status == "read" else "[ ]"
 
@@ -51,6 +74,8 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> s
             facts.append(("Year", str(paper.year)))
         if tags:
             facts.append(("Tags", ", ".join(tags)))
+        facts.append(("Type", paper.entry_type))
+        facts += [(name, value) for name, value in field_readings(paper) if value]
         for label, value in facts:
             lines.append(f"- {label}: {md_escape(value)}")
         link = paper_url(paper.url, paper.arxiv_id)
@@ -79,9 +104,13 @@ def front_matter(paper: "Paper", tags: Sequence[str]) -> str:
         "url": paper_url(paper.url, paper.arxiv_id) or "",
         "tags": list(tags),
         "status": paper.status,
+        "entrytype": paper.entry_type,
     }
+    for name, reading in field_readings(paper):  # every field of the record, after the keys above
+        values.setdefault(name if name.lower() not in values else f"field-{name}", reading)
     lines = ["---"]
     for key, value in values.items():
+        key = key if _YAML_KEY.match(key) else json.dumps(key, ensure_ascii=False)
         if isinstance(value, list):
             lines.append(f"{key}: [{', '.join(json.dumps(v, ensure_ascii=False) for v in value)}]")
         else:
@@ -110,54 +139,25 @@ def markdown_folder(items: Sequence[Item], folder: Path) -> list[Path]:
     return written
 
 
-def _csl_name(author: str) -> dict[str, str]:
-    if "," in author:
-        family, given = (p.strip() for p in author.split(",", 1))
-        return {"family": family, "given": given}
-    parts = author.split()
-    return {"family": parts[-1], "given": " ".join(parts[:-1])} if len(parts) > 1 else {"literal": author}
-
-
-def csl_json(items: Sequence[Item]) -> str:
-    """CSL-JSON, as pandoc and Zotero read it."""
-    out = []
-    for paper, tags, _note in items:
-        item: dict[str, object] = {"id": paper.citation_key, "citation-key": paper.citation_key,
-                                   "type": "article-journal" if paper.venue else "article",
-                                   "title": latex_to_text(paper.title)}
-        if paper.authors:
-            item["author"] = [_csl_name(a) for a in _authors(paper)]
-        if paper.year:
-            item["issued"] = {"date-parts": [[paper.year]]}
-        if paper.venue:
-            item["container-title"] = latex_to_text(paper.venue)
-        if paper.abstract:
-            item["abstract"] = latex_to_text(paper.abstract)
-        if paper.doi:
-            item["DOI"] = paper.doi
-        if paper.arxiv_id:
-            item["number"] = f"arXiv:{paper.arxiv_id}"
-            item["publisher"] = "arXiv"
-        url = paper_url(paper.url, paper.arxiv_id)
-        if url:
-            item["URL"] = url
-        if tags:
-            item["keyword"] = ", ".join(tags)
-        out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
-
-
+_YAML_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 CSV_COLUMNS = ["citation_key", "title", "authors", "year", "venue", "arxiv_id", "doi", "url", "status", "starred",
                "tags", "added_at"]
 
 
 def csv_text(items: Sequence[Item]) -> str:
+    """One row per paper: the columns above, then the entry type and one column
+    per field name found among the papers (its Unicode reading)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for paper, tags, _note in items:
+    readings = [dict((name.lower(), value) for name, value in field_readings(paper)) for paper, _t, _n in items]
+    names: dict[str, None] = {}
+    for fields in readings:
+        names.update(dict.fromkeys(n for n in fields if n not in CSV_COLUMNS and n != "entrytype"))
+    writer.writerow(CSV_COLUMNS + ["entrytype"] + list(names))
+    for (paper, tags, _note), fields in zip(items, readings):
         writer.writerow([paper.citation_key, latex_to_text(paper.title), latex_to_text(paper.authors),
                          paper.year or "", paper.venue, paper.arxiv_id or "", paper.doi or "", paper.url or "",
                          paper.status, "yes" if paper.starred else "", "; ".join(tags),
-                         paper.added_at.strftime("%Y-%m-%d")])
+                         paper.added_at.strftime("%Y-%m-%d"), paper.entry_type] +
+                        [fields.get(name, "") for name in names])
     return buffer.getvalue()

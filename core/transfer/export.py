@@ -8,8 +8,10 @@ from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
 from lectern.core.formats.bibtex import BibOptions, export_file
+from lectern.core.formats.csljson import csl_json
 from lectern.core.formats.export_formats import Format
-from lectern.core.formats.writers import csl_json, csv_text, markdown_document, markdown_folder
+from lectern.core.formats.ris import ris_text
+from lectern.core.formats.writers import csv_text, markdown_document, markdown_folder
 from lectern.core.library.facade import Library
 from lectern.core.store.atomic import write_atomic
 
@@ -51,6 +53,7 @@ def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_
     if fmt == "markdown-folder":
         return len(markdown_folder(items, path))
     text = {"markdown": lambda: markdown_document(items, heading), "csljson": lambda: csl_json(items),
+            "ris": lambda: ris_text(items),
             "csv": lambda: csv_text(items)}[fmt]()
     write_atomic(path, text.encode("utf-8"))
     return len(items)

@@ -18,8 +18,10 @@ from lectern.core.domain.identity import identity_keys
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.bibtex import COMMENTS, PREAMBLES, stored_list
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
+from lectern.core.formats.csljson_import import looks_like_json, parse_csl_json, read_csl_json
 from lectern.core.formats.default_library import default_papers, load_metadata
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
+from lectern.core.formats.ris import looks_like_ris, parse_ris, read_ris
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
 
@@ -196,8 +198,12 @@ def parse_arxiv_list(text: str) -> list[NewPaper] | None:
 
 
 def parse_text(text: str) -> ParsedBib:
-    """Read pasted or loaded text: BibTeX, a list of arXiv ids or URLs, or a listing.
-    Raises BibError or ListingError with a message for the user."""
+    """Read pasted or loaded text: BibTeX, CSL-JSON, a list of arXiv ids or URLs,
+    or a listing. Raises BibError or ListingError with a message for the user."""
+    if looks_like_json(text):
+        return parse_csl_json(text)
+    if looks_like_ris(text):
+        return parse_ris(text)
     if text.lstrip().startswith("@") or ("@" in text and re.search(r"^\s*@\w+\s*\{", text, re.MULTILINE)):
         parsed = parse_bibtex(text)
         if not parsed.papers:
@@ -215,13 +221,24 @@ def parse_text(text: str) -> ParsedBib:
 
 
 def parse_file(path: Path, encoding: str | None = None) -> ParsedBib:
-    """Read a .bib file, an arXiv id list or a listing file (nothing is written).
-    Files that are not UTF-8 (nor UTF-16 with a BOM) are read only in the
-    `encoding` the user names (see core/text/encoding.py)."""
+    """Read a .bib, CSL-JSON (.json, .csljson) or RIS (.ris) file, an arXiv id
+    list or a listing file (nothing is written); a file of another name whose
+    text is JSON is read as CSL-JSON. Files that are not UTF-8 (nor UTF-16 with
+    a BOM) are read only in the `encoding` the user names (see core/text/encoding.py)."""
     path = Path(path)
-    if path.suffix.lower() in (".bib", ".bibtex"):
+    suffix = path.suffix.lower()
+    if suffix in (".bib", ".bibtex"):
         return read_bibtex(path, encoding)
-    return parse_text(read_listing_text(path, encoding))
+    if suffix in (".json", ".csljson"):
+        return read_csl_json(path, encoding)
+    if suffix == ".ris":
+        return read_ris(path, encoding)
+    text = read_listing_text(path, encoding)
+    if looks_like_json(text):
+        return parse_csl_json(text, path.name)
+    if looks_like_ris(text):
+        return parse_ris(text, path.name)
+    return parse_text(text)
 
 
 def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",

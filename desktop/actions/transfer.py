@@ -124,7 +124,8 @@ class Transfer:
         if paths is None:
             names, _ = QFileDialog.getOpenFileNames(
                 self.window, "Import papers", str(Path.home()),
-                "Papers (*.bib *.bibtex *.txt);;BibTeX (*.bib *.bibtex);;Listings and arXiv ids (*.txt);;All files (*)")
+                "Papers (*.bib *.bibtex *.json *.csljson *.ris *.txt);;BibTeX (*.bib *.bibtex);;"
+                "CSL-JSON (*.json *.csljson);;RIS (*.ris);;Listings and arXiv ids (*.txt);;All files (*)")
             paths = [Path(n) for n in names]
         self._waiting.extend(paths)
         if not self._importing:

@@ -9,9 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken
+from lectern.core.domain.entry import get, load_fields
 from lectern.core.domain.identity import KINDS
 from lectern.core.domain.names import short_authors
 from lectern.core.domain.records import PAPER_COLUMNS, PaperRecord, SortKey, stored_time
+from lectern.core.domain.shown_fields import ShownField, shown_fields
 from lectern.core.library.history import History
 from lectern.core.library.lists import ReadingLists
 from lectern.core.library.papers import Papers
@@ -55,6 +57,8 @@ class PaperDetail:
     links: list[str]
     tags: list[str] = field(default_factory=list)
     note: str = ""
+    fields: list[ShownField] = field(default_factory=list)  # every field, read, in reading order
+    parent_key: str | None = None  # the crossref parent's key, when it is in the library
 
 
 class Library:
@@ -198,7 +202,11 @@ class Library:
                 )
             ]
             note = conn.exec_driver_sql("SELECT body FROM note WHERE paper_id = ?", (paper_id,)).scalar() or ""
-        paper = PaperRecord.from_row(row)
+            paper = PaperRecord.from_row(row)
+            crossref = (get(paper.fields, "crossref") or "").strip()
+            parent = conn.exec_driver_sql(
+                "SELECT citation_key, fields FROM paper WHERE citation_key = ? COLLATE NOCASE AND id != ?",
+                (crossref, paper_id)).first() if crossref else None
         links = find_links(paper.abstract)
         if paper.url and paper.url not in links:
             links.insert(0, paper.url)
@@ -209,6 +217,8 @@ class Library:
             links=links,
             tags=tags,
             note=note,
+            fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
+            parent_key=parent[0] if parent else None,
         )
 
     def papers_for_export(self, ids: Sequence[int]) -> list[tuple[PaperRecord, list[str], str]]:

@@ -116,7 +116,7 @@ COMMANDS: list[Command] = [
     Command("paper.note", "Edit note", "Paper", lambda w: w.focus_note(), ("E",), _has_current_paper, NO_PAPER),
     Command("paper.add_to_list", "Add to reading list…", "Paper", lambda w: w.add_to_list(), ("L",), _has_paper,
             NO_PAPER),
-    Command("paper.edit", "Edit metadata…", "Paper", lambda w: w.edit_paper(), ("Ctrl+E",), _has_current_paper,
+    Command("paper.edit", "Edit entry…", "Paper", lambda w: w.edit_paper(), ("Ctrl+E",), _has_current_paper,
             NO_PAPER),
     Command("paper.add", "Add paper…", "Paper", lambda w: w.add_paper(), ("Ctrl+N",)),
     Command("paper.delete", "Move to Trash", "Paper", lambda w: w.trash_selected(), ("D", "Del"), _has_paper,

@@ -49,7 +49,7 @@ def field_text(name: str, value: str) -> str:
         names = parse_names(value)
         shown = [n.display for n in names if not n.others]
         return ", ".join(shown) + (" et al." if len(shown) < len(names) else "")
-    return latex_to_text(strip_braces(value))
+    return latex_to_text(strip_braces(value)).replace("---", "—").replace("--", "–")  # as TeX sets them
 
 
 def _link(name: str, text: str, fields: Sequence[Field]) -> str | None:

@@ -229,7 +229,9 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
 
     def _column_menu(self, where: QPoint) -> None:
         """The columns to show, as checks (the header's context menu, Choose columns…)."""
-        menu = self.commands.column_menu(self)
+        header = self.table.horizontalHeader()
+        order = [COLUMNS[header.logicalIndex(v)][0] for v in range(header.count())]
+        menu = self.commands.column_menu(self, order)
         self.commands.refresh()
         menu.exec(where)
         menu.deleteLater()

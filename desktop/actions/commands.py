@@ -236,12 +236,15 @@ class CommandRegistry:
                     menu.addAction(self.actions[command.id])
         self.refresh()
 
-    def column_menu(self, parent: QWidget) -> QMenu:
+    def column_menu(self, parent: QWidget, order: list[str] | None = None) -> QMenu:
         """The Columns menu: a check for each column that can be shown or hidden
-        (View > Columns, the table header's context menu, Choose columns…)."""
+        (View > Columns, the table header's context menu, Choose columns…), in
+        the table's order when `order` (column keys) is given."""
         menu = QMenu("&Columns", parent)
         menu.setObjectName("columnMenu")
-        for command_id in COLUMN_COMMANDS:
+        ids = COLUMN_COMMANDS if order is None else [f"view.column.{key}" for key in order
+                                                     if f"view.column.{key}" in COLUMN_COMMANDS]
+        for command_id in ids:
             menu.addAction(self.actions[command_id])
         return menu
 

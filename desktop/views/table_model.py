@@ -22,7 +22,7 @@ COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a
 # the title always shows. New libraries show these, Venue and Type on request.
 OPTIONAL_COLUMNS = [(key, label if key != "starred" else "Star") for key, label in COLUMNS if key != "title"]
 DEFAULT_COLUMNS = ("title", "authors", "starred", "status", "year", "tags", "added")
-WIDTHS = {"title": 400, "starred": 32, "status": 80, "year": 56, "tags": 140, "added": 96, "authors": 170,
+WIDTHS = {"title": 340, "starred": 32, "status": 80, "year": 56, "tags": 140, "added": 96, "authors": 150,
           "venue": 160, "type": 96}
 
 

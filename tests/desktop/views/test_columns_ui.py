@@ -99,6 +99,13 @@ def test_sorting_by_authors_orders_by_family_name(qtbot, library_path: Path) -> 
         assert titles == ["Clark's paper", "Müller's paper", "Zola's paper"]
         win.table.sortByColumn(column_of("authors"), Qt.SortOrder.DescendingOrder)
         assert win.model.index(0, 0).data() == "Zola's paper"
+        with qtbot.waitSignal(win.searcher.finished, timeout=10000):
+            win.search_bar.set_text("paper")  # a search ranks by relevance; clearing it lists by date added
+        with qtbot.waitSignal(win.searcher.finished, timeout=10000):
+            win.search_bar.set_text("")
+        header = win.table.horizontalHeader()
+        assert win.model.sort_key == "added" and header.sortIndicatorSection() == column_of("added")
+        assert [win.model.index(r, 0).data() for r in range(3)] == ["Zola's paper", "Clark's paper", "Müller's paper"]
     finally:
         win.close()
         win.library.close()

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QObject,
+    QPoint,
     QSettings,
     Qt,
     QTimer,
@@ -46,6 +47,7 @@ from lectern.desktop.actions.transfer import Transfer
 from lectern.desktop.runtime.bridge import LibrarySignals
 from lectern.desktop.runtime.ops import OpRunner
 from lectern.desktop.runtime.workers import LatestOnly, ProgressRelay
+from lectern.desktop.views.columns import ColumnChooser
 from lectern.desktop.views.detail_pane import DetailPane
 from lectern.desktop.views.highlight import HighlightDelegate
 from lectern.desktop.views.note_editor import NoteEditor
@@ -184,15 +186,14 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((400, 32, 80, 56, 140, 96)):
-            header.resizeSection(column, width)
         header.sectionClicked.connect(lambda _section: header.setSortIndicatorShown(True))
-        # The saved column widths and sort come back before sorting is switched on,
-        # which fills the model in that order: 100k ids are read once.
+        # The saved column widths, columns and sort come back before sorting is switched
+        # on, which fills the model in that order: 100k ids are read once.
         header.setSortIndicator(COLUMNS.index(("added", "Added")), Qt.SortOrder.AscendingOrder)
-        header_state = self.settings.value("table/header")
-        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
-            header.restoreState(header_state)
+        self.columns = ColumnChooser(header, self.settings)
+        self.columns.restore()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self._column_menu(header.mapToGlobal(pos)))
         table.setSortingEnabled(True)
         table.setDragEnabled(True)
         table.setAcceptDrops(True)
@@ -219,6 +220,26 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.search_bar.box.textChanged.connect(refresh)
         self._update_undo_actions()
 
+    # -- columns ----------------------------------------------------------------
+    def column_shown(self, key: str) -> bool:
+        return self.columns.shown(key)
+
+    def toggle_column(self, key: str) -> None:
+        self.columns.toggle(key)
+
+    def _column_menu(self, where: QPoint) -> None:
+        """The columns to show, as checks (the header's context menu, Choose columns…)."""
+        header = self.table.horizontalHeader()
+        order = [COLUMNS[header.logicalIndex(v)][0] for v in range(header.count())]
+        menu = self.commands.column_menu(self, order)
+        self.commands.refresh()
+        menu.exec(where)
+        menu.deleteLater()
+
+    def choose_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        self._column_menu(header.mapToGlobal(header.rect().bottomLeft()))
+
     def show_about(self) -> None:
         information(self, "About Lectern", f"Lectern {__version__}\n\nA keyboard-driven reading list for research "
                     f"papers.\nLibrary: {self.library.path}")
@@ -237,7 +258,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter3", self.splitter.saveState())
-        self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self.columns.save()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lectern.core.domain.sorting import SORT_COLUMNS
 from lectern.core.text.latex import latex_to_text
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -70,9 +71,13 @@ def stored(key: str) -> str | None:
 
 
 def with_stored_keys(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Paper columns to write plus the stored keys of the identifying ones among them."""
+    """Paper columns to write plus the stored keys of the identifying ones among
+    them, and the sort keys of the readings sorted by a stored key (authors, venue)."""
     out = dict(values)
     for name, (column, normal) in STORED_KEYS.items():
         if name in values:
             out[column] = stored(normal(values[name]))
+    for name, (column, sort_key) in SORT_COLUMNS.items():
+        if name in values:
+            out[column] = sort_key(values[name])
     return out

@@ -14,7 +14,7 @@ from lectern.core.domain.entry import load_fields
 
 STATUSES = ("unread", "reading", "read", "skipped")
 # What a listing can be sorted by: the paper table's columns, in their order.
-SortKey = Literal["title", "starred", "status", "year", "tags", "added"]
+SortKey = Literal["title", "starred", "status", "year", "tags", "added", "authors", "venue", "type"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 PAPER_COLUMNS = ("id", "title", "abstract", "authors", "year", "venue", "arxiv_id", "doi", "url", "citation_key",
                  "added_at", "updated_at", "starred", "status", "read_at", "deleted_at", "entry_type", "fields")

@@ -9,8 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken
+from lectern.core.domain.entry import get, load_fields
 from lectern.core.domain.identity import KINDS
+from lectern.core.domain.names import short_authors
 from lectern.core.domain.records import PAPER_COLUMNS, PaperRecord, SortKey, stored_time
+from lectern.core.domain.shown_fields import ShownField, shown_fields
 from lectern.core.library.history import History
 from lectern.core.library.lists import ReadingLists
 from lectern.core.library.papers import Papers
@@ -39,6 +42,9 @@ class PaperRow:
     year: int | None
     tags: str
     added_at: datetime
+    authors: str = ""  # the short form: "Clark, Luong et al."
+    venue: str = ""  # rendered for reading
+    entry_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class PaperDetail:
     links: list[str]
     tags: list[str] = field(default_factory=list)
     note: str = ""
+    fields: list[ShownField] = field(default_factory=list)  # every field, read, in reading order
+    parent_key: str | None = None  # the crossref parent's key, when it is in the library
 
 
 class Library:
@@ -168,13 +176,14 @@ class Library:
         sql = (
             "SELECT p.id, p.title, p.starred, p.status, p.year, p.added_at, "
             "(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name FROM paper_tag pt "
-            "JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)) "
-            f"FROM paper p WHERE p.id IN ({marks})"
+            "JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)), "
+            f"p.authors, p.venue, p.entry_type FROM paper p WHERE p.id IN ({marks})"
         )
         with self.db.read() as conn:
             cursor = conn.connection.driver_connection.execute(sql, tuple(ids))  # type: ignore[union-attr]
             return {
-                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", stored_time(r[5]))
+                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", stored_time(r[5]),
+                               short_authors(r[7]) if r[7] else "", latex_to_text(r[8]) if r[8] else "", r[9])
                 for r in cursor.fetchall()
             }
 
@@ -193,7 +202,11 @@ class Library:
                 )
             ]
             note = conn.exec_driver_sql("SELECT body FROM note WHERE paper_id = ?", (paper_id,)).scalar() or ""
-        paper = PaperRecord.from_row(row)
+            paper = PaperRecord.from_row(row)
+            crossref = (get(paper.fields, "crossref") or "").strip()
+            parent = conn.exec_driver_sql(
+                "SELECT citation_key, fields FROM paper WHERE citation_key = ? COLLATE NOCASE AND id != ?",
+                (crossref, paper_id)).first() if crossref else None
         links = find_links(paper.abstract)
         if paper.url and paper.url not in links:
             links.insert(0, paper.url)
@@ -204,6 +217,8 @@ class Library:
             links=links,
             tags=tags,
             note=note,
+            fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
+            parent_key=parent[0] if parent else None,
         )
 
     def papers_for_export(self, ids: Sequence[int]) -> list[tuple[PaperRecord, list[str], str]]:

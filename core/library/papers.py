@@ -25,6 +25,7 @@ from lectern.core.domain.entry import (
 )
 from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
+from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
 from lectern.core.library.history import History
 from lectern.core.library.rows import EDITABLE, EditError, _ids, _plural, now_text
 from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
@@ -341,7 +342,8 @@ class Papers:
                     p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url)
                 values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
                                stored(normal_title(p.title)), stored(normal_doi(p.doi)),
-                               stored(normal_arxiv(p.arxiv_id)), kind, dump_fields(fields)))
+                               stored(normal_arxiv(p.arxiv_id)), kind, dump_fields(fields),
+                               authors_sort_key(p.authors), venue_sort_key(p.venue)))
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
@@ -349,8 +351,9 @@ class Papers:
                 for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at, title_key, doi_key, arxiv_key, entry_type, fields) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "added_at, updated_at, title_key, doi_key, arxiv_key, entry_type, fields, authors_sort, "
+                        "venue_sort) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         batch)
                 new_ids = [r[0] for r in conn.exec_driver_sql(
                     "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]

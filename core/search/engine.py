@@ -23,6 +23,9 @@ SORT_SQL: dict[SortKey, str] = {  # one order for each of SORT_KEYS
     "tags": "(SELECT min(t.name COLLATE NOCASE) FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE pt.paper_id = p.id)",
     "added": "p.added_at",
+    "authors": "p.authors_sort",  # stored sort keys (core/domain/sorting.py), indexed
+    "venue": "p.venue_sort",
+    "type": "p.entry_type COLLATE NOCASE",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 from lectern.core.domain.changes import Cancelled, CancelToken
 from lectern.core.domain.entry import record_from_values
 from lectern.core.domain.identity import STORED_KEYS, stored
+from lectern.core.domain.sorting import SORT_COLUMNS
 from lectern.core.store.backups import backup, has_backups, quick_check
 from lectern.core.store.library_errors import (
     LibraryDamaged,
@@ -59,6 +60,8 @@ def configure_connection(conn: sqlite3.Connection) -> None:
         conn.create_function(f"lectern_{column}", 1, lambda value, normal=normal: stored(normal(value)),
                              deterministic=True)
     conn.create_function("lectern_record", 8, _record_json, deterministic=True)
+    for column, sort_key in SORT_COLUMNS.values():  # the sort keys of papers stored before them (8)
+        conn.create_function(f"lectern_{column}", 1, sort_key, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -212,4 +212,16 @@ MIGRATIONS.append("".join(f"DROP TRIGGER IF EXISTS {name};\n" for name in FTS_OB
                   + FTS_SCHEMA + FTS_REBUILD
                   + "CREATE INDEX ix_live_type_added ON paper (entry_type, added_at) WHERE deleted_at IS NULL;\n")
 
+# 9: the Authors, Venue and Type columns of the paper table sort on small indexes:
+# authors and venue by stored sort keys (core/domain/sorting.py: the Unicode
+# reading, folded; writes keep them up to date), the type by itself.
+MIGRATIONS.append("""
+ALTER TABLE paper ADD COLUMN authors_sort TEXT;
+ALTER TABLE paper ADD COLUMN venue_sort TEXT;
+UPDATE paper SET authors_sort = lectern_authors_sort(authors), venue_sort = lectern_venue_sort(venue);
+CREATE INDEX ix_live_authors_sort ON paper (authors_sort) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_venue_sort ON paper (venue_sort) WHERE deleted_at IS NULL;
+CREATE INDEX ix_live_entry_type ON paper (entry_type COLLATE NOCASE) WHERE deleted_at IS NULL;
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -44,6 +44,9 @@ class Paper(SQLModel, table=True):
     # the complete record (lectern.core.domain.entry): entry type and every field as written, JSON pairs
     entry_type: str = "misc"
     fields: str = "[]"
+    # sort keys of the Authors and Venue columns (lectern.core.domain.sorting), written with them
+    authors_sort: Optional[str] = Field(default=None, index=True)
+    venue_sort: Optional[str] = Field(default=None, index=True)
 
 
 class Tag(SQLModel, table=True):

@@ -12,9 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenuBar
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMenuBar, QWidget
 
 from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE, TRASH_SCOPE
+from lectern.desktop.views.table_model import OPTIONAL_COLUMNS
 
 # The main window. Handlers and predicates call its methods; it is not named as
 # a type because it imports this module (the layering test forbids the cycle).
@@ -115,7 +116,7 @@ COMMANDS: list[Command] = [
     Command("paper.note", "Edit note", "Paper", lambda w: w.focus_note(), ("E",), _has_current_paper, NO_PAPER),
     Command("paper.add_to_list", "Add to reading list…", "Paper", lambda w: w.add_to_list(), ("L",), _has_paper,
             NO_PAPER),
-    Command("paper.edit", "Edit metadata…", "Paper", lambda w: w.edit_paper(), ("Ctrl+E",), _has_current_paper,
+    Command("paper.edit", "Edit entry…", "Paper", lambda w: w.edit_paper(), ("Ctrl+E",), _has_current_paper,
             NO_PAPER),
     Command("paper.add", "Add paper…", "Paper", lambda w: w.add_paper(), ("Ctrl+N",)),
     Command("paper.delete", "Move to Trash", "Paper", lambda w: w.trash_selected(), ("D", "Del"), _has_paper,
@@ -141,6 +142,9 @@ COMMANDS: list[Command] = [
             lambda w: w.library.history.stack.undo_label() is not None, "Nothing to undo."),
     Command("edit.redo", "Redo", "Edit", lambda w: w.redo(), ("Ctrl+Shift+Z", "Ctrl+Y"),
             lambda w: w.library.history.stack.redo_label() is not None, "Nothing to redo."),
+    *(Command(f"view.column.{key}", f"Column: {label}", "View", lambda w, key=key: w.toggle_column(key),
+              checked=lambda w, key=key: w.column_shown(key)) for key, label in OPTIONAL_COLUMNS),
+    Command("view.columns", "Choose columns…", "View", lambda w: w.choose_columns()),
     Command("file.import", "Import papers…", "Lectern", lambda w: w.transfer.import_files(), ("Ctrl+O",)),
     Command("file.import_clipboard", "Import from the clipboard", "Lectern",
             lambda w: w.transfer.import_clipboard(QApplication.clipboard().text()), ("Ctrl+Shift+V",)),
@@ -151,9 +155,10 @@ COMMANDS: list[Command] = [
     Command("app.quit", "Quit", "Lectern", lambda w: w.close(), ("Ctrl+Q",)),
 ]
 SPECS = {command.id: command for command in COMMANDS}
-GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "Lectern")
-MENUS = (("Lectern", "&File"), ("Edit", "&Edit"), ("Move", "&Go"), ("Search", "&Search"), ("Paper", "&Paper"),
-         ("List", "&Lists"))
+GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "View", "Lectern")
+MENUS = (("Lectern", "&File"), ("Edit", "&Edit"), ("View", "&View"), ("Move", "&Go"), ("Search", "&Search"),
+         ("Paper", "&Paper"), ("List", "&Lists"))
+COLUMN_COMMANDS = [f"view.column.{key}" for key, _label in OPTIONAL_COLUMNS]
 
 
 def resolve_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
@@ -224,10 +229,24 @@ class CommandRegistry:
                 self.refusals[command.id] = refusal
         for group, title in MENUS:
             menu = menu_bar.addMenu(title)
+            if group == "View":  # the column toggles in their own submenu, as in the header's menu
+                menu.addMenu(self.column_menu(menu))
             for command in COMMANDS:
-                if command.group == group:
+                if command.group == group and command.id not in COLUMN_COMMANDS:
                     menu.addAction(self.actions[command.id])
         self.refresh()
+
+    def column_menu(self, parent: QWidget, order: list[str] | None = None) -> QMenu:
+        """The Columns menu: a check for each column that can be shown or hidden
+        (View > Columns, the table header's context menu, Choose columns…), in
+        the table's order when `order` (column keys) is given."""
+        menu = QMenu("&Columns", parent)
+        menu.setObjectName("columnMenu")
+        ids = COLUMN_COMMANDS if order is None else [f"view.column.{key}" for key in order
+                                                     if f"view.column.{key}" in COLUMN_COMMANDS]
+        for command_id in ids:
+            menu.addAction(self.actions[command_id])
+        return menu
 
     def can_run(self, command_id: str) -> bool:
         command = self.commands[command_id]
@@ -296,7 +315,7 @@ def keyboard_markdown() -> str:
     rows = ["| Keys | Command | Group |", "| --- | --- | --- |"]
     for group in GROUP_ORDER:
         for spec in COMMANDS:
-            if spec.group == group:
+            if spec.group == group and spec.id not in COLUMN_COMMANDS:  # those are the rows of Choose columns…
                 rows.append(f"| {keys_text(spec.keys) or '(menu)'} | {spec.title} | {group} |")
     return "\n".join(rows)
 

@@ -17,6 +17,7 @@ from lectern.core.domain.records import NewPaper
 from lectern.core.library.rows import EditError
 from lectern.core.store.undo import UndoError
 from lectern.desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
+from lectern.desktop.views.entry_editor import EntryEditor
 from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
 from lectern.desktop.views.table_model import COLUMNS
 from lectern.desktop.views.untrusted import ask, open_link, warning
@@ -195,16 +196,32 @@ class PaperActions:
             self._apply(lambda: library.tags.rename(str(old), name))
 
     def edit_paper(self) -> None:
+        """Ctrl+E: the entry editor on the current paper's record."""
         paper_id = self.current_paper_id()
-        if paper_id is None:
+        detail = self.library.paper(paper_id) if paper_id is not None else None
+        if detail is not None:
+            self._entry_editor(EntryEditor(detail.paper, self), paper_id)
+
+    def _entry_editor(self, dialog: EntryEditor, paper_id: int) -> None:
+        """Show the entry editor; on Save, replace the record (one undo step). A
+        refusal (a taken key, unpaired braces) opens it again with the reason."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            dialog.deleteLater()
             return
-        detail = self.library.paper(paper_id)
+        kind, key, fields = dialog.record()  # it reads: the dialog accepts nothing else
         library = self.library
+        new_key = key if key != dialog.original_key else None
 
-        def write(values: dict[str, Any]) -> Any:
-            return library.papers.update(paper_id, **values)
+        def refused(exc: Exception) -> bool:
+            if not isinstance(exc, EditError):
+                dialog.deleteLater()
+                return False
+            dialog.show_error(str(exc))
+            self._entry_editor(dialog, paper_id)
+            return True
 
-        self._paper_dialog(PaperDialog(detail.paper if detail else None, self), write, lambda _changes: None)
+        self.ops.run(lambda: library.papers.set_record(paper_id, kind, fields, citation_key=new_key),
+                     on_done=lambda _changes: dialog.deleteLater(), on_error=refused)
 
     def add_paper(self) -> None:
         library = self.library

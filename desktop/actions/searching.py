@@ -8,16 +8,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from lectern.core.domain.changes import Progress
+from lectern.core.domain.records import SORT_KEYS
 from lectern.core.search.engine import Highlighter, SearchResult
 from lectern.core.search.query import QueryError
 from lectern.core.store.backups import backup_if_due
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.desktop.runtime.workers import Job
 from lectern.desktop.views.sidebar import LIST_ID_ROLE
+from lectern.desktop.views.table_model import column_of
 from lectern.desktop.views.untrusted import warning
 
 FIRST_SCREEN = 200
@@ -56,7 +58,13 @@ class SearchActions:
         the box's text keeps that reading, so a star, a view change or a
         rebuilt index never turns "masked lang" into no papers."""
         text, scope, sort, descending = self.model.search_request(text)
-        self.table.horizontalHeader().setSortIndicatorShown(sort is not None)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(sort is not None)
+        if sort in SORT_KEYS:  # the indicator names the order the rows come in
+            header.blockSignals(True)  # (the view would sort again on its signal)
+            header.setSortIndicator(column_of(sort), Qt.SortOrder.DescendingOrder if descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
         library = self.library
 
         def search(job: Job) -> SearchResult:

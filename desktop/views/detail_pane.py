@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from lectern.core.domain.links import arxiv_url, doi_url
+from lectern.core.domain.links import arxiv_url
 from lectern.core.library.facade import PaperDetail
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.related import RelatedPaper
@@ -23,21 +23,27 @@ PAPER_SCHEME = "lectern"
 
 
 def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) -> str:
-    """The pane's HTML for one paper, built from escaped text only."""
+    """The pane's HTML for one paper, built from escaped text only: the title,
+    the paper's facts, then every field of its record read as Unicode (the
+    DOI, URL and arXiv id as links; a crossref parent's fields marked)."""
     paper = detail.paper
-    facts = [("Key", paper.citation_key), ("Status", paper.status)]
-    for label, value in (("Authors", paper.authors), ("Year", str(paper.year or "")), ("Venue", paper.venue),
-                         ("arXiv", paper.arxiv_id or ""), ("DOI", paper.doi or ""), ("Tags", ", ".join(detail.tags))):
-        if value:
-            facts.append((label, value))
+    facts = [("Key", paper.citation_key, None), ("Type", paper.entry_type, None), ("Status", paper.status, None)]
+    if detail.tags:
+        facts.append(("Tags", ", ".join(detail.tags), None))
     star = "★ " if paper.starred else ""
     parts = [f"<h2>{escape(star + detail.title_text)}</h2>", "<table cellspacing='2'>"]
-    targets = {"arXiv": arxiv_url(paper.arxiv_id or ""), "DOI": doi_url(paper.doi or "")}
-    for label, value in facts:
+    rows = [(label, value, None, False) for label, value, _ in facts]
+    rows += [(f.label, f.text, f.link, f.inherited) for f in detail.fields
+             if f.name.lower() not in ("title", "abstract")]  # the heading and the Abstract below
+    if paper.arxiv_id and not any(f.name.lower() == "eprint" for f in detail.fields):
+        rows.append(("arXiv", paper.arxiv_id, arxiv_url(paper.arxiv_id), False))
+    for label, value, target, from_parent in rows:
         shown = escape(value)
-        if targets.get(label):  # the id links to its page (https only, made by the core)
-            shown = f"<a href='{escape(targets[label] or '', quote=True)}'>{shown}</a>"
-        parts.append(f"<tr><td><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
+        if target:  # the link opens through open_link (DOIs and arXiv ids as https pages made by the core)
+            shown = f"<a href='{escape(target, quote=True)}'>{shown}</a>"
+        if from_parent:
+            shown += f" <span style='color: gray'>(inherited from {escape(detail.parent_key or '')})</span>"
+        parts.append(f"<tr><td valign='top'><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
     parts.append("</table>")
     if detail.abstract_text:
         parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")

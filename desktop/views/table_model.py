@@ -15,8 +15,20 @@ from lectern.core.search.engine import Highlighter, SearchResult
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.desktop.views.untrusted import plain_tooltip
 
-HEADERS = {"title": "Title", "starred": "★", "status": "Status", "year": "Year", "tags": "Tags", "added": "Added"}
+HEADERS = {"title": "Title", "starred": "★", "status": "Status", "year": "Year", "tags": "Tags", "added": "Added",
+           "authors": "Authors", "venue": "Venue", "type": "Type"}
 COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a column for each sort key
+# Columns a reader can hide or show (the header's context menu, View > Columns);
+# the title always shows. New libraries show these, Venue and Type on request.
+OPTIONAL_COLUMNS = [(key, label if key != "starred" else "Star") for key, label in COLUMNS if key != "title"]
+DEFAULT_COLUMNS = ("title", "authors", "starred", "status", "year", "tags", "added")
+WIDTHS = {"title": 340, "starred": 32, "status": 80, "year": 56, "tags": 140, "added": 96, "authors": 150,
+          "venue": 160, "type": 96}
+
+
+def column_of(key: str) -> int:
+    """The model column that shows `key`."""
+    return next(i for i, (k, _label) in enumerate(COLUMNS) if k == key)
 BLOCK = 256
 CACHE_LIMIT = 20 * BLOCK
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -155,7 +167,7 @@ class PaperTableModel(QAbstractTableModel):
         if paper is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(paper.title) if key == "title" else None
+            return plain_tooltip(display_value(paper, key)) if key in ("title", "authors", "venue") else None
         return display_value(paper, key)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -234,4 +246,10 @@ def display_value(paper: PaperRow, key: str) -> str:
         return paper.tags
     if key == "added":
         return paper.added_at.astimezone().strftime("%Y-%m-%d")
+    if key == "authors":
+        return paper.authors
+    if key == "venue":
+        return paper.venue
+    if key == "type":
+        return paper.entry_type
     return ""

@@ -32,7 +32,7 @@ def test_window_shows_the_222_default_papers(window: MainWindow) -> None:
     assert _title_at(window, 221) == "Simple Open-Vocabulary Object Detection with Vision Transformers"
     assert window.count_label.text() == "222 papers"
     headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(window.model.columnCount())]
-    assert headers == ["Title", "★", "Status", "Year", "Tags", "Added"]
+    assert headers == ["Title", "★", "Status", "Year", "Tags", "Added", "Authors", "Venue", "Type"]
 
 
 def test_selecting_a_row_fills_the_detail_pane(window: MainWindow) -> None:

@@ -71,6 +71,7 @@ def test_html_and_script_in_every_field_is_shown_as_text(qtbot, window: MainWind
     window.signals.publish(window.library.history.stack.done[-1].changes)
     window.detail.show_paper(window.library.paper(paper_id))
     text = window.detail.toPlainText()
-    assert "<b>Evil</b>, <script>x()</script>" in text and "<i>Venue</i>" in text and "<u>tag</u>" in text
+    # the name "Family, Given" reads "Given Family", as text
+    assert "<script>x()</script> <b>Evil</b>" in text and "<i>Venue</i>" in text and "<u>tag</u>" in text
     window.notes.editor.setPlainText("<script>alert(1)</script> <img src='http://example.com/a.png'>")
     assert "<script>alert(1)</script>" in window.notes.preview.toPlainText()

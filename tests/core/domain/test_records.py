@@ -37,13 +37,14 @@ def test_every_status_is_stored_searched_and_nothing_else(library_path: Path) ->
 
 def test_every_sort_key_orders_the_library(library_path: Path) -> None:
     with Library.open(library_path) as library:
-        (b,) = library.papers.add_many([NewPaper("B paper", year=2001)]).papers
-        (a,) = library.papers.add_many([NewPaper("A paper", year=2000)], tags=[["x"]]).papers
+        (b,) = library.papers.add_many([NewPaper("B paper", year=2001, authors="Zed, Z.")]).papers  # a misc
+        (a,) = library.papers.add_many([NewPaper("A paper", year=2000, authors="Adams, A.", venue="Alpha")],
+                                       tags=[["x"]]).papers  # an article
         library.papers.toggle_star([b])
         library.papers.set_status([a], "unread")
         library.papers.set_status([b], "skipped")
         expected = {"title": [a, b], "starred": [a, b], "status": [b, a], "year": [a, b], "tags": [b, a],
-                    "added": [b, a]}
+                    "added": [b, a], "authors": [a, b], "venue": [b, a], "type": [a, b]}
         assert set(expected) == set(SORT_KEYS)
         for key in SORT_KEYS:
             assert library.paper_ids(sort=key) == expected[key], key

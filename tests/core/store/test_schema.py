@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import lectern.core.store.models  # noqa: F401  (registers the tables)
 from lectern.core.domain.identity import STORED_KEYS
 from lectern.core.domain.records import PAPER_COLUMNS, STATUSES, PaperRecord
+from lectern.core.domain.sorting import SORT_COLUMNS
 from lectern.core.library.facade import Library
 from lectern.core.store import database as core_db
 from lectern.core.store.backups import backup_dir
@@ -38,9 +39,10 @@ def test_migrations_produce_exactly_the_models_schema(library_path: Path) -> Non
 
 def test_the_paper_record_reads_the_models_columns() -> None:
     """What the facade selects at run time (PAPER_COLUMNS, PaperRecord) is the model's
-    `paper` table less the identity keys, which only duplicate checks read."""
+    `paper` table less the identity keys, which only duplicate checks read, and
+    the sort keys, which only ORDER BY reads."""
     model = [c.name for c in SQLModel.metadata.tables["paper"].columns]
-    keys = [column for column, _ in STORED_KEYS.values()]
+    keys = [column for column, _ in (*STORED_KEYS.values(), *SORT_COLUMNS.values())]
     assert [c for c in model if c not in keys] == list(PAPER_COLUMNS)
     assert set(keys) <= set(model)
     assert [f.name for f in fields(PaperRecord)] == list(PAPER_COLUMNS)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QT
 from lectern.core.domain.records import NewPaper
 from lectern.desktop.main_window import MainWindow
 from lectern.desktop.views.dialogs import PaperDialog
+from lectern.desktop.views.entry_editor import EntryEditor
 from lectern.desktop.views.sidebar import Sidebar
 from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate
@@ -95,16 +96,14 @@ def test_ctrl_e_edits_the_selected_paper(qtbot, window: MainWindow) -> None:
     paper_id = window.current_paper_id()
     before = window.library.paper(paper_id).paper
 
-    def fill(dialog: PaperDialog) -> None:
-        assert dialog.windowTitle() == "Edit paper"
-        assert dialog.fields["title"].text() == before.title  # the dialog shows what is there
-        dialog.fields["venue"].clear()
-        qtbot.keyClicks(dialog.fields["venue"], "NeurIPS")
-        dialog.fields["year"].clear()
-        qtbot.keyClicks(dialog.fields["year"], "2021")
-        qtbot.keyClick(dialog.fields["year"], Qt.Key.Key_Return)
+    def fill(dialog: EntryEditor) -> None:
+        assert dialog.windowTitle() == "Edit entry"
+        assert dialog.value_of("title") == before.title  # the editor shows what is there
+        dialog.set_value("howpublished", "NeurIPS")
+        dialog.set_value("year", "2021")
+        qtbot.keyClick(dialog.key, Qt.Key.Key_Return)  # Enter saves
 
-    handled = when_dialog_opens(qtbot, PaperDialog, fill)
+    handled = when_dialog_opens(qtbot, EntryEditor, fill)
     qtbot.keyClick(window.table, Qt.Key.Key_E, CTRL)
     assert len(handled) == 1
     qtbot.waitUntil(lambda: window.library.paper(paper_id).paper.venue == "NeurIPS")
@@ -121,11 +120,11 @@ def test_a_cancelled_edit_changes_nothing(qtbot, window: MainWindow) -> None:
     paper_id = window.current_paper_id()
     before = window.library.paper(paper_id).paper
 
-    def fill(dialog: PaperDialog) -> None:
-        qtbot.keyClicks(dialog.fields["venue"], "Never saved")
-        qtbot.keyClick(dialog.fields["venue"], Qt.Key.Key_Escape)
+    def fill(dialog: EntryEditor) -> None:
+        dialog.set_value("howpublished", "Never saved")
+        qtbot.keyClick(dialog.key, Qt.Key.Key_Escape)
 
-    handled = when_dialog_opens(qtbot, PaperDialog, fill)
+    handled = when_dialog_opens(qtbot, EntryEditor, fill)
     qtbot.keyClick(window.table, Qt.Key.Key_E, CTRL)
     assert len(handled) == 1 and not handled[0].isVisible()
     assert window.library.paper(paper_id).paper == before

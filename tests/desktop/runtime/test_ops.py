@@ -19,6 +19,7 @@ from lectern.core.transfer import importing
 from lectern.desktop.app import open_window
 from lectern.desktop.main_window import MainWindow
 from lectern.desktop.views.dialogs import PaperDialog
+from lectern.desktop.views.entry_editor import EntryEditor
 from lectern.desktop.views.table_model import COLUMNS
 from tests.desktop.conftest import activate, settle
 
@@ -83,7 +84,13 @@ def test_a_write_that_fails_says_so_once_and_changes_nothing(qtbot, window: Main
         dialog.fields["venue"].setText("Nowhere")
         return QDialog.DialogCode.Accepted
 
+    def edited(dialog: EntryEditor) -> int:
+        dialog.set_value("title", "A paper typed while the disk was full")
+        dialog.set_value("howpublished", "Nowhere")
+        return QDialog.DialogCode.Accepted
+
     monkeypatch.setattr(PaperDialog, "exec", typed)
+    monkeypatch.setattr(EntryEditor, "exec", edited)
     for command in ("paper.star", "edit.undo", "paper.add", "paper.edit"):
         shown = len(message_boxes)
         window.commands.run(command)

@@ -111,7 +111,7 @@ def test_ctrl_e_edits_the_selected_paper(qtbot, window: MainWindow) -> None:
     assert (after.year, after.title, after.citation_key) == (2021, before.title, before.citation_key)
     year = COLUMNS.index(("year", "Year"))
     qtbot.waitUntil(lambda: window.model.index(window.model.row_of(paper_id), year).data() == "2021")
-    assert "NeurIPS" in window.detail.toPlainText()
+    qtbot.waitUntil(lambda: "NeurIPS" in window.detail.toPlainText())  # the pane shows the record as saved
     assert window.undo_action.text().startswith("Undo edit")
 
 

@@ -24,6 +24,7 @@ from lectern.core.domain.entry import (
 from lectern.core.domain.records import same_tags
 from lectern.core.formats.bib_dialects import to_biblatex, to_bibtex
 from lectern.core.store.atomic import write_atomic
+from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import has_no_latex_form, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
         fields = with_field(fields, "keywords", tex_escape(", ".join(tags)) if tags else None)
     if options.note and note.strip():
         written = get(fields, "annote") or get(fields, "annotation")
-        if written is None or strip_braces(written) != note.strip():
+        if written is None or latex_to_text(strip_braces(written)) != note.strip():
             name = "annote" if get(fields, "annote") is not None or (written is None and classic) else "annotation"
             fields = with_field(fields, name, _shorten(tex_escape(note), CLASSIC_FIELD_LIMIT if classic
                                                        else BIBLATEX_FIELD_LIMIT))

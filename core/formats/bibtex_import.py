@@ -16,6 +16,7 @@ from lectern.core.domain.entry import RAW, get, keyword_tags, readings, strip_br
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
+from lectern.core.text.latex import latex_to_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -139,7 +140,7 @@ def _entry_paper(entry: Any, macros: dict[str, str], parents: dict[str, Any], ke
     values = readings(fields, parent_fields)
     paper = NewPaper(**values, citation_key=key, entry_type=entry.entry_type.lower(), fields=fields)
     tags = keyword_tags(get(fields, "keywords"))
-    note = strip_braces(get(fields, "annote") or get(fields, "annotation") or "")
+    note = latex_to_text(strip_braces(get(fields, "annote") or get(fields, "annotation") or ""))  # Markdown reads text
     return BibPaper(paper, tags, note, entry.start_line + 1)
 
 

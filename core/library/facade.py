@@ -177,12 +177,13 @@ class Library:
             "SELECT p.id, p.title, p.starred, p.status, p.year, p.added_at, "
             "(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name FROM paper_tag pt "
             "JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)), "
-            f"p.authors, p.venue, p.entry_type FROM paper p WHERE p.id IN ({marks})"
+            f"p.authors, p.venue, p.entry_type, p.citation_key FROM paper p WHERE p.id IN ({marks})"
         )
         with self.db.read() as conn:
             cursor = conn.connection.driver_connection.execute(sql, tuple(ids))  # type: ignore[union-attr]
             return {
-                r[0]: PaperRow(r[0], latex_to_text(r[1]), bool(r[2]), r[3], r[4], r[6] or "", stored_time(r[5]),
+                r[0]: PaperRow(r[0], latex_to_text(r[1]) or f"[{r[10]}]", bool(r[2]), r[3], r[4], r[6] or "",
+                               stored_time(r[5]),
                                short_authors(r[7]) if r[7] else "", latex_to_text(r[8]) if r[8] else "", r[9])
                 for r in cursor.fetchall()
             }

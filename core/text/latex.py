@@ -34,7 +34,9 @@ _SYMBOLS = {"textless": "<", "textgreater": ">", "textbackslash": "\\", "textbra
             "textendash": "–", "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“",
             "textquotedblright": "”", "textbar": "|", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
             "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dots": "…",
-            "ldots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©", "pounds": "£", "S": "§", "P": "¶"}
+            "ldots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©", "pounds": "£", "S": "§", "P": "¶",
+            "quad": " ", "qquad": " ", "hyphen": "-", "slash": "/", "nobreakdash": "", "textnhyphen": "-",
+            "allowbreak": "", "break": "", "linebreak": " ", "newline": " "}
 
 # Greek letters, which the search index spells by their LaTeX names (`$\alpha$`
 # and a typed α both as `alpha`); variant forms (`\varphi`, ϕ) as the letter.
@@ -53,6 +55,7 @@ _converter = latex2text.LatexNodes2Text(math_mode="verbatim", strict_latex_space
 _math_converter = latex2text.LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 # Inline math that is surely math (a macro, a sub- or superscript), not two dollar amounts.
 _MATH = re.compile(r"(?<!\\)\$([^$]{0,120}?[\\^_][^$]{0,120}?)(?<!\\)\$")
+_NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _MATH_MARK = "\ue001"  # stands for a rendered piece of math until the end
 _known_macros = latex2text.get_default_latex_context_db()
 
@@ -79,8 +82,13 @@ def _unknown_macro(match: re.Match[str]) -> str:
         return _ABBREVIATIONS[name]
     if name.startswith("fa") and name[2:3].isupper():  # font-awesome icons: \faGithub
         return ""
+    if match.string[match.end():match.end() + 1] == "{":  # \mkbibquote{Intention}: its argument is the text
+        return _QUOTING.get(name, "")
     return name  # an unknown macro such as \squad reads as its name
 
+
+# biblatex's quoting and emphasis macros, read by their argument (the argument follows).
+_QUOTING = {"mkbibquote": "", "enquote": "", "mkbibemph": "", "mkbibitalic": "", "mkbibbold": ""}
 
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
             ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
@@ -150,6 +158,8 @@ def latex_to_text(text: str) -> str:
     `{\\em x}` -> `x`, `e.g.~RoBERTa` -> `e.g. RoBERTa`. Links are kept verbatim."""
     if not _LATEX_CHARS.search(text):
         return text
+    if "noopsort" in text:  # a sort key BibTeX styles read and print nothing of
+        text = _NOOPSORT.sub("", text)
     maths: list[str] = []
     if "$" in text:
         text = _MATH.sub(lambda m: _render_math(m, maths), text)

@@ -194,3 +194,12 @@ def test_random_records_survive_export_and_import_unchanged(tmp_path: Path, key:
         twice = export(again, "biblatex")
     assert records(once)[key] == records(twice)[key]
     assert {k: v for k, v in records(once)[key][1].items() if k != "date"} == fields
+
+
+def test_an_entry_without_a_title_shows_its_key_and_an_annotation_becomes_a_readable_note(tmp_path: Path) -> None:
+    text = r"@misc{lonely, author = {A, B}, annotation = {An \texttt{article} entry}}"
+    with imported(tmp_path, text) as lib:
+        (paper_id,) = lib.paper_ids()
+        assert lib.rows([paper_id])[paper_id].title == "[lonely]"
+        assert lib.paper(paper_id).note == "An article entry"
+        assert records(export(lib, "biblatex", note=True))["lonely"][1]["annotation"] == r"An \texttt{article} entry"

@@ -44,3 +44,12 @@ def test_text_without_links_has_none() -> None:
 ])
 def test_math_reads_as_text(raw: str, shown: str) -> None:
     assert latex_to_text(raw) == shown
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    (r"\mkbibquote{Intention} and \enquote{x}", "Intention and x"),  # biblatex's quoting macros read as their text
+    (r"a \quad b", "a b"),
+    (r"{\noopsort{1}}First", "First"),  # a sort key prints nothing
+])
+def test_biblatex_and_spacing_macros_read_as_text(raw: str, shown: str) -> None:
+    assert latex_to_text(raw) == shown

@@ -46,7 +46,10 @@ def parse_arxiv_id(text: str) -> str | None:
     if not _ARXIV_BODY.match(body):
         return None
     parsed = parse_arxiv(body)
-    return parsed.id if parsed else None
+    if parsed is None:
+        return None
+    archive, slash, number = parsed.id.partition("/")
+    return f"{archive.split('.')[0]}/{number}" if slash else parsed.id  # math.GT/0309136 is math/0309136
 
 
 def isbn13(text: str) -> str | None:

@@ -20,8 +20,8 @@ type id citation-key language abstract annote archive archive_collection archive
 chapter-number citation-label collection-number collection-title container-title container-title-short
 dimensions division DOI edition event event-title event-place first-reference-note genre ISBN ISSN jurisdiction
 keyword locator medium note number number-of-pages number-of-volumes original-publisher original-publisher-place
-original-title page part-number part-title PMCID PMID printing publisher publisher-place references
-reviewed-genre reviewed-title scale section source status supplement-number title title-short URL version volume
+original-title page part-number part-title PMCID PMID printing publisher publisher-place
+reviewed-genre reviewed-title scale section status supplement-number title title-short URL version volume
 volume-title year-suffix author chair collection-editor compiler composer container-author contributor curator
 director editor editorial-director executive-producer guest host illustrator interviewer narrator organizer
 original-author performer producer recipient reviewed-author script-writer series-creator translator accessed

@@ -15,7 +15,8 @@ from lectern.core.identify.http import Http
 
 ELECTRA_ATOM = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <link href="http://arxiv.org/api/query?search_query%3D%26id_list%3D2003.10555" rel="self" type="application/atom+xml"/>
+  <link href="http://arxiv.org/api/query?search_query%3D%26id_list%3D2003.10555"
+    rel="self" type="application/atom+xml"/>
   <title type="html">ArXiv Query: search_query=&amp;id_list=2003.10555&amp;start=0&amp;max_results=1</title>
   <id>http://arxiv.org/api/fAh7WfP6UcZ0tHwbdHcQTkZJ0bk</id>
   <updated>2024-05-01T00:00:00-04:00</updated>

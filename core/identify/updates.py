@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from lectern.core.domain.entry import Field, Fields, get, strip_braces, with_field
 from lectern.core.domain.names import NAME_FIELDS, parse_names
 from lectern.core.domain.records import PaperRecord
+from lectern.core.formats.bib_dialects import BIBLATEX_ONLY_FIELDS
 from lectern.core.identify.lookup import Lookup
 from lectern.core.text.latex import latex_to_text
 
@@ -70,10 +71,14 @@ def merged(old_type: str, old: Sequence[Field], new_type: str, new: Sequence[Fie
     """(entry type, fields, what changed) of `old` completed with `new`."""
     out: Fields = tuple(old)
     changes: list[FieldChange] = []
+    bibtex = not any(k.lower() in BIBLATEX_ONLY_FIELDS for k, _ in old)  # a BibTeX record gets BibTeX names
     for name, value in new:
         target = name
         other = _SAME.get(name.lower())
-        if get(out, name) is None and other and get(out, other) is not None:
+        if get(out, name) is None and other and (get(out, other) is not None or
+                                                 (bibtex and name.lower() in BIBLATEX_ONLY_FIELDS)):
+            if get(out, other) is None:
+                out = out + ((other, ""),)
             target = next(k for k, _ in out if k.lower() == other.lower())
             if target.lower() == "year":
                 value = value[:4]

@@ -15,6 +15,7 @@ from lectern.core.identify.http import Http
 from lectern.core.identify.identifiers import parse_identifiers
 from lectern.core.library.facade import Library
 from lectern.core.transfer.identified import add_identified, apply_updates, propose_updates
+from lectern.core.transfer.importing import import_text
 from tests.core.identify.conftest import ELECTRA_ATOM, crossref_list, crossref_work, nature_csl
 from tests.core.test_cli import lectern
 
@@ -146,3 +147,17 @@ def test_fetch_metadata_with_a_service_down_changes_nothing(services: HTTPServer
     done = lectern("--library", str(library_path), "fetch-metadata", "--yes")
     assert done.returncode == 2 and "arXiv is busy" in done.stderr and "Nothing was changed." in done.stderr
     assert _papers(library_path) == before
+
+
+def test_pasted_identifiers_are_looked_up_only_when_the_network_is_asked_for(services: HTTPServer, http: Http,
+                                                                             library_path: Path) -> None:
+    services.expect_request("/arxiv/query").respond_with_data(ELECTRA_ATOM)
+    with Library.open(library_path) as library:
+        offline = import_text(library, "arXiv:2003.10555\nhttps://arxiv.org/abs/hep-th/9711200")
+        assert offline.added == 2 and http.requests == 0
+        assert services.log == []  # no request reached the server
+        library.history.undo()
+        online = import_text(library, "arXiv:2003.10555\nhttps://arxiv.org/abs/hep-th/9711200", http=http)
+        assert online.added == 2
+        titles = {library.paper(i).paper.title for i in library.paper_ids()}
+    assert "The Large N Limit of Superconformal Field Theories and Supergravity" in titles

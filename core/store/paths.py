@@ -25,6 +25,11 @@ def state_dir() -> Path:
     return platformdirs.user_state_path(APP_NAME, appauthor=False)
 
 
+def cache_dir() -> Path:
+    """What can be fetched again: answers of the scholarly services (core/identify/http.py)."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
 def default_library_path() -> Path:
     """The library opened when no --library is given."""
     return data_dir() / "library.sqlite"

@@ -22,6 +22,9 @@ from lectern.core.formats.csljson_import import looks_like_json, parse_csl_json,
 from lectern.core.formats.default_library import default_papers, load_metadata
 from lectern.core.formats.listing import Listing, ListingError, parse_listing, read_listing, read_listing_text
 from lectern.core.formats.ris import looks_like_ris, parse_ris, read_ris
+from lectern.core.identify.http import Http
+from lectern.core.identify.identifiers import only_identifiers
+from lectern.core.identify.lookup import resolve
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
 
@@ -197,9 +200,17 @@ def parse_arxiv_list(text: str) -> list[NewPaper] | None:
     return [NewPaper(title=f"arXiv:{a.id}", arxiv_id=a.id, year=a.year, url=a.url) for a in found if a]
 
 
-def parse_text(text: str) -> ParsedBib:
+def parse_text(text: str, http: Http | None = None) -> ParsedBib:
     """Read pasted or loaded text: BibTeX, CSL-JSON, a list of arXiv ids or URLs,
-    or a listing. Raises BibError or ListingError with a message for the user."""
+    or a listing. Raises BibError or ListingError with a message for the user.
+    With an `http` client (the user asked for the network), text of DOIs, arXiv
+    ids and ISBNs is looked up into complete records (ServiceError when a
+    service is down); without one, nothing reaches the network."""
+    identifiers = only_identifiers(text) if http is not None else None
+    if identifiers:
+        resolved = resolve(http, identifiers)  # type: ignore[arg-type]
+        return ParsedBib(papers=[BibPaper(r.paper) for r in resolved if r.paper is not None],
+                         failures=[r.problem for r in resolved if r.paper is None])
     if looks_like_json(text):
         return parse_csl_json(text)
     if looks_like_ris(text):
@@ -242,9 +253,10 @@ def parse_file(path: Path, encoding: str | None = None) -> ParsedBib:
 
 
 def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
-                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ImportReport:
-    """Import pasted text (see parse_text)."""
-    return import_bib(library, parse_text(text), policy, progress, cancel)
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+                http: Http | None = None) -> ImportReport:
+    """Import pasted text (see parse_text; identifiers are looked up only with `http`)."""
+    return import_bib(library, parse_text(text, http), policy, progress, cancel)
 
 
 def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",

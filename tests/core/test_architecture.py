@@ -21,7 +21,7 @@ CORE_LAYERS: list[set[str]] = [
     {"store"},
     {"search"},
     {"library"},
-    {"formats", "transfer"},
+    {"formats", "transfer", "identify"},
     {"cli"},
 ]
 

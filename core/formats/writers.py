@@ -22,13 +22,16 @@ if TYPE_CHECKING:
     from lectern.core.domain.records import PaperRecord as Paper
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:^$%@;,?/])")
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]()#+-.!|<>~&\"'=:^$%@;,?/"})
+
+
 def md_escape(text: str) -> str:
-    """CommonMark-escape every ASCII punctuation mark: the text reads back as itself."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """CommonMark-escape every ASCII punctuation mark: the text reads back as itself
+    (str.translate: a 100k-paper export spent most of its time in a regular expression)."""
+    return " ".join(text.split()).translate(_MD_ESCAPES)
 
 
 def _authors(paper: "Paper") -> list[str]:
@@ -75,7 +78,8 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> s
         if tags:
             facts.append(("Tags", ", ".join(tags)))
         facts.append(("Type", paper.entry_type))
-        facts += [(name, value) for name, value in field_readings(paper) if value]
+        facts += [(name, value) for name, value in field_readings(paper)  # the rest of the record
+                  if value and name.lower() not in ("title", "author", "year", "abstract")]
         for label, value in facts:
             lines.append(f"- {label}: {md_escape(value)}")
         link = paper_url(paper.url, paper.arxiv_id)

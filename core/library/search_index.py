@@ -19,7 +19,7 @@ from lectern.core.search.index import (
 from lectern.core.store.database import Database, WriteYielded
 from lectern.core.store.migrations import FTS_OBJECTS
 
-REBUILD_BATCH = 300  # papers a rebuild indexes per transaction
+REBUILD_BATCH = 150  # papers a rebuild indexes per transaction (a star waits for one at most)
 MERGE_PAGES = 64  # index pages a rebuild merges per transaction afterwards
 FREE_ROWS = 500  # rows of the set-aside index freed per transaction
 

@@ -67,6 +67,7 @@ class ReviewDialog(QDialog):
         for update in self.updates:
             top = QTreeWidgetItem(self.tree, [heading(update), "", ""])
             top.setToolTip(0, plain_tooltip(heading(update)))
+            top.setFirstColumnSpanned(True)  # the heading (and a weak match's score) reads whole
             if not update.changes:
                 top.setFlags(Qt.ItemFlag.ItemIsEnabled)  # nothing to choose: shown, greyed by the style
                 top.setDisabled(True)
@@ -84,9 +85,8 @@ class ReviewDialog(QDialog):
                 child.setToolTip(2, plain_tooltip(change.new))
             top.setExpanded(True)
             self.papers.append((top, update))
-        self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 380))
-        self.tree.setColumnWidth(1, 300)
+        self.tree.setColumnWidth(0, 200)
+        self.tree.setColumnWidth(1, 340)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button.setText("Apply checked")

@@ -41,6 +41,7 @@ from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.text.latex import latex_to_text
 from lectern.desktop.actions.commands import CommandRegistry
+from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
 from lectern.desktop.actions.searching import SearchActions
 from lectern.desktop.actions.transfer import Transfer
@@ -137,6 +138,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.index_progress = ProgressRelay(self)
         self.index_progress.progressed.connect(self._show_progress)
         self.transfer = Transfer(self)
+        self.identify = Identify(self)  # the scholarly services, asked only when the user says so
         self.commands = CommandRegistry(self, key_overrides)
         self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
         self._key_hints = self.commands.multi_key_prefixes()
@@ -273,6 +275,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         for worker in (self.searcher, self.related_worker, self.index_worker, self.upkeep_worker,
                        self.transfer.worker):
             worker.close()  # no background work starts after the window closes
+        self.identify.close()
         super().closeEvent(event)
 
     # -- moving -----------------------------------------------------------------

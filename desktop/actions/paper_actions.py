@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 from lectern.core.domain.changes import Changes
 from lectern.core.domain.links import paper_link
 from lectern.core.domain.records import NewPaper
+from lectern.core.identify.identifiers import parse_identifiers
 from lectern.core.library.rows import EditError
 from lectern.core.store.undo import UndoError
 from lectern.desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
@@ -239,6 +240,9 @@ class PaperActions:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             dialog.deleteLater()
             return
+        if dialog.identifiers_text():
+            self._add_identified(dialog, write, then)
+            return
         values = dialog.values()
         if not values["title"].strip():
             dialog.show_error("A paper needs a title.")
@@ -258,6 +262,18 @@ class PaperActions:
             then(result)
 
         self.ops.run(lambda: write(values), on_done=written, on_error=refused)
+
+    def _add_identified(self, dialog: PaperDialog, write: Callable[[dict[str, Any]], Any],
+                        then: Callable[[Any], None]) -> None:
+        """OK with identifiers typed: look them up online (desktop/actions/identify.py);
+        words that are no identifier open the dialog again, saying which."""
+        found, unknown = parse_identifiers(dialog.identifiers_text())
+        if unknown or not found:
+            dialog.show_error(f"Not a DOI, arXiv id or ISBN: {', '.join(unknown[:5])}.")
+            QTimer.singleShot(0, lambda: self._paper_dialog(dialog, write, then))
+            return
+        dialog.deleteLater()
+        self.identify.add(found)
 
     def trash_selected(self) -> None:
         ids = self.selected_ids()

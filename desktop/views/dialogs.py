@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from lectern.core.domain.records import PaperRecord as Paper
+from lectern.desktop.views.untrusted import plain_tooltip
 
 
 class ListCompleter(QCompleter):
@@ -106,13 +107,24 @@ PAPER_FIELDS = [
 
 
 class PaperDialog(QDialog):
-    """Edit (or add) a paper's metadata. Pasting an arXiv URL fills id and year."""
+    """Edit (or add) a paper's metadata. Pasting an arXiv URL fills id and year.
+    Adding, the first row takes identifiers (DOIs, arXiv ids or URLs, ISBNs,
+    several at once) to look up online instead of typing the fields."""
 
     def __init__(self, paper: Paper | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit paper" if paper else "Add paper")
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
+        self.identifiers: QLineEdit | None = None
+        if paper is None:
+            self.identifiers = QLineEdit(self)
+            self.identifiers.setObjectName("field_identifiers")
+            self.identifiers.setPlaceholderText("DOIs, arXiv ids or URLs, ISBNs: looked up online")
+            self.identifiers.setToolTip(plain_tooltip(
+                "Paste one or several identifiers; on OK Lectern looks them up (arXiv, doi.org, Crossref) "
+                "and adds complete records. The fields below are then not needed."))
+            form.addRow("Identifiers", self.identifiers)
         for name, label in PAPER_FIELDS:
             if paper is None and name == "citation_key":
                 continue  # generated for a new paper
@@ -144,6 +156,10 @@ class PaperDialog(QDialog):
         out = {name: edit.text() for name, edit in self.fields.items()}
         out["abstract"] = self.abstract.toPlainText()
         return out
+
+    def identifiers_text(self) -> str:
+        """What was typed in the Identifiers row (empty when editing)."""
+        return " ".join(self.identifiers.text().split()) if self.identifiers is not None else ""
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
-from lectern.core.transfer import importing
+from lectern.core.transfer import identified, importing
+from lectern.desktop.actions import identify
 from lectern.desktop.app import open_window
 from lectern.desktop.main_window import MainWindow
 from lectern.desktop.views.dialogs import PaperDialog
@@ -116,7 +117,8 @@ def test_a_write_that_fails_says_so_once_and_changes_nothing(qtbot, window: Main
 MANAGERS = ("papers", "tags", "lists", "trash", "saved_searches", "history")  # the facade's writers; `index` is
 # long work that runs beside the writer thread, in short transactions
 HAND_OVERS = {"_apply", "_paper_dialog"}  # PaperActions' helpers that pass their write to ops.run
-WRITE_FUNCTIONS = {"import_bib", "import_file", "import_text", "load_default_library_if_new"}
+WRITE_FUNCTIONS = {"import_bib", "import_file", "import_text", "load_default_library_if_new",
+                   "add_papers", "add_identified", "apply_updates", "apply_accepted"}
 
 
 def facade_writes() -> set[str]:
@@ -190,7 +192,8 @@ def test_the_facade_write_list_is_the_real_one() -> None:
     assert {"papers.toggle_star", "papers.set_status", "papers.set_note", "history.undo", "history.redo",
             "papers.add", "papers.update", "papers.add_many", "lists.create", "tags.add", "saved_searches.save",
             "trash.empty", "trash.put", "papers.merge"} <= writes
-    assert all(hasattr(importing, name) for name in WRITE_FUNCTIONS)
+    assert all(hasattr(importing, name) or hasattr(identified, name) or hasattr(identify, name)
+               for name in WRITE_FUNCTIONS)
 
 
 def test_no_window_code_writes_to_the_library_outside_the_runner() -> None:

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QDialog, QMainWindow, QProgressDialog
 
 from lectern.core.domain.changes import CancelToken, Changes, Progress
 from lectern.core.domain.entry import with_field
@@ -26,7 +25,7 @@ from lectern.core.store.paths import cache_dir
 from lectern.core.transfer.identified import AddReport, add_papers, apply_updates, propose_updates
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
 from lectern.desktop.views.metadata_review import ReviewDialog
-from lectern.desktop.views.untrusted import ask, information, warning
+from lectern.desktop.views.untrusted import ask, information, progress_dialog, warning
 
 SERVICES_NAMED = "arXiv, doi.org and Crossref"
 
@@ -85,14 +84,7 @@ class Identify:
     # -- running ----------------------------------------------------------------
     def _run(self, title: str, what: str, work: Callable[[CancelToken], Any], then: Callable[[Any], None]) -> None:
         self._then, self._what, self._cancelled = then, what, False
-        self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
-        label = QLabel(self.dialog)  # names papers: plain text
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        self.dialog.setLabel(label)
-        self.dialog.setLabelText(title)
-        self.dialog.setWindowTitle("Lectern")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(0)
+        self.dialog = progress_dialog(self.window, title, show_after_ms=0)
         self.dialog.setAutoReset(False)  # it closes when the answer is shown, not at the last step
         self.dialog.setAutoClose(False)
         self.dialog.canceled.connect(self.cancel)

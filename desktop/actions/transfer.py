@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -30,7 +29,7 @@ from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_na
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
-from lectern.desktop.views.untrusted import Icon, choose, message_box, warning
+from lectern.desktop.views.untrusted import Icon, choose, message_box, progress_dialog, warning
 
 
 class Transfer:
@@ -63,14 +62,7 @@ class Transfer:
         self.worker.submit(job_fn)
 
     def _open_dialog(self, title: str, cancel: Callable[[], None]) -> None:
-        self.dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
-        label = QLabel(self.dialog)  # the text names the file: plain text, never HTML
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        self.dialog.setLabel(label)
-        self.dialog.setLabelText(title)
-        self.dialog.setWindowTitle("Lectern")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
+        self.dialog = progress_dialog(self.window, title, show_after_ms=300)
 
         self._cancelled = False
 

@@ -10,7 +10,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from lectern.core.domain.links import check_link
 
@@ -73,6 +73,20 @@ def choose(parent: QWidget | None, title: str, text: str, items: list[str], curr
     if dialog.exec() != QInputDialog.DialogCode.Accepted:
         return None
     return dialog.textValue()
+
+
+def progress_dialog(parent: QWidget, title: str, show_after_ms: int) -> QProgressDialog:
+    """A window-modal progress dialog (busy until told the steps) whose label is
+    plain text: it names files and papers, never HTML."""
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    label = QLabel(dialog)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    dialog.setLabel(label)
+    dialog.setLabelText(title)
+    dialog.setWindowTitle("Lectern")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(show_after_ms)
+    return dialog
 
 
 def plain_tooltip(text: str) -> str:

@@ -83,10 +83,16 @@ def read_input_bytes(path: Path, error: type[ValueError]) -> bytes:
     try:
         if path.is_dir():
             raise error(f"{path} is a folder, not a file.")
+        if path.exists() and not path.is_file():  # a FIFO or a device: reading it could wait or run forever
+            raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and import that.")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise error(f"{path.name} is {size // (1024 * 1024)} MB: too large to import.")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # the cap holds even if the file grows meanwhile
+        if len(data) > MAX_FILE_BYTES:
+            raise error(f"{path.name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB: too large to import.")
+        return data
     except FileNotFoundError:
         raise error(f"{path} does not exist.") from None
     except PermissionError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,14 @@ def test_cli_import_and_export(tmp_path: Path, default_library: Path, capsys) ->
     assert "binary" in captured.err and "Nothing was imported" in captured.err
     assert run(build_parser().parse_args(["--library", str(other), "export", "--format", "csv", "--list", "nope",
                                           "-o", str(tmp_path / "x.csv")])) == 2
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".json", ".ris", ".txt"])
+def test_a_fifo_or_device_is_refused_at_once_and_imports_nothing(tmp_path: Path, suffix: str) -> None:
+    fifo = tmp_path / f"pipe{suffix}"
+    os.mkfifo(fifo)
+    with Library.open(tmp_path / "library.sqlite") as lib:
+        for path in (fifo, Path("/dev/zero")):
+            with pytest.raises((BibError, ListingError), match="not a regular file"):
+                import_file(lib, path)  # returns at once: nothing waits on the pipe or reads forever
+        assert lib.count() == 0

@@ -243,10 +243,10 @@ def test_permission_denied_is_a_clear_message(tmp_path: Path, monkeypatch) -> No
     path = tmp_path / "secret.txt"
     path.write_text("Title\nAbstract\n")
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *args, **kwargs):  # root reads any file: the refusal is the OS's, simulated
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     with pytest.raises(ListingError, match="may not read"):
         read_listing(path)
 

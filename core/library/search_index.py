@@ -4,8 +4,10 @@ rebuilding it in short transactions that a write from the window can pass."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
-from lectern.core.domain.changes import CancelToken, Changes, ProgressFn, in_chunks
+from lectern.core.domain.changes import CancelToken, Changes, Progress, ProgressFn
+from lectern.core.library.pacing import Pacer
 from lectern.core.search.index import (
     FTS_AUTOMERGE,
     FTS_CRISISMERGE,
@@ -19,9 +21,10 @@ from lectern.core.search.index import (
 from lectern.core.store.database import Database, WriteYielded
 from lectern.core.store.migrations import FTS_OBJECTS
 
-REBUILD_BATCH = 150  # papers a rebuild indexes per transaction (a star waits for one at most)
-MERGE_PAGES = 64  # index pages a rebuild merges per transaction afterwards
-FREE_ROWS = 500  # rows of the set-aside index freed per transaction
+# What one transaction of a rebuild starts with; each is then paced (core/library/pacing.py).
+REBUILD_BATCH = 100  # papers indexed
+MERGE_PAGES = 16  # index pages merged once all are indexed
+FREE_ROWS = 200  # rows of the set-aside index freed
 
 
 class SearchIndex:
@@ -66,15 +69,16 @@ class SearchIndex:
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
         """Drop the search index and build it again from the papers, in short
         transactions, so a write from the window waits a few milliseconds at
-        most: REBUILD_BATCH papers each (FTS5's automatic merging is off
-        meanwhile: one batch's merge took 0.5 s), then the segments are merged
-        a few pages a transaction. The index is partial meanwhile (searches find
-        what is indexed so far; papers written meanwhile are indexed by their
-        triggers). A crash or cancel midway leaves a partial but sound index,
-        which `check` reports (it counts), so the next start rebuilds it. The
-        old index is renamed out of the way rather than dropped (dropping a
-        large one frees every page in one transaction) and freed a slice a
-        transaction once the new one is built."""
+        most: a batch of papers each (FTS5's automatic merging is off
+        meanwhile: one batch's merge took 0.5 s), each followed by merging the
+        segments a few pages a transaction; every kind of step is paced to a
+        time budget (core/library/pacing.py). The index is partial meanwhile
+        (searches find what is indexed so far; papers written meanwhile are
+        indexed by their triggers). A crash or cancel midway leaves a partial
+        but sound index, which `check` reports (it counts), so the next start
+        rebuilds it. The old index is renamed out of the way rather than
+        dropped (dropping a large one frees every page in one transaction) and
+        freed a slice a transaction once the new one is built."""
         self._free_set_aside()  # one left by a rebuild that was cut short
         try:
             with self.db.read() as conn:  # FTS5 must read its structure record to drop the index later
@@ -91,28 +95,45 @@ class SearchIndex:
         with self.db.read() as conn:
             ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
         with self.db.own_checkpoints():  # the window's star must not pay for the rebuild's pages
-            done = 0
-            for batch in in_chunks(ids, REBUILD_BATCH, "Rebuilding the search index", progress, cancel):
-                done += len(batch)
-                with self.db.write() as conn:  # a trigger may have indexed some of them already
+            pacer, merge_pacer, done = Pacer(REBUILD_BATCH, 10, 2000), Pacer(MERGE_PAGES, 2, 512), 0
+            while done < len(ids):
+                if cancel:
+                    cancel.check()
+                with pacer.timing() as size, self.db.write() as conn:
+                    batch = ids[done : done + size]
+                    # a trigger may have indexed some of them already
                     conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
                     index_papers(conn, "rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
+                    done += len(batch)
                     if done >= len(ids):  # whole: merging as usual from the same commit
                         fts_setting(conn, "automerge", FTS_AUTOMERGE)
                         fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
                 self.db.checkpoint()
+                self._merge(merge_pacer)
+                if progress:
+                    progress(Progress(done, len(ids), "Rebuilding the search index"))
             if not ids:
                 with self.db.write() as conn:
                     fts_setting(conn, "automerge", FTS_AUTOMERGE)
                     fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
             self._free_set_aside()
-            merging = True
-            while merging:
-                with self.db.write() as conn:
-                    before = conn.raw.total_changes
-                    fts_setting(conn, "merge", MERGE_PAGES)
-                    merging = conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
-                self.db.checkpoint()
+        return Changes(membership=True)
+
+    def _merge(self, pacer: Pacer) -> None:
+        """Merge the index's segments, a few pages a transaction, until no level
+        holds enough of them to merge: done after each batch, so a merge never
+        reads more than a few segments (merging a thousand batches' segments at
+        the end cost a tenth of a second a step, whatever its size)."""
+        merging = True
+        while merging:
+            start = time.perf_counter()
+            with self.db.write() as conn:
+                before = conn.raw.total_changes
+                fts_setting(conn, "merge", pacer.size)
+                merging = conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+            if merging:  # (a step that found nothing to merge says nothing of the pace)
+                pacer.took(time.perf_counter() - start)
+            self.db.checkpoint()
         return Changes(membership=True)
 
     def _free_set_aside(self) -> None:
@@ -124,16 +145,18 @@ class SearchIndex:
                 "SELECT name FROM sqlite_master WHERE name LIKE 'paper_fts_old%'")}
         if not tables:
             return
-        for shadow in ("data", "content", "docsize"):
+        for shadow in ("data", "content", "docsize", "idx"):
             table = f"{OLD_INDEX}_{shadow}"
             keep = "rowid > 10" if shadow == "data" else "1"  # FTS5 reads rows 1-10 to drop the table
+            rows = "rowid" if shadow != "idx" else "segid, term"
+            pacer = Pacer(FREE_ROWS, 10, 5000)
             while table in tables:
-                with self.db.write() as conn:
+                with pacer.timing() as size, self.db.write() as conn:
                     gone = conn.exec_driver_sql(
-                        f"DELETE FROM {table} WHERE rowid IN "
-                        f"(SELECT rowid FROM {table} WHERE {keep} LIMIT {FREE_ROWS})").rowcount
+                        f"DELETE FROM {table} WHERE ({rows}) IN "
+                        f"(SELECT {rows} FROM {table} WHERE {keep} LIMIT {size})").rowcount
                 self.db.checkpoint()
-                if gone < FREE_ROWS:
+                if gone < size:
                     break
         with self.db.write() as conn:
             drop_set_aside_index(conn)

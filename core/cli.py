@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="add papers by DOI, arXiv id or ISBN, their records looked up online")
     add.add_argument("identifiers", nargs="+", metavar="ID",
                      help="a DOI (10.…, doi:…, a doi.org URL), an arXiv id or URL, or an ISBN")
-    fetch = commands.add_parser("fetch-metadata", help="complete papers' records from arXiv, doi.org and Crossref: "
-                                                       "by identifier, else by title (a dry run without --yes)")
+    fetch = commands.add_parser("fetch-metadata", help="complete papers' records from arXiv, doi.org, Crossref "
+                                                       "and Semantic Scholar: by identifier, else by title "
+                                                       "(a dry run without --yes)")
     fetch.add_argument("--query", metavar="Q", help="only the papers matching this search (default: all)")
     fetch.add_argument("--yes", action="store_true", help="apply the confident matches (one undo step)")
     bak = commands.add_parser("backup", help="copy the library safely (even while Lectern is open), checked")

@@ -28,17 +28,33 @@ class Service:
     env: str  # the variable that overrides the base URL
     default_url: str
     interval: float  # seconds between two requests, as its terms ask
+    key_env: str = ""  # the variable holding the user's API key, when the service takes one
+    key_header: str = ""  # the header it is sent in
 
     @property
     def base_url(self) -> str:
         return (os.environ.get(self.env, "").strip() or self.default_url).rstrip("/")
+
+    def headers(self, accept: str | None) -> dict[str, str] | None:
+        """The request's own headers: what it accepts, and the API key when one is set."""
+        headers = {"Accept": accept} if accept else {}
+        key = os.environ.get(self.key_env, "").strip() if self.key_env else ""
+        if key:
+            headers[self.key_header] = key
+        return headers or None
 
 
 # arXiv's API terms: no more than one request every three seconds, one connection.
 ARXIV = Service("arXiv", "LECTERN_ARXIV_URL", "https://export.arxiv.org/api", 3.0)
 CROSSREF = Service("Crossref", "LECTERN_CROSSREF_URL", "https://api.crossref.org", 0.2)
 DOI = Service("doi.org", "LECTERN_DOI_URL", "https://doi.org", 0.2)
-SERVICES = (ARXIV, DOI, CROSSREF)
+# The title search beside Crossref's (which holds few preprints). Its terms: without
+# a key, a pool shared by every user (busy at times: 429, retried); with a free key,
+# one request a second.
+SEMANTIC_SCHOLAR = Service("Semantic Scholar", "LECTERN_SEMANTIC_SCHOLAR_URL",
+                           "https://api.semanticscholar.org/graph/v1", 1.0,
+                           key_env="LECTERN_SEMANTIC_SCHOLAR_KEY", key_header="x-api-key")
+SERVICES = (ARXIV, DOI, CROSSREF, SEMANTIC_SCHOLAR)
 
 
 class ServiceError(Exception):
@@ -177,7 +193,7 @@ class Http:
         name = service.name
         try:
             request = self.client.build_request("GET", service.base_url + path, params=params,
-                                                headers={"Accept": accept} if accept else None)
+                                                headers=service.headers(accept))
         except httpx.InvalidURL:
             raise ServiceError(name, f"{service.base_url} (from {service.env}) is not a web address.") from None
         key = self._cache_file(str(request.url), accept)

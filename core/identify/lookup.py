@@ -1,6 +1,7 @@
 """Which service answers what: an arXiv id from arXiv, a DOI by content
 negotiation (Crossref's REST API when that fails), an ISBN from Crossref, and
-a paper with no identifier by a Crossref title search scored by matching.py."""
+a paper with no identifier by a title search of Crossref and Semantic Scholar
+(which holds the preprints Crossref lacks), every candidate scored by matching.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from lectern.core.identify.doi import fetch_doi
 from lectern.core.identify.http import Http, NotFound, ServiceError
 from lectern.core.identify.identifiers import Identifier
 from lectern.core.identify.matching import Match, best_match
+from lectern.core.identify.semantic_scholar import semantic_scholar_search
 
 
 @dataclass
@@ -81,6 +83,24 @@ def lookup_paper(http: Http, paper: PaperRecord) -> Lookup:
             return Lookup(paper.id, Match(_by_doi(http, paper.doi), 1.0, 1.0), "DOI")
     except NotFound as exc:
         return Lookup(paper.id, None, "DOI", str(exc))
-    candidates = crossref_search(http, paper.title, paper.authors, paper.year)
+    candidates = search_title(http, paper.title, paper.authors, paper.year)
     match = best_match(paper.title, paper.authors, paper.year, candidates)
-    return Lookup(paper.id, match, "title", "" if match else "Crossref found no paper with this title.")
+    return Lookup(paper.id, match, "title", "" if match else "No service found a paper with this title.")
+
+
+def search_title(http: Http, title: str, authors: str = "", year: int | None = None) -> list[NewPaper]:
+    """Candidates from both title searches; one service down leaves the other's,
+    both down is the first one's ServiceError."""
+    candidates: list[NewPaper] = []
+    failed: list[ServiceError] = []
+    for search in (lambda: crossref_search(http, title, authors, year),
+                   lambda: semantic_scholar_search(http, title, year)):
+        try:
+            candidates.extend(search())
+        except NotFound:
+            pass
+        except ServiceError as exc:
+            failed.append(exc)
+    if len(failed) == 2:
+        raise failed[0]
+    return candidates

@@ -27,7 +27,7 @@ from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
 from lectern.desktop.views.metadata_review import ReviewDialog
 from lectern.desktop.views.untrusted import ask, information, progress_dialog, warning
 
-SERVICES_NAMED = "arXiv, doi.org and Crossref"
+SERVICES_NAMED = "arXiv, doi.org, Crossref and Semantic Scholar"
 
 
 def _plural(count: int, word: str) -> str:

@@ -1,5 +1,5 @@
 """A local stand-in for the scholarly services: one pytest-httpserver on
-127.0.0.1 whose paths /arxiv, /doi and /crossref the LECTERN_*_URL variables
+127.0.0.1 whose paths /arxiv, /doi, /crossref and /s2 the LECTERN_*_URL variables
 point at, answering in each API's documented format; and a fake clock."""
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class FakeClock:
 def services(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
     """The local server, with every service's base URL pointed at it."""
     for env, path in (("LECTERN_ARXIV_URL", "/arxiv"), ("LECTERN_DOI_URL", "/doi"),
-                      ("LECTERN_CROSSREF_URL", "/crossref")):
+                      ("LECTERN_CROSSREF_URL", "/crossref"), ("LECTERN_SEMANTIC_SCHOLAR_URL", "/s2")):
         monkeypatch.setenv(env, httpserver.url_for(path))
     return httpserver
 

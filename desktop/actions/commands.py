@@ -121,6 +121,8 @@ COMMANDS: list[Command] = [
     Command("paper.add", "Add paper (or DOI, arXiv id, ISBN)…", "Paper", lambda w: w.add_paper(), ("Ctrl+N",)),
     Command("paper.complete_metadata", "Complete metadata…", "Paper",
             lambda w: w.identify.complete(w.selected_ids()), (), _has_paper, NO_PAPER),
+    Command("view.complete_metadata", "Complete metadata of the papers shown…", "Paper",
+            lambda w: w.identify.complete_shown(), (), lambda w: w.model.rowCount() > 0, "No paper is shown."),
     Command("paper.delete", "Move to Trash", "Paper", lambda w: w.trash_selected(), ("D", "Del"), _has_paper,
             NO_PAPER),
     Command("paper.restore", "Restore from Trash", "Paper", lambda w: w.restore_selected(), ("Shift+R",),

@@ -204,6 +204,19 @@ class Identify:
         self._run(f"Looking up {_plural(len(ids), 'paper')} online…", "changed",
                   lambda token: propose_updates(library, http, ids, relay.report, token), self._proposed)
 
+    def complete_shown(self) -> None:
+        """Complete every paper the view shows (a reading list, a search, the
+        whole library), after saying how many will be looked up."""
+        ids = self.window.shown_ids()
+        if not ids:
+            self.window.statusBar().showMessage("No paper is shown.", 4000)
+            return
+        if len(ids) > 1 and not ask(self.window, "Complete metadata",
+                                    f"Look up the {_plural(len(ids), 'paper')} shown online ({SERVICES_NAMED})?\n\n"
+                                    "You review every change before it is applied; Cancel stops the look-up."):
+            return
+        self.complete(ids)
+
     def _proposed(self, updates: list[Update]) -> None:
         if not any(u.changes for u in updates):
             information(self.window, "Complete metadata", "Nothing to complete:\n" + "\n".join(

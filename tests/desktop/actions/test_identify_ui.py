@@ -197,3 +197,36 @@ def test_cancelling_the_look_up_changes_nothing(qtbot, window: MainWindow, servi
     assert window.statusBar().currentMessage() == "Cancelled: nothing was changed."
     qtbot.wait(300)
     assert reviews == [] and not window.library.paper(electra).paper.authors
+
+
+def test_complete_metadata_of_a_reading_list_looks_up_every_paper_shown_after_asking(
+        qtbot, window: MainWindow, services: HTTPServer, message_boxes) -> None:  # noqa: F811
+    services.expect_request("/arxiv/query").respond_with_data(ELECTRA_ATOM)
+    services.expect_request("/crossref/works").respond_with_data(crossref_list([]))
+    services.expect_request("/s2/paper/search").respond_with_data('{"total": 0, "offset": 0, "data": []}')
+    electra, mine = _papers_to_complete(qtbot, window)
+    list_id, changes = window.library.lists.create("Thesis")
+    window.signals.publish(changes)
+    window.signals.publish(window.library.lists.add(list_id, [electra, mine]))
+    window.sidebar.setCurrentItem(window.sidebar.lists_root.child(0))
+    qtbot.waitUntil(lambda: sorted(window.shown_ids()) == sorted([electra, mine]))
+    window.go_to_row(0)  # one paper selected: the command still takes the whole list
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    reviewed: list = []
+
+    def review(dialog: ReviewDialog) -> None:
+        reviewed.extend(sorted(update.paper_id for _top, update in dialog.papers))
+        dialog.reject()
+
+    handled = when_dialog_opens(qtbot, ReviewDialog, review)
+    assert window.commands.run("view.complete_metadata")
+    qtbot.waitUntil(lambda: bool(handled), timeout=15000)
+    assert message_boxes.titles() == ["Complete metadata"]
+    assert "the 2 papers shown" in message_boxes[0][1]
+    assert reviewed == [electra]  # the one paper a service knows more of
+    asked = [entry[0] for entry in services.log]
+    assert any(r.path == "/arxiv/query" and r.args["id_list"] == "2003.10555" for r in asked)
+    for service in ("/crossref/works", "/s2/paper/search"):  # the other one searched by title on both
+        assert any(r.path == service and "no service knows" in str(r.args) for r in asked)
+    settle(qtbot, window)
+    assert not window.library.paper(electra).paper.authors  # the review was cancelled: nothing changed

@@ -26,7 +26,7 @@ def when_dialog_opens(qtbot, kind: type[QDialog], fill: Callable[[QDialog], None
     A dialog that `fill` leaves open, or an error in `fill`, rejects it, so a
     test never hangs on it. Returns the dialogs handled."""
     handled: list[QDialog] = []
-    tries = [500]
+    tries = [1500]  # 15 s: a look-up on a loaded machine
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()

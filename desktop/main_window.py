@@ -120,7 +120,9 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self._selection_to_keep: int | None = None
+        self._reselect_after_sort: list[int] = []  # the selection a sort's first screen could not hold
         self.searcher = LatestOnly(self._search_done, self._search_failed, self, on_partial=self._search_done)
+        self.model.on_sort = self.sorting  # a sort shows its first screen at once, the rest follows
         self.related_worker = LatestOnly(self._related_done, lambda exc: None, self)
         self.related_timer = QTimer(self)
         self.related_timer.setSingleShot(True)

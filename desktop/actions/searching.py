@@ -95,6 +95,18 @@ class SearchActions:
         for then in waiting:
             then()
 
+    def sorting(self) -> Callable[[], None]:
+        """As the table sorts (model.on_sort): what finishes a sort that shows its
+        first screen at once: every id read on the search worker, and the
+        selection of before the sort given back (its papers may lie further down)."""
+        current, selected = self.current_paper_id(), self.selected_ids()
+
+        def finish() -> None:
+            self._selection_to_keep = current
+            self._reselect_after_sort = selected
+            self.run_search(self.search_bar.text(), first_screen=None)
+        return finish
+
     def _search_done(self, result: SearchResult) -> None:
         selected = self._selection_to_keep or self.current_paper_id()
         self.model.show_result(result)
@@ -110,6 +122,10 @@ class SearchActions:
         # A first screen may not hold the selected paper yet: the rest decides.
         self._selection_to_keep = selected if row is None and not result.complete else None
         self.go_to_row(row if row is not None else 0)
+        if result.complete and self._reselect_after_sort:
+            keep, self._reselect_after_sort = self._reselect_after_sort, []
+            if row is not None:
+                self._select_ids([selected] + [i for i in keep if i != selected])
         if count == 0:
             self.detail.show_paper(None)
         self._update_count()

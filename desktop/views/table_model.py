@@ -31,6 +31,7 @@ def column_of(key: str) -> int:
     return next(i for i, (k, _label) in enumerate(COLUMNS) if k == key)
 BLOCK = 256
 CACHE_LIMIT = 20 * BLOCK
+SORT_SCREEN = 200  # rows a sort shows before every id is read (at 100k, reading them all takes ~50 ms)
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -54,6 +55,9 @@ class PaperTableModel(QAbstractTableModel):
         self.complete = True
         self.first_fill: int | None = None  # the next query reads only this many ids (complete=False)
         self._ids_sorted_by: tuple[str | None, bool] | None = None  # the order the ids are in
+        # Set by the window: called as a sort begins, it returns what finishes a sort
+        # whose first screen only was read (the rest is read on a worker).
+        self.on_sort: Callable[[], Callable[[], None]] | None = None
         self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
         self.on_reorder: Callable[[int, list[int]], None] | None = None
         if load:
@@ -213,9 +217,12 @@ class PaperTableModel(QAbstractTableModel):
         wanted = (COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
         if wanted == self._ids_sorted_by:
             return  # the view asks again while it is set up: 100k ids are 50+ ms to read
+        finish = self.on_sort() if self.on_sort else None
         self.sort_key, self.descending = wanted
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
+        if finish is not None:  # the first screen now (an index walk), all ids on a worker next
+            self.first_fill = SORT_SCREEN
         result = self._query()
         self._ids, self.complete = result.ids, result.complete
         self._row_of = None
@@ -230,6 +237,8 @@ class PaperTableModel(QAbstractTableModel):
         self.changePersistentIndexList(from_list, to_list)
         self._ids_sorted_by = wanted
         self.layoutChanged.emit()
+        if finish is not None and not result.complete:
+            finish()
 
 
 def display_value(paper: PaperRow, key: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from lectern.core.domain.records import NewPaper
 from lectern.desktop.app import open_window
@@ -16,6 +16,12 @@ TITLE = COLUMNS.index(("title", "Title"))
 
 def _title_at(win: MainWindow, row: int) -> str:
     return win.model.index(row, TITLE).data(Qt.ItemDataRole.DisplayRole)
+
+
+def _sort(qtbot, win: MainWindow, column: int, order: Qt.SortOrder) -> None:
+    """Sort by a column as a header click does, until every row is read (a sort shows its first screen first)."""
+    win.table.sortByColumn(column, order)
+    qtbot.waitUntil(lambda: win.model.complete and not win.searcher.busy())
 
 
 def _select_title(win: MainWindow, prefix: str) -> None:
@@ -69,13 +75,30 @@ def test_html_in_a_title_is_shown_literally(qtbot, window: MainWindow) -> None:
     assert window.count_label.text() == "223 papers"
 
 
-def test_sorting_by_title_happens_in_the_table(window: MainWindow) -> None:
-    window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+def test_sorting_by_title_happens_in_the_table(qtbot, window: MainWindow) -> None:
+    _sort(qtbot, window, TITLE, Qt.SortOrder.AscendingOrder)
     titles = [_title_at(window, r) for r in range(window.model.rowCount())]
-    assert titles[0].lower() <= titles[1].lower() <= titles[-1].lower()
+    assert len(titles) == 222 and titles[0].lower() <= titles[1].lower() <= titles[-1].lower()
     assert titles[0] != "Pre-Trained Models: Past, Present and Future"
-    window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    _sort(qtbot, window, TITLE, Qt.SortOrder.DescendingOrder)
     assert _title_at(window, 0) == titles[-1]
+
+
+def test_a_sort_shows_its_first_screen_at_once_then_every_row_keeping_the_selection(
+        qtbot, window: MainWindow) -> None:
+    from lectern.desktop.views.table_model import SORT_SCREEN
+    _sort(qtbot, window, TITLE, Qt.SortOrder.AscendingOrder)
+    last, before_last = window.model.paper_id(221), window.model.paper_id(220)  # beyond a first screen, reversed
+    window.go_to_row(221)
+    window.table.selectionModel().select(window.model.index(220, 0), QItemSelectionModel.SelectionFlag.Select
+                                         | QItemSelectionModel.SelectionFlag.Rows)
+    window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    assert (window.model.rowCount(), window.model.complete) == (SORT_SCREEN, False)  # shown before all is read
+    assert window.model.index(0, TITLE).data() == _title_at(window, 0) and window.model.paper_id(0) == last
+    qtbot.waitUntil(lambda: window.model.complete and not window.searcher.busy())
+    assert window.model.rowCount() == 222
+    assert window.current_paper_id() == last and sorted(window.selected_ids()) == sorted([last, before_last])
+    assert window.detail.detail.paper.id == last
 
 
 def test_sorting_keeps_the_selected_paper_selected(window: MainWindow) -> None:
@@ -116,7 +139,7 @@ def test_column_widths_are_remembered(qtbot, library_path: Path) -> None:
 def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
     first = open_window(library_path)
     qtbot.addWidget(first)
-    first.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    _sort(qtbot, first, TITLE, Qt.SortOrder.DescendingOrder)
     shown = [_title_at(first, row) for row in range(first.model.rowCount())]
     first.close()
     first.library.close()
@@ -124,6 +147,7 @@ def test_the_sort_order_is_remembered(qtbot, library_path: Path) -> None:
     qtbot.addWidget(second)
     header = second.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (TITLE, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: second.model.complete and not second.searcher.busy())
     assert [_title_at(second, row) for row in range(second.model.rowCount())] == shown
     assert shown[0].casefold() >= shown[-1].casefold()
     second.close()

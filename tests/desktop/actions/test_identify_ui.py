@@ -220,7 +220,7 @@ def test_complete_metadata_of_a_reading_list_looks_up_every_paper_shown_after_as
 
     handled = when_dialog_opens(qtbot, ReviewDialog, review)
     assert window.commands.run("view.complete_metadata")
-    qtbot.waitUntil(lambda: bool(handled), timeout=15000)
+    qtbot.waitUntil(lambda: bool(handled), timeout=30000)  # (a loaded machine)
     assert message_boxes.titles() == ["Complete metadata"]
     assert "the 2 papers shown" in message_boxes[0][1]
     assert reviewed == [electra]  # the one paper a service knows more of

@@ -13,7 +13,7 @@ from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.desktop.actions.searching import FIRST_SCREEN
 from lectern.desktop.app import open_window
-from lectern.desktop.views.table_model import COLUMNS
+from lectern.desktop.views.table_model import COLUMNS, SORT_SCREEN
 from tests.desktop.actions.test_searching_ui import type_query
 
 TITLE = COLUMNS.index(("title", "Title"))
@@ -50,6 +50,9 @@ def test_the_table_model_keeps_qts_contract_through_every_change(qtbot, qtmodelt
         window.go_to_row(3)
         selected = window.current_paper_id()
         window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+        assert (model.rowCount(), model.complete) == (SORT_SCREEN, False)  # the first screen at once
+        qtbot.waitUntil(lambda: model.complete and not window.searcher.busy())  # then every row
+        assert model.rowCount() == PAPERS
         assert model.index(0, TITLE).data() == title_of(PAPERS - 1)
         assert model.index(PAPERS - 1, TITLE).data() == title_of(0)
         assert window.current_paper_id() == selected

@@ -96,6 +96,26 @@ def offer_backup(library_path: Path, error: Exception) -> "MainWindow | None":
     return restore_and_open(library_path, backup) if backup is not None else None
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def said_to_running_window(library_path: Path, files: list[Path], answered: bool) -> int:
+    """What a second launch on an open library says: the running window came
+    forward (and took `files` to import), or it did not answer."""
+    if not answered:
+        print(f"lectern: {library_path} is already open in another Lectern, which did not answer"
+              + ("; nothing was imported." if files else "."), file=sys.stderr)
+        return 1
+    if files:
+        print(f"lectern: already open on {library_path}; handed that window {plural(len(files), 'file')} "
+              "to import: " + ", ".join(f.name for f in files[:10]) + (" …" if len(files) > 10 else ""),
+              file=sys.stderr)
+    else:
+        print(f"lectern: already open on {library_path}; brought that window forward.", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
@@ -126,9 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lectern: {exc}", file=sys.stderr)
         critical(None, "Lectern cannot open the library", str(exc))
         return 1
-    if not instance.claim():
-        print(f"lectern: already open on {library_path}; brought that window forward.", file=sys.stderr)
-        return 0
+    if not instance.claim(list(args.import_files)):
+        return said_to_running_window(library_path, list(args.import_files), instance.handed)
     try:
         window = open_window(library_path)
     except LibraryDamaged as exc:
@@ -180,7 +199,15 @@ def main(argv: list[str] | None = None) -> int:
         win.show()
         win.activateWindow()
 
+    def files_handed(paths: list[str]) -> None:
+        """Another launch's --import-files: imported here, as if opened with Ctrl+O."""
+        print(f"lectern: another launch handed this window {plural(len(paths), 'file')} to import: "
+              + ", ".join(Path(p).name for p in paths[:10]) + (" …" if len(paths) > 10 else ""),
+              file=sys.stderr, flush=True)
+        current[0].transfer.import_files([Path(p) for p in paths])
+
     instance.activated.connect(come_forward)
+    instance.filesHanded.connect(files_handed)
     start(window)
     if args.import_files:
         QTimer.singleShot(0, lambda: window.transfer.import_files(list(args.import_files)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from lectern.core.domain.entry import RAW, get, keyword_tags, readings, strip_braces
 from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bib_guard import Guarded, guard
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 from lectern.core.text.latex import latex_to_text
@@ -149,8 +150,15 @@ def parse_bibtex(text: str) -> ParsedBib:
     as written), its @preamble and @comment blocks, and a list of failures.
     Entries whose key is used twice in the file are kept (the later ones get
     a new key when imported); an entry naming a field twice keeps the first,
-    as BibTeX does."""
-    text = _CONTROL.sub("", text)
+    as BibTeX does. Blocks nested too deep or too long are left out and named
+    in `notices` (core/formats/bib_guard.py)."""
+    return parse_guarded(guard(text))
+
+
+def parse_guarded(guarded: Guarded) -> ParsedBib:
+    """parse_bibtex on text the guard has passed (its text is released here)."""
+    text = _CONTROL.sub("", guarded.text)
+    guarded.text = ""
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)  # failures are reported to the user below, with line numbers
@@ -161,7 +169,7 @@ def parse_bibtex(text: str) -> ParsedBib:
         library = bibtexparser.parse_string(_protect_inner_quotes(text), parse_stack=[])
     finally:
         logger.setLevel(level)
-    parsed = ParsedBib()
+    parsed = ParsedBib(notices=guarded.notices)
     macros: dict[str, str] = {}
     entries: list[tuple[Any, str | None]] = []
     for block in library.blocks:
@@ -208,8 +216,12 @@ def read_bibtex(path: Path, encoding: str | None = None) -> ParsedBib:
     if is_binary(data[:65536], encoding):
         raise BibError(f"{path.name} is a binary file, not BibTeX.")
     text = decode_text(data, path.name, encoding, BibEncodingError)
-    parsed = parse_bibtex(text)
+    del data  # the bytes are not needed once decoded
+    guarded = guard(text)
+    del text  # a block left out for its size is freed before parsing
+    parsed = parse_guarded(guarded)
     if not parsed.papers:
-        detail = ("; ".join(parsed.failures[:5])) if parsed.failures else "no @entries were found"
+        reasons = parsed.failures + parsed.notices
+        detail = "; ".join(reasons[:5]) if reasons else "no @entries were found"
         raise BibError(f"{path.name} holds no BibTeX entries Lectern can read ({detail}).")
     return parsed

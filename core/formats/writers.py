@@ -5,6 +5,7 @@ emphasis or HTML; YAML values are written as JSON strings (always valid YAML).""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_NAME_MAX = 120  # well under the 255 bytes of a file name
 
 
 _MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]()#+-.!|<>~&\"'=:^$%@;,?/"})
@@ -132,12 +134,31 @@ def markdown_note_file(paper: "Paper", tags: Sequence[str], note: str) -> str:
     return front_matter(paper, tags) + "\n" + "\n".join(body)
 
 
+def note_file_name(key: str) -> str:
+    """A file name for a citation key: the key itself when it is a safe name,
+    else its safe form plus a short hash of the key, so that `smith:2020`,
+    `smith::2020` and `smith_2020` never share a file (the same on every export)."""
+    safe = _FILE_UNSAFE.sub("_", key)
+    if safe != key or not safe or len(safe) > _NAME_MAX:
+        digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        safe = f"{safe[:_NAME_MAX]}-{digest}"
+    return safe + ".md"
+
+
 def markdown_folder(items: Sequence[Item], folder: Path) -> list[Path]:
-    """One Markdown file per paper, named by citation key, written atomically."""
+    """One Markdown file per paper, named by citation key (`note_file_name`),
+    written atomically; names are unique even on a case-blind file system."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    taken: set[str] = set()
     for paper, tags, note in items:
-        path = folder / (_FILE_UNSAFE.sub("_", paper.citation_key) + ".md")
+        name = note_file_name(paper.citation_key)
+        stem, number = name[:-3], 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}-{number}.md"
+        taken.add(name.casefold())
+        path = folder / name
         write_atomic(path, markdown_note_file(paper, tags, note).encode("utf-8"))
         written.append(path)
     return written
@@ -148,11 +169,32 @@ CSV_COLUMNS = ["citation_key", "title", "authors", "year", "venue", "arxiv_id", 
                "tags", "added_at"]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: one that
+    starts with = + - @ tab or CR gets a leading ' (OWASP's CSV-injection advice)."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _SafeWriter:
+    """csv.writer whose every cell goes through `csv_cell`."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self._writer.writerow([csv_cell(value) for value in row])
+
+
 def csv_text(items: Sequence[Item]) -> str:
     """One row per paper: the columns above, then the entry type and one column
-    per field name found among the papers (its Unicode reading)."""
+    per field name found among the papers (its Unicode reading). No cell can
+    start a spreadsheet formula (see `csv_cell`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _SafeWriter(buffer)
     readings = [dict((name.lower(), value) for name, value in field_readings(paper)) for paper, _t, _n in items]
     names: dict[str, None] = {}
     for fields in readings:

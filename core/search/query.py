@@ -20,8 +20,8 @@ IS_VALUES = {
     "starred": "p.starred = 1",
     "unstarred": "p.starred = 0",
     **{status: f"p.status = '{status}'" for status in STATUSES},
-    "noted": "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND n.body != '')",
-    "tagged": "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id)",
+    "noted": "p.id IN (SELECT n.paper_id FROM note n WHERE n.body != '')",
+    "tagged": "p.id IN (SELECT pt.paper_id FROM paper_tag pt)",
     "trashed": "p.deleted_at IS NOT NULL",
     # papers that share a DOI, an arXiv id or a title with another (lectern.core.domain.identity)
     "duplicate": " OR ".join(
@@ -45,6 +45,11 @@ _LEADING_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\s():\"*~^]+)$")
 _TRAILING_OPERATOR = re.compile(r"\s+(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 OPERATORS = ("and", "or", "not", "andnot", "andmaybe")
+_OPERATOR_WORDS = frozenset(word.upper() for word in OPERATORS)  # operators only in capitals
+_TOKENS = re.compile(r"[()]|[^\s()]+")
+MAX_DEPTH = 32  # nested parentheses (Whoosh's parser recurses once per level)
+MAX_FILTERS = 32  # field filters (list:, is:, year: ...) in one query: each is a condition on every paper
+MAX_FUZZY = 6  # fuzzy words (word~) in one query: each is a scan of the library's vocabulary
 MIN_PREFIX = 2  # prefix* typed on purpose
 MIN_TYPING_PREFIX = 3  # a word still being typed: shorter prefixes match too much to help
 FUZZY_CANDIDATES = 24
@@ -99,12 +104,48 @@ def _check_balanced(text: str) -> None:
             in_quote = not in_quote
         elif not in_quote and ch == "(":
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(f"Too many nested parentheses (at most {MAX_DEPTH}).")
         elif not in_quote and ch == ")":
             depth -= 1
             if depth < 0:
                 raise QueryError("A ) has no matching (.")
     if depth > 0:
         raise QueryError("A ( is not closed: add the closing ).")
+
+
+def _operator_tokens(text: str) -> list[str]:
+    """What the user typed as operators, words ("word") and parentheses; `-x` is `-` then `x`."""
+    tokens: list[str] = []
+    for i, piece in enumerate(text.split('"')):
+        if i % 2:
+            tokens.append("word")  # a quoted phrase
+            continue
+        for token in _TOKENS.findall(piece):
+            if token.startswith("-") and len(token) > 1 and token[1] != "-":
+                tokens += ["-", token[1:]]
+            elif token != "-":  # a lone - is punctuation, not NOT
+                tokens.append(token)
+    return tokens
+
+
+def _only_operators(tokens: list[str]) -> list[str]:
+    """The operators of a query that has nothing else (else [])."""
+    words = [t for t in tokens if t not in "()"]
+    return words if words and all(t in _OPERATOR_WORDS or t == "-" for t in words) else []
+
+
+def _check_operators(tokens: list[str]) -> None:
+    """Operators need words: a query of only AND/OR/NOT, or two operators in a
+    row (`NOT AND x`, `NOT -x`), is named for what it is (AND NOT, OR NOT are fine)."""
+    if only := _only_operators(tokens):
+        raise QueryError("The query has only operators (" + " ".join(dict.fromkeys(only)) +
+                         "): add a word to search for, or type the word in lower case to search for it.")
+    for before, after in zip(tokens, tokens[1:]):
+        if (before in _OPERATOR_WORDS or before == "-") and (after in _OPERATOR_WORDS or after == "-"):
+            if after in ("NOT", "-") and before in ("AND", "OR"):
+                continue
+            raise QueryError(f"Two operators in a row ({before} {after}): put a word between them.")
 
 
 def _outside_quotes(text: str, fn: Callable[[str], str]) -> str:
@@ -161,6 +202,8 @@ class _Compiler:
         self.terms: list[tuple[str, str, str]] = []
         self.include_trashed = False
         self.list_name: str | None = None
+        self.filters = 0  # counted against MAX_FILTERS
+        self.fuzzy = 0  # counted against MAX_FUZZY
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -216,6 +259,9 @@ class _Compiler:
         text = str(node.text)
         if not _WORDLIKE.search(text):
             return _Part()
+        self.fuzzy += 1
+        if self.fuzzy > MAX_FUZZY:
+            raise QueryError(f"The query has more than {MAX_FUZZY} fuzzy words (word~): search with fewer at a time.")
         candidates = self.expand_fuzzy(text, max(1, min(int(node.maxdist), 2))) if self.expand_fuzzy else []
         self.terms.append(("term", node.fieldname, text))
         for candidate in candidates:
@@ -243,6 +289,10 @@ class _Compiler:
 
     # -- filters -------------------------------------------------------------
     def _filter(self, fieldname: str, value: str, prefix: bool = False) -> _Part:
+        self.filters += 1
+        if self.filters > MAX_FILTERS:
+            raise QueryError(f"The query has more than {MAX_FILTERS} filters (list:, is:, year: ...): "
+                             "search with fewer at a time.")
         value = value.strip()
         if fieldname == "is":
             sql = IS_VALUES.get(value.lower())
@@ -262,9 +312,9 @@ class _Compiler:
             return _Part(sql="p.status = ?", params=[value.lower()])
         if fieldname == "list":
             self.list_name = value
-            return _Part(
-                sql="EXISTS (SELECT 1 FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
-                "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE)",
+            return _Part(  # not correlated: SQLite builds the list's ids once, then each paper is one lookup
+                sql="p.id IN (SELECT li.paper_id FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
+                "WHERE l.name = ? COLLATE NOCASE)",
                 params=[value],
             )
         if fieldname == "year" or fieldname in RECORD_FILTERS:
@@ -411,11 +461,16 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
     _check_fields(text)
     if typing:
         text = _TRAILING_OPERATOR.sub("", text) or text
+    tokens = _operator_tokens(text)
+    if typing and _only_operators(tokens):
+        return CompiledQuery()  # `NOT` typed first: the word comes next
+    _check_operators(tokens)
     prefix_word = typing_prefix_word(text) if typing else None
     try:
         tree = _parser().parse(_prepare(text))
-    except Exception as exc:  # Whoosh is lenient, but never let a traceback reach the user
-        raise QueryError(f"Lectern could not read that query ({type(exc).__name__}).") from None
+    except Exception:  # Whoosh is lenient, but never let a traceback reach the user
+        raise QueryError("Lectern could not read that query: check its operators (AND, OR, NOT) "
+                         "and parentheses.") from None
     compiler = _Compiler(expand_fuzzy, prefix_word)
     part = compiler.compile(tree)
     if part.negated_match and not part.match:

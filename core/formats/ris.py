@@ -109,13 +109,18 @@ def _values(entry: dict[str, Any], *keys: str) -> list[str]:
 
 
 def _name(value: str) -> str:
-    """A RIS name ("Last, First, Suffix", or an organisation without a comma) as BibTeX writes it."""
+    """A RIS name ("Last, First, Suffix", or an organisation without a comma) as BibTeX writes it;
+    a part holding the word "and" (in any case: BibTeX splits names there) is braced."""
     parts = [p.strip() for p in value.split(",")]
     if len(parts) == 1:
-        return "{" + tex_escape(value) + "}" if " " in value.strip() else tex_escape(value)
+        return "{" + tex_escape(value) + "}" if " " in value.strip() or _AND.search(value) else tex_escape(value)
     last, first = parts[0], ", ".join(p for p in parts[1:2] if p)
     suffix = ", ".join(p for p in parts[2:] if p)
-    return ", ".join(tex_escape(p) for p in (last, suffix, first) if p)
+    return ", ".join("{" + tex_escape(p) + "}" if _AND.search(p) else tex_escape(p)
+                     for p in (last, suffix, first) if p)
+
+
+_AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
 def _date(text: str) -> tuple[str | None, int | None, int | None]:

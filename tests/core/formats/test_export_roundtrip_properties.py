@@ -21,7 +21,9 @@ from lectern.core.text.latex import latex_to_text
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co")), min_size=1, max_size=40).filter(
     lambda t: t.strip() != "")
-WORD = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo")), min_size=1, max_size=12)
+# (a name that is the word "and", in any case, is no name in BibTeX's `A and B`: it splits there)
+WORD = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo")), min_size=1, max_size=12).filter(
+    lambda w: w.casefold() != "and")
 KEY = st.text(st.sampled_from("abcXYZ019:/._+-*"), min_size=1, max_size=20).filter(lambda k: k[0].isalnum())
 NOW = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

@@ -104,3 +104,10 @@ def test_pasted_ris_is_read_as_ris() -> None:
     parsed = parse_ris(ZOTERO.read_text(encoding="utf-8"))
     assert [b.paper.entry_type for b in parsed.papers] == ["article", "inproceedings", "book", "incollection",
                                                            "mastersthesis"]
+
+
+def test_a_ris_name_holding_the_word_and_stays_one_name() -> None:
+    text = "TY  - JOUR\nTI  - T\nAU  - Johnson and Johnson\nAU  - Smith, AND\nER  - \n"
+    [paper] = [p.paper for p in parse_ris(text).papers]
+    names = parse_names(paper.authors)
+    assert [(n.literal or n.family, n.given) for n in names] == [("Johnson and Johnson", ""), ("Smith", "AND")]

@@ -40,6 +40,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.text.latex import latex_to_text
+from lectern.core.text.wording import plural
 from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
@@ -362,7 +363,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         if ids:
             text = export_text(self.library, ids).removeprefix("% Encoding: UTF-8\n\n")
             QApplication.clipboard().setText(text)
-            self.statusBar().showMessage(f"Copied the BibTeX of {len(ids)} paper{'s' if len(ids) != 1 else ''}", 4000)
+            self.statusBar().showMessage(f"Copied the BibTeX of {plural(len(ids), 'paper')}", 4000)
 
     def copy_markdown(self) -> None:
         ids = self.selected_ids()
@@ -373,7 +374,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
             links.append(f"[{title}](<{url}>)" if url else f"{title} [@{paper.citation_key}]")
         if links:
             QApplication.clipboard().setText("\n".join(links))
-            self.statusBar().showMessage(f"Copied {len(links)} Markdown link{'s' if len(links) != 1 else ''}", 4000)
+            self.statusBar().showMessage(f"Copied {plural(len(links), 'Markdown link')}", 4000)
 
     def merge_selected(self) -> None:
         ids = self.selected_ids()

@@ -26,6 +26,7 @@ from lectern.core.formats.bibtex_import import BibError
 from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from lectern.core.formats.listing import ListingError
 from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_name, describe
+from lectern.core.text.wording import plural
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
@@ -178,9 +179,10 @@ class Transfer:
 
     def ask_duplicate_policy(self, name: str, duplicates: int, total: int) -> str | None:
         """Skip, merge or import the papers already in the library? None: cancel."""
+        which = f"{duplicates} of the {total} papers in {name} are" if total > 1 else f"The paper in {name} is"
         box = message_box(self.window, Icon.Question, "Papers already in the library",
-                          f"{duplicates} of the {total} papers in {name} are already in the "
-                          "library (same DOI, arXiv id, citation key or title).", QMessageBox.StandardButton.NoButton)
+                          f"{which} already in the library (same DOI, arXiv id, citation key or title).",
+                          QMessageBox.StandardButton.NoButton)
         skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
         merge = box.addButton("Merge into the existing papers", QMessageBox.ButtonRole.AcceptRole)
         anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.AcceptRole)
@@ -215,10 +217,12 @@ class Transfer:
     def _imported(self, name: str, report: ImportReport) -> None:
         """The import is written and its Changes published (by the runner)."""
         self._close()
-        self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
-        if report.warnings:
-            message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",
-                        "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else "")).exec()
+        said = f"Imported {plural(report.added, 'paper')} from {name}."
+        self.window.statusBar().showMessage(said, 8000)
+        if report.warnings:  # a short title (a long file name would be cut); the name is in the text
+            message_box(self.window, Icon.Information, "Import finished",
+                        said + "\n\n" + "\n".join(report.warnings[:40])
+                        + ("\n…" if len(report.warnings) > 40 else "")).exec()
         self._import_next()
 
     # -- export -----------------------------------------------------------------
@@ -259,13 +263,13 @@ class Transfer:
         lost: list[str] = []
 
         def done(count: int) -> None:
-            message = f"Exported {count} papers to {path}."
+            message = f"Exported {plural(count, 'paper')} to {path}."
             if lost:  # --ascii could not write every character
                 message += (f" {len(lost)} hold characters with no LaTeX form, written as ?: "
                             + ", ".join(lost[:5]) + (" …" if len(lost) > 5 else ""))
             self.window.statusBar().showMessage(message, 15000)
 
-        self._run(f"Exporting {len(ids):,} papers…",
+        self._run(f"Exporting {plural(len(ids), 'paper')}…",
                   lambda job: export(library, kind, ids, path, ascii_only=ascii_only, progress=self.relay.report,
                                      cancel=job.cancel, lost=lost),  # type: ignore[arg-type]
                   done)

@@ -213,7 +213,7 @@ class CommandRegistry:
     def install(self, menu_bar: QMenuBar) -> None:
         """Make each command's action, its shortcuts and its menu entry."""
         for command in COMMANDS:
-            action = QAction(command.title, self.window)
+            action = QAction(menu_text(command.title, self.keys[command.id]), self.window)
             action.setObjectName(command.id)
             keys = [QKeySequence(k) for k in self.keys[command.id]]
             action.setShortcuts(keys)
@@ -298,18 +298,30 @@ class CommandRegistry:
         return hints
 
 
+def typed(key: str) -> str:
+    """A key as it is typed: `G, G` as `g g`, `Shift+G` as `G`, `Ctrl+D` as is."""
+    parts = []
+    for chord in key.split(", "):
+        if len(chord) == 1 and chord.isalpha():
+            chord = chord.lower()
+        elif chord.startswith("Shift+") and len(chord) == 7 and chord[-1].isalpha():
+            chord = chord[-1].upper()
+        parts.append(chord)
+    return " ".join(parts)
+
+
 def keys_text(keys: tuple[str, ...]) -> str:
-    """How keys read in docs: `G, G` as `g g`, `Shift+G` as `G`."""
-    def one(key: str) -> str:
-        parts = []
-        for chord in key.split(", "):
-            if len(chord) == 1 and chord.isalpha():
-                chord = chord.lower()
-            elif chord.startswith("Shift+") and len(chord) == 7 and chord[-1].isalpha():
-                chord = chord[-1].upper()
-            parts.append(chord)
-        return " ".join(parts)
-    return ", ".join(f"`{one(k)}`" for k in keys)
+    """How keys read in docs, the help overlay and the palette: each as typed."""
+    return ", ".join(f"`{typed(k)}`" for k in keys)
+
+
+def menu_text(title: str, keys: tuple[str, ...]) -> str:
+    """A menu entry's text: the title, and its first key as typed after a tab
+    where Qt's own text for it differs (Qt writes `S` for `s` and `Shift+N` for
+    `N`; a menu shows the text after a tab instead of the shortcut's)."""
+    if not keys or typed(keys[0]) == QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText):
+        return title
+    return f"{title}\t{typed(keys[0])}"
 
 
 def keyboard_markdown() -> str:

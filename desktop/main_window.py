@@ -116,6 +116,13 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.splitter.setSizes([170, 700, 410])
         self.setCentralWidget(self.splitter)
 
+        self.mode_label = QLabel(self)  # a lasting sign of triage mode (status messages fade)
+        self.mode_label.setObjectName("modeLabel")
+        self.mode_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mode_label.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; border-radius: 3px;"
+                                      " background: palette(highlight); color: palette(highlighted-text); }")
+        self.mode_label.hide()
+        self.statusBar().addPermanentWidget(self.mode_label)
         self.count_label = QLabel(self)
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -252,8 +259,10 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # 1280x800, or what the screen has room for with the window's frame
+            screen = self.screen().availableGeometry()
+            frame = self.frameGeometry().size() - self.geometry().size()
+            self.resize(min(1280, screen.width() - frame.width()), min(800, screen.height() - max(frame.height(), 40)))
         splitter_state = self.settings.value("window/splitter3")
         if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
             self.splitter.restoreState(splitter_state)
@@ -388,9 +397,17 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.triage = not self.triage
         self.statusBar().showMessage(
             "Triage on: s / r / u / i / x act and move to the next paper." if self.triage else "Triage off.", 6000)
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        """The status bar's mode sign: TRIAGE while triage mode is on (and whether triaged papers are hidden)."""
+        self.mode_label.setText("TRIAGE" + (" · unread only" if self.hide_triaged else ""))
+        self.mode_label.setToolTip("Triage mode: s / r / u / i / x act and move to the next paper (Ctrl+T ends it).")
+        self.mode_label.setVisible(self.triage)
 
     def toggle_hide_triaged(self) -> None:
         self.hide_triaged = not self.hide_triaged
+        self._show_mode()
         self.statusBar().showMessage(
             "Hiding papers already triaged (not unread)." if self.hide_triaged else "Showing every paper.", 4000)
         self._scope_chosen(self.sidebar.current_scope() or "")

@@ -123,7 +123,8 @@ class PaperActions:
                 list_id, created = library.lists.create(name)
             return created.merge(library.lists.add(list_id, ids))
 
-        self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(f"Added {len(ids)} to {name}", 4000),
+        said = f"Added {plural(len(ids), 'paper')} to {name}"
+        self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(said, 4000),
                      on_error=self._list_refused)
 
     def _list_refused(self, exc: Exception) -> bool:

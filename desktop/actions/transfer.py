@@ -30,6 +30,8 @@ from lectern.core.text.wording import plural
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
+from lectern.desktop.views.folders import last_folder, remember_folder
+from lectern.desktop.views.sidebar import LIBRARY_VIEWS, LIST_ID_ROLE, SAVED_ID_ROLE, TAG_NAME_ROLE
 from lectern.desktop.views.untrusted import Icon, choose, message_box, progress_dialog, warning
 
 
@@ -116,10 +118,12 @@ class Transfer:
     def import_files(self, paths: list[Path] | None = None) -> None:
         if paths is None:
             names, _ = QFileDialog.getOpenFileNames(
-                self.window, "Import papers", str(Path.home()),
+                self.window, "Import papers", str(last_folder(self.window.settings, "import")),
                 "Papers (*.bib *.bibtex *.json *.csljson *.ris *.txt);;BibTeX (*.bib *.bibtex);;"
                 "CSL-JSON (*.json *.csljson);;RIS (*.ris);;Listings and arXiv ids (*.txt);;All files (*)")
             paths = [Path(n) for n in names]
+            if paths:
+                remember_folder(self.window.settings, "import", paths[0].parent)
         self._waiting.extend(paths)
         if not self._importing:
             self._import_next()
@@ -236,9 +240,9 @@ class Transfer:
         scope = QComboBox(dialog)
         scope.setObjectName("exportScope")
         selected = self.window.selected_ids()
-        shown = self.window.model.rowCount()
-        scope.addItems([f"Selected papers ({len(selected)})", f"The papers shown ({shown})",
+        scope.addItems([f"Selected papers ({len(selected)})", self.view_label(),
                         f"The whole library ({self.window.library.count()})"])
+        scope.setCurrentIndex(1)  # the view the user is looking at
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
@@ -250,13 +254,35 @@ class Transfer:
             return
         label, kind, ascii_only = EXPORT_CHOICES[fmt.currentIndex()]
         ids = [selected, self.window.shown_ids(), self.window.library.paper_ids()][scope.currentIndex()]
+        folder = last_folder(self.window.settings, "export")
         if kind == "markdown-folder":
-            target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(Path.home()))
+            target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(folder))
         else:
-            target, _ = QFileDialog.getSaveFileName(self.window, "Export papers",
-                                                    str(Path.home() / f"papers{SUFFIX[kind]}"))
+            target, _ = QFileDialog.getSaveFileName(self.window, "Export papers", str(folder / f"papers{SUFFIX[kind]}"))
         if target:
+            remember_folder(self.window.settings, "export", Path(target) if kind == "markdown-folder"
+                            else Path(target).parent)
             self.export_to(Path(target), kind, ids, ascii_only)
+
+    def view_label(self) -> str:
+        """The papers shown, named by the view and search they come from: "Reading list Thesis (5)"."""
+        window = self.window
+        sidebar = window.sidebar
+        list_id, tag = sidebar.current_value(LIST_ID_ROLE), sidebar.current_value(TAG_NAME_ROLE)
+        item = sidebar.currentItem()
+        if list_id is not None:
+            names = {row.id: row.name for row in window.library.lists.all()}
+            view = f"Reading list {names.get(int(list_id), '')}"
+        elif tag is not None:
+            view = f"Tag {tag}"
+        elif sidebar.current_value(SAVED_ID_ROLE) is not None and item is not None:
+            view = f"Saved search {item.text(0)}"
+        else:
+            view = dict((query, name) for name, query in LIBRARY_VIEWS).get(sidebar.current_scope() or "", "All papers")
+        text = " ".join(window.search_bar.text().split())
+        if text:
+            view = f"Search “{text}”" if view == "All papers" else f"{view}, search “{text}”"
+        return f"{view} ({window.model.rowCount()})"
 
     def export_to(self, path: Path, kind: str, ids: list[int], ascii_only: bool = False) -> None:
         library = self.window.library

@@ -99,7 +99,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(self.detail)
         self.right.addWidget(self.notes)
-        self.right.setSizes([520, 240])
+        self.right.setSizes([460, 300])
+        self.right.setChildrenCollapsible(False)
 
         center = QWidget(self)
         layout = QVBoxLayout(center)
@@ -113,7 +114,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 700, 410])
+        self.splitter.setSizes([150, 750, 380])
         self.setCentralWidget(self.splitter)
 
         self.mode_label = QLabel(self)  # a lasting sign of triage mode (status messages fade)
@@ -263,13 +264,19 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
             screen = self.screen().availableGeometry()
             frame = self.frameGeometry().size() - self.geometry().size()
             self.resize(min(1280, screen.width() - frame.width()), min(800, screen.height() - max(frame.height(), 40)))
-        splitter_state = self.settings.value("window/splitter3")
-        if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
-            self.splitter.restoreState(splitter_state)
+        for key, splitter in self._splitters().items():  # each pane's share as the user left it
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        """The window's splitters by their settings key: panes, detail above the note, note beside its preview."""
+        return {"window/splitter3": self.splitter, "window/right": self.right, "window/note": self.notes.splitter}
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter3", self.splitter.saveState())
+        for key, splitter in self._splitters().items():
+            self.settings.setValue(key, splitter.saveState())
         self.columns.save()
         self.settings.sync()
 

@@ -400,6 +400,17 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         library = self.library
         self._apply(lambda: library.papers.merge(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
 
+    def merge_group(self) -> None:
+        """Merge the current paper and all its copies (the Duplicates view's group) into the oldest, in one step."""
+        paper_id = self.current_paper_id()
+        group = self.library.duplicate_group(paper_id) if paper_id is not None else []
+        if len(group) < 2:
+            self.statusBar().showMessage("This paper has no duplicates in the library.", 5000)
+            return
+        library = self.library
+        self._apply(lambda: library.papers.merge(group[0], group[1:]),
+                    f"Merged {plural(len(group), 'copy', 'copies')} of the paper into one")
+
     def toggle_triage(self) -> None:
         self.triage = not self.triage
         self.statusBar().showMessage(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lectern.core.domain.records import SortKey
-from lectern.core.search.query import CompiledQuery
+from lectern.core.search.query import DUPLICATE_KEYS, CompiledQuery
 from lectern.core.search.spelling import Vocabulary, fold, stem, surface_form, words
 from lectern.core.store.database import Connection
 
@@ -54,6 +54,7 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
         include_trashed=any(q.include_trashed for q in queries),
         terms=[t for q in queries for t in q.terms],
         list_name=next((q.list_name for q in queries if q.list_name), None),
+        duplicate_groups=any(q.duplicate_groups for q in queries),
     )
 
 
@@ -86,6 +87,9 @@ def query_ids(
         order = ("(SELECT li.position FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
                  "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE), p.id")
         extra = [query.list_name]
+    elif query.duplicate_groups and sort not in SORT_SQL:
+        ids = grouped_ids(conn, query)
+        return ids if limit is None else ids[:limit]
     else:
         order = f"{SORT_SQL[sort if sort in SORT_SQL else 'added']} {direction}, p.id {direction}"
     sql, params = _select(query, query.match)
@@ -94,6 +98,33 @@ def query_ids(
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return fetch_ids(conn, sql, params)
+
+
+def grouped_ids(conn: Connection, query: CompiledQuery) -> list[int]:
+    """Ids matching `query` with the copies of each paper together (the Duplicates
+    view): papers sharing a DOI, arXiv id or title key, directly or through
+    another copy, form a group; groups come in the order of their oldest paper."""
+    sql, params = _select(query, query.match)
+    sql = sql.replace("SELECT p.id", "SELECT p.id, " + ", ".join(f"p.{key}" for key in DUPLICATE_KEYS), 1)
+    rows = conn.connection.driver_connection.execute(sql + " ORDER BY p.id", tuple(params)).fetchall()  # type: ignore[union-attr]
+    parent: dict[int, int] = {}
+
+    def root(paper_id: int) -> int:
+        while parent[paper_id] != paper_id:
+            parent[paper_id] = parent[parent[paper_id]]
+            paper_id = parent[paper_id]
+        return paper_id
+
+    owner: dict[tuple[int, str], int] = {}  # (which key, its value) -> the first paper holding it
+    for paper_id, *keys in rows:
+        parent[paper_id] = paper_id
+        for which, value in enumerate(keys):
+            if value is None:
+                continue
+            first = owner.setdefault((which, value), paper_id)
+            a, b = root(first), root(paper_id)
+            parent[max(a, b)] = min(a, b)  # a group's root is its oldest paper
+    return sorted(parent, key=lambda paper_id: (root(paper_id), paper_id))
 
 
 def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:

@@ -16,6 +16,7 @@ from lectern.core.text.latex import spell_greek
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
                "venue": "venue", "note": "notes", "tag": "tags"}
 TEXT_FIELDS = ("text", *FTS_COLUMNS)
+DUPLICATE_KEYS = ("doi_key", "arxiv_key", "title_key")  # the stored identity keys (core/domain/identity.py)
 IS_VALUES = {
     "starred": "p.starred = 1",
     "unstarred": "p.starred = 0",
@@ -26,7 +27,7 @@ IS_VALUES = {
     # papers that share a DOI, an arXiv id or a title with another (lectern.core.domain.identity)
     "duplicate": " OR ".join(
         f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
-        f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),
+        f"GROUP BY {key} HAVING count(*) > 1)" for key in DUPLICATE_KEYS),
 }
 FILTER_FIELDS = ("is", "status", "list", "year", "added", "in", "type", "key", "doi")
 FIELD_NAMES = (*TEXT_FIELDS[1:], *FILTER_FIELDS)
@@ -66,6 +67,7 @@ class CompiledQuery:
     include_trashed: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
     list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
+    duplicate_groups: bool = False  # an is:duplicate filter: copies of a paper are listed together
 
 
 @dataclass
@@ -161,6 +163,7 @@ class _Compiler:
         self.terms: list[tuple[str, str, str]] = []
         self.include_trashed = False
         self.list_name: str | None = None
+        self.duplicate_groups = False
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -250,6 +253,7 @@ class _Compiler:
                 raise QueryError(f"is:{value} is not known — use one of " + ", ".join(f"is:{v}" for v in IS_VALUES))
             if value.lower() == "trashed":
                 self.include_trashed = True
+            self.duplicate_groups = self.duplicate_groups or value.lower() == "duplicate"
             return _Part(sql=sql)
         if fieldname == "in":
             if value.lower() != "trash":
@@ -428,5 +432,6 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         include_trashed=compiler.include_trashed,
         terms=compiler.terms,
         list_name=compiler.list_name,
+        duplicate_groups=compiler.duplicate_groups,
     )
     return compiled

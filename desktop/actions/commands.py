@@ -106,6 +106,8 @@ COMMANDS: list[Command] = [
             _has_paper, NO_PAPER),
     Command("paper.merge", "Merge selected duplicates", "Paper", lambda w: w.merge_selected(), (),
             _several_selected, "Select the duplicates to merge (the first one is kept)."),
+    Command("paper.merge_group", "Merge this paper's duplicates (the oldest copy is kept)", "Paper",
+            lambda w: w.merge_group(), ("M",), _has_current_paper, NO_PAPER),
     Command("paper.open_url", "Open the paper's link", "Paper", lambda w: w.open_url(), ("O",),
             _has_current_paper, NO_PAPER),
     Command("triage.toggle", "Triage mode (act and advance)", "Paper", lambda w: w.toggle_triage(), ("Ctrl+T",),

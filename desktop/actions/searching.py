@@ -26,7 +26,7 @@ FIRST_SCREEN = 200
 
 
 class SearchActions:
-    _view_order: tuple[str, bool] | None = None  # the order the current view chose (VIEW_ORDERS)
+    _view_order: tuple[str | None, bool] | None = None  # the order the current view chose (VIEW_ORDERS)
     # -- search ---------------------------------------------------------------
     def focus_search(self) -> None:
         self.search_bar.box.setFocus()

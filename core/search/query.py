@@ -220,11 +220,13 @@ class _Compiler:
         if not _WORDLIKE.search(text):
             return _Part()
         candidates = self.expand_fuzzy(text, max(1, min(int(node.maxdist), 2))) if self.expand_fuzzy else []
+        chosen = [text, *candidates[:FUZZY_CANDIDATES]]
         self.terms.append(("term", node.fieldname, text))
-        for candidate in candidates:
+        for candidate in chosen[1:]:
             self.terms.append(("stem", node.fieldname, candidate))
-        words = [_fts_string(c) for c in [text, *candidates[:FUZZY_CANDIDATES]]]
-        return _Part(match=_column(node.fieldname, " OR ".join(words)))
+        # each in all its forms, as a typed word is: `pretrain` also finds `pre-training`
+        forms = [expr for expr in (_term_expr(c) for c in chosen) if expr]
+        return _Part(match=_column(node.fieldname, " OR ".join(forms)))
 
     def _Phrase(self, node: Any) -> _Part:  # noqa: N802
         words = [str(w) for w in node.words if _WORDLIKE.search(str(w))]
@@ -232,8 +234,7 @@ class _Compiler:
             return _Part()
         if node.fieldname in FILTER_FIELDS:
             return self._filter(node.fieldname, " ".join(words))
-        for word in words:
-            self.terms.append(("term", node.fieldname, word))
+        self.terms.append(("phrase", node.fieldname, " ".join(words)))  # highlighted where its words stand together
         return _Part(match=_column(node.fieldname, _fts_string(" ".join(words))))
 
     def _Every(self, node: Any) -> _Part:  # noqa: N802

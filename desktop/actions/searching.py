@@ -224,6 +224,4 @@ class SearchActions:
 
 
 def _detail_highlighter(result: SearchResult) -> Highlighter:
-    title = Highlighter.for_field(result.query, "title")
-    abstract = Highlighter.for_field(result.query, "abstract")
-    return Highlighter(stems=title.stems | abstract.stems, prefixes=title.prefixes + abstract.prefixes)
+    return Highlighter.for_field(result.query, "title") | Highlighter.for_field(result.query, "abstract")

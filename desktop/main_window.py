@@ -57,7 +57,7 @@ from lectern.desktop.views.palette import CommandPalette, HelpOverlay
 from lectern.desktop.views.search_bar import SearchBar
 from lectern.desktop.views.sidebar import Sidebar
 from lectern.desktop.views.table_model import COLUMNS, PaperTableModel
-from lectern.desktop.views.untrusted import information
+from lectern.desktop.views.untrusted import information, plain_tooltip
 
 STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in the background (100k ids: 50-80 ms)
 RELATED_DELAY_MS = 250
@@ -420,7 +420,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
     def _show_mode(self) -> None:
         """The status bar's mode sign: TRIAGE while triage mode is on (and whether triaged papers are hidden)."""
         self.mode_label.setText("TRIAGE" + (" · unread only" if self.hide_triaged else ""))
-        self.mode_label.setToolTip("Triage mode: s / r / u / i / x act and move to the next paper (Ctrl+T ends it).")
+        self.mode_label.setToolTip(plain_tooltip("Triage mode: s / r / u / i / x act and move to the next paper "
+                                                 "(Ctrl+T ends it)."))
         self.mode_label.setVisible(self.triage)
 
     def toggle_hide_triaged(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from lectern.core.domain.records import PaperRecord as Paper
+from lectern.desktop.views.theme import ERROR_TEXT, pick
 from lectern.desktop.views.untrusted import plain_tooltip
 
 
@@ -188,7 +189,7 @@ class PaperDialog(QDialog):
         form.addRow("Abstract", self.abstract)
         self.error = QLabel(self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(f"color: {pick(ERROR_TEXT).name()}")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

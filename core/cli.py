@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from lectern.core import __version__
 from lectern.core.formats.export_formats import FORMATS
 from lectern.core.store.paths import default_library_path
+from lectern.core.text.wording import plural
 
 if TYPE_CHECKING:
     from lectern.core.identify.http import Http
@@ -221,7 +222,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         print(f"lectern: {path}: to import it {named}.", file=err)
                     failed += 1
                     continue
-                out.write(f"{path}: {report.added} papers added\n")
+                out.write(f"{path}: {plural(report.added, 'paper')} added\n")
                 for warning in report.warnings:
                     print(f"lectern: {path}: {warning}", file=err)
         return 1 if failed else 0
@@ -245,7 +246,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except OSError as exc:
             print(f"lectern: could not write {args.output}: {exc.strerror or exc}", file=err)
             return 1
-    out.write(f"{count} papers written to {args.output}\n")
+    out.write(f"{plural(count, 'paper')} written to {args.output}\n")
     if lost:
         print(f"lectern: {len(lost)} entries hold characters with no LaTeX form, written as ?: "
               + ", ".join(lost[:20]) + (" …" if len(lost) > 20 else "") + " (export without --ascii to keep them)",
@@ -335,7 +336,7 @@ def run_fetch_metadata(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                           "completed. Run again with --yes to apply the confident matches.\n")
                 return 0
             changes = apply_updates(library, chosen)
-            out.write(f"{len(changes.papers)} papers completed (one undo step).\n")
+            out.write(f"{plural(len(changes.papers), 'paper')} completed (one undo step).\n")
             return 0
     finally:
         if lock is not None:

@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     from lectern.core.store.library_errors import LibraryDamaged, LibraryError
     from lectern.core.store.paths import resource_path
     from lectern.desktop.runtime.single_instance import SingleInstance
+    from lectern.desktop.views.theme import follow_color_scheme
     from lectern.desktop.views.untrusted import critical
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("lectern")
     app.setWindowIcon(QIcon(str(resource_path("icons", "lectern.svg"))))
+    follow_color_scheme(app)  # light or dark, as the system is
     try:
         instance = SingleInstance(library_path)
     except LibraryError as exc:  # not a regular file, or a second name of a library

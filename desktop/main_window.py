@@ -40,6 +40,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.text.latex import latex_to_text
+from lectern.core.text.wording import plural
 from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
@@ -56,7 +57,7 @@ from lectern.desktop.views.palette import CommandPalette, HelpOverlay
 from lectern.desktop.views.search_bar import SearchBar
 from lectern.desktop.views.sidebar import Sidebar
 from lectern.desktop.views.table_model import COLUMNS, PaperTableModel
-from lectern.desktop.views.untrusted import information
+from lectern.desktop.views.untrusted import information, plain_tooltip
 
 STARTUP_ROWS = 2000  # a larger library opens with these and reads the rest in the background (100k ids: 50-80 ms)
 RELATED_DELAY_MS = 250
@@ -98,7 +99,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(self.detail)
         self.right.addWidget(self.notes)
-        self.right.setSizes([520, 240])
+        self.right.setSizes([460, 300])
+        self.right.setChildrenCollapsible(False)
 
         center = QWidget(self)
         layout = QVBoxLayout(center)
@@ -112,9 +114,16 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 700, 410])
+        self.splitter.setSizes([150, 750, 380])
         self.setCentralWidget(self.splitter)
 
+        self.mode_label = QLabel(self)  # a lasting sign of triage mode (status messages fade)
+        self.mode_label.setObjectName("modeLabel")
+        self.mode_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mode_label.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; border-radius: 3px;"
+                                      " background: palette(highlight); color: palette(highlighted-text); }")
+        self.mode_label.hide()
+        self.statusBar().addPermanentWidget(self.mode_label)
         self.count_label = QLabel(self)
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -253,15 +262,23 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        splitter_state = self.settings.value("window/splitter3")
-        if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
-            self.splitter.restoreState(splitter_state)
+        else:  # 1280x800, or what the screen has room for with the window's frame
+            screen = self.screen().availableGeometry()
+            frame = self.frameGeometry().size() - self.geometry().size()
+            self.resize(min(1280, screen.width() - frame.width()), min(800, screen.height() - max(frame.height(), 40)))
+        for key, splitter in self._splitters().items():  # each pane's share as the user left it
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        """The window's splitters by their settings key: panes, detail above the note, note beside its preview."""
+        return {"window/splitter3": self.splitter, "window/right": self.right, "window/note": self.notes.splitter}
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter3", self.splitter.saveState())
+        for key, splitter in self._splitters().items():
+            self.settings.setValue(key, splitter.saveState())
         self.columns.save()
         self.settings.sync()
 
@@ -364,7 +381,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         if ids:
             text = export_text(self.library, ids).removeprefix("% Encoding: UTF-8\n\n")
             QApplication.clipboard().setText(text)
-            self.statusBar().showMessage(f"Copied the BibTeX of {len(ids)} paper{'s' if len(ids) != 1 else ''}", 4000)
+            self.statusBar().showMessage(f"Copied the BibTeX of {plural(len(ids), 'paper')}", 4000)
 
     def copy_markdown(self) -> None:
         ids = self.selected_ids()
@@ -375,7 +392,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
             links.append(f"[{title}](<{url}>)" if url else f"{title} [@{paper.citation_key}]")
         if links:
             QApplication.clipboard().setText("\n".join(links))
-            self.statusBar().showMessage(f"Copied {len(links)} Markdown link{'s' if len(links) != 1 else ''}", 4000)
+            self.statusBar().showMessage(f"Copied {plural(len(links), 'Markdown link')}", 4000)
 
     def merge_selected(self) -> None:
         ids = self.selected_ids()
@@ -385,13 +402,33 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         library = self.library
         self._apply(lambda: library.papers.merge(ids[0], ids[1:]), f"Merged {len(ids)} papers into one")
 
+    def merge_group(self) -> None:
+        """Merge the current paper and all its copies (the Duplicates view's group) into the oldest, in one step."""
+        paper_id = self.current_paper_id()
+        group = self.library.duplicate_group(paper_id) if paper_id is not None else []
+        if len(group) < 2:
+            self.statusBar().showMessage("This paper has no duplicates in the library.", 5000)
+            return
+        library = self.library
+        self._apply(lambda: library.papers.merge(group[0], group[1:]),
+                    f"Merged {plural(len(group), 'copy', 'copies')} of the paper into one")
+
     def toggle_triage(self) -> None:
         self.triage = not self.triage
         self.statusBar().showMessage(
             "Triage on: s / r / u / i / x act and move to the next paper." if self.triage else "Triage off.", 6000)
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        """The status bar's mode sign: TRIAGE while triage mode is on (and whether triaged papers are hidden)."""
+        self.mode_label.setText("TRIAGE" + (" · unread only" if self.hide_triaged else ""))
+        self.mode_label.setToolTip(plain_tooltip("Triage mode: s / r / u / i / x act and move to the next paper "
+                                                 "(Ctrl+T ends it)."))
+        self.mode_label.setVisible(self.triage)
 
     def toggle_hide_triaged(self) -> None:
         self.hide_triaged = not self.hide_triaged
+        self._show_mode()
         self.statusBar().showMessage(
             "Hiding papers already triaged (not unread)." if self.hide_triaged else "Showing every paper.", 4000)
         self._scope_chosen(self.sidebar.current_scope() or "")

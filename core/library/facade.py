@@ -22,7 +22,7 @@ from lectern.core.library.search_index import SearchIndex
 from lectern.core.library.tags import Tags
 from lectern.core.library.trash import Trash
 from lectern.core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
-from lectern.core.search.query import CompiledQuery, compile_query
+from lectern.core.search.query import DUPLICATE_KEYS, CompiledQuery, compile_query
 from lectern.core.search.related import RelatedPaper, related_papers
 from lectern.core.search.spelling import Vocabulary
 from lectern.core.store.database import Database
@@ -260,6 +260,21 @@ class Library:
                     if value:
                         index[kind].setdefault(value, paper_id)
         return index
+
+    def duplicate_group(self, paper_id: int) -> list[int]:
+        """The paper and every live paper it is a copy of, directly or through
+        another copy (same DOI, arXiv id or title: the keys `is:duplicate` uses), by id."""
+        group = {paper_id}
+        keys = DUPLICATE_KEYS
+        with self.db.read() as conn:
+            while True:
+                marks = ",".join("?" * len(group))
+                found = {row[0] for row in conn.exec_driver_sql(
+                    "SELECT q.id FROM paper q JOIN paper p ON " + " OR ".join(f"q.{k} = p.{k}" for k in keys)
+                    + f" WHERE p.id IN ({marks}) AND q.deleted_at IS NULL", tuple(group))}
+                if found <= group:
+                    return sorted(group)
+                group |= found
 
     def cross_referenced_keys(self, ids: Sequence[int]) -> set[str]:
         """The keys (lower-cased) that papers among `ids` name in `crossref` or `xdata`."""

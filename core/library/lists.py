@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from lectern.core.domain.changes import Changes, Collection
 from lectern.core.domain.records import clean_name
 from lectern.core.library.history import History
-from lectern.core.library.rows import EditError, ListRow, _ids, _live_counts_sql, _plural, now_text
+from lectern.core.library.rows import EditError, ListRow, _ids, _live_counts_sql, now_text
 from lectern.core.store.database import Connection, Database
+from lectern.core.text.wording import plural
 
 
 class ReadingLists:
@@ -86,13 +87,13 @@ class ReadingLists:
                     (list_id, paper_id, position)).rowcount
                 position += inserted
 
-        return self.history.change(f"Add {_plural(len(set(ids)), 'paper')} to list", op,
+        return self.history.change(f"Add {plural(len(set(ids)), 'paper')} to list", op,
                             Changes(papers=_ids(ids), membership=True, collections=frozenset({Collection.LISTS})))
 
     def remove(self, list_id: int, ids: Iterable[int]) -> Changes:
         papers = _ids(ids)
         return self.history.change(
-            f"Remove {_plural(len(papers), 'paper')} from list",
+            f"Remove {plural(len(papers), 'paper')} from list",
             lambda conn: conn.exec_driver_sql(
                 f"DELETE FROM reading_list_item WHERE list_id = ? AND paper_id IN ({','.join(map(str, papers))})",
                 (list_id,)),
@@ -124,4 +125,4 @@ class ReadingLists:
         start = max(0, min(len(rest), order.index(moving[0]) + delta))
         new_order = rest[:start] + moving + rest[start:]
         return self.set_order(list_id, new_order,
-                                   f"Move {_plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")
+                                   f"Move {plural(len(moving), 'paper')} {'up' if delta < 0 else 'down'}")

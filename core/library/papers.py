@@ -27,10 +27,11 @@ from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title,
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
 from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
 from lectern.core.library.history import History
-from lectern.core.library.rows import EDITABLE, EditError, _ids, _plural, now_text
+from lectern.core.library.rows import EDITABLE, EditError, _ids, now_text
 from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
 from lectern.core.store.database import Connection, Database
 from lectern.core.store.undo import log_inserted, paused
+from lectern.core.text.wording import plural
 
 INSERT_BATCH = 2000
 
@@ -47,7 +48,7 @@ class Papers:
         verb = "Star" if starred else "Unstar"
         marks = ",".join(map(str, papers))
         return self.history.change(
-            f"{verb} {_plural(len(papers), 'paper')}",
+            f"{verb} {plural(len(papers), 'paper')}",
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET starred = ?, updated_at = ? WHERE id IN ({marks}) AND starred != ?",
                 (int(starred), now_text(), int(starred))),
@@ -81,7 +82,7 @@ class Papers:
                     (status, now, status))
 
         return self.history.change(
-            f"Mark {_plural(len(papers), 'paper')} {status}",
+            f"Mark {plural(len(papers), 'paper')} {status}",
             op,
             Changes(papers=papers, fields=frozenset({"status"})),
         )
@@ -299,7 +300,7 @@ class Papers:
                 conn.exec_driver_sql(
                     f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, others))})", (now_text(),))
 
-        label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
+        label = f"Merge {plural(len(papers), 'paper')}" if others else "Merge imported paper"
         return self.history.change(label, op, Changes(
             papers=papers, membership=bool(others), fields=frozenset(fillable) | {"tags", "note"},
             collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))

@@ -37,10 +37,6 @@ def _ids(ids: Iterable[int]) -> frozenset[int]:
     return frozenset(int(i) for i in ids)
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _live_counts_sql(groups: str, links: str, key: str) -> str:
     """Each tag's or list's (id, name, papers not in the Trash), by name. Counted
     from the links minus the few trashed papers: reading every linked paper's

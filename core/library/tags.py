@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from lectern.core.domain.changes import Changes, Collection
 from lectern.core.domain.records import clean_name
 from lectern.core.library.history import History
-from lectern.core.library.rows import EditError, TagRow, _ids, _live_counts_sql, _plural
+from lectern.core.library.rows import EditError, TagRow, _ids, _live_counts_sql
 from lectern.core.store.database import Connection, Database
+from lectern.core.text.wording import plural
 
 
 class Tags:
@@ -40,7 +41,7 @@ class Tags:
                     f"INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT id, ? FROM paper "
                     f"WHERE id IN ({','.join(map(str, papers))})", (tag_id,))
 
-        label = f"Tag {_plural(len(papers), 'paper')} " + ", ".join(clean)
+        label = f"Tag {plural(len(papers), 'paper')} " + ", ".join(clean)
         return self.history.change(label, op,
                             Changes(papers=papers, fields=frozenset({"tags"}),
                                     collections=frozenset({Collection.TAGS})))
@@ -56,7 +57,7 @@ class Tags:
                     "AND tag_id = (SELECT id FROM tag WHERE name = ?)", (name,))
             conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
 
-        label = f"Untag {_plural(len(papers), 'paper')} " + ", ".join(clean)
+        label = f"Untag {plural(len(papers), 'paper')} " + ", ".join(clean)
         return self.history.change(label, op,
                             Changes(papers=papers, fields=frozenset({"tags"}),
                                     collections=frozenset({Collection.TAGS})))

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from lectern.core.domain.changes import Changes, Collection
 from lectern.core.library.history import History
-from lectern.core.library.rows import _ids, _plural, now_text
+from lectern.core.library.rows import _ids, now_text
 from lectern.core.store.database import Connection, Database
+from lectern.core.text.wording import plural
 
 
 class Trash:
@@ -21,7 +22,7 @@ class Trash:
     def put(self, ids: Iterable[int]) -> Changes:
         papers = _ids(ids)
         return self.history.change(
-            f"Delete {_plural(len(papers), 'paper')}",
+            f"Delete {plural(len(papers), 'paper')}",
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = ? WHERE id IN ({','.join(map(str, papers))}) AND deleted_at IS NULL",
                 (now_text(),)),
@@ -32,7 +33,7 @@ class Trash:
     def restore(self, ids: Iterable[int]) -> Changes:
         papers = _ids(ids)
         return self.history.change(
-            f"Restore {_plural(len(papers), 'paper')}",
+            f"Restore {plural(len(papers), 'paper')}",
             lambda conn: conn.exec_driver_sql(
                 f"UPDATE paper SET deleted_at = NULL WHERE id IN ({','.join(map(str, papers))})"),
             Changes(papers=papers, membership=True,
@@ -52,6 +53,6 @@ class Trash:
             conn.exec_driver_sql(f"DELETE FROM paper WHERE id IN ({','.join(map(str, papers))})")
             conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
 
-        return self.history.change(f"Empty Trash ({_plural(len(papers), 'paper')})", op,
+        return self.history.change(f"Empty Trash ({plural(len(papers), 'paper')})", op,
                             Changes(papers=papers, membership=True,
                                     collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))

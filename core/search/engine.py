@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lectern.core.domain.records import SortKey
-from lectern.core.search.query import CompiledQuery
-from lectern.core.search.spelling import Vocabulary, fold, stem, surface_form, words
+from lectern.core.search.query import DUPLICATE_KEYS, FTS_COLUMNS, CompiledQuery, word_variants
+from lectern.core.search.spelling import Vocabulary, stem, surface_form, words
 from lectern.core.store.database import Connection
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags, venue, editor.
@@ -54,6 +54,7 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
         include_trashed=any(q.include_trashed for q in queries),
         terms=[t for q in queries for t in q.terms],
         list_name=next((q.list_name for q in queries if q.list_name), None),
+        duplicate_groups=any(q.duplicate_groups for q in queries),
     )
 
 
@@ -86,6 +87,9 @@ def query_ids(
         order = ("(SELECT li.position FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
                  "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE), p.id")
         extra = [query.list_name]
+    elif query.duplicate_groups and sort not in SORT_SQL:
+        ids = grouped_ids(conn, query)
+        return ids if limit is None else ids[:limit]
     else:
         order = f"{SORT_SQL[sort if sort in SORT_SQL else 'added']} {direction}, p.id {direction}"
     sql, params = _select(query, query.match)
@@ -94,6 +98,33 @@ def query_ids(
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return fetch_ids(conn, sql, params)
+
+
+def grouped_ids(conn: Connection, query: CompiledQuery) -> list[int]:
+    """Ids matching `query` with the copies of each paper together (the Duplicates
+    view): papers sharing a DOI, arXiv id or title key, directly or through
+    another copy, form a group; groups come in the order of their oldest paper."""
+    sql, params = _select(query, query.match)
+    sql = sql.replace("SELECT p.id", "SELECT p.id, " + ", ".join(f"p.{key}" for key in DUPLICATE_KEYS), 1)
+    rows = conn.connection.driver_connection.execute(sql + " ORDER BY p.id", tuple(params)).fetchall()  # type: ignore[union-attr]
+    parent: dict[int, int] = {}
+
+    def root(paper_id: int) -> int:
+        while parent[paper_id] != paper_id:
+            parent[paper_id] = parent[parent[paper_id]]
+            paper_id = parent[paper_id]
+        return paper_id
+
+    owner: dict[tuple[int, str], int] = {}  # (which key, its value) -> the first paper holding it
+    for paper_id, *keys in rows:
+        parent[paper_id] = paper_id
+        for which, value in enumerate(keys):
+            if value is None:
+                continue
+            first = owner.setdefault((which, value), paper_id)
+            a, b = root(first), root(paper_id)
+            parent[max(a, b)] = min(a, b)  # a group's root is its oldest paper
+    return sorted(parent, key=lambda paper_id: (root(paper_id), paper_id))
 
 
 def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:
@@ -128,25 +159,32 @@ def load_vocabulary(conn: Connection) -> Vocabulary:
 def suggest(conn: Connection, text: str, vocabulary: Vocabulary) -> str | None:
     """A corrected query when words of `text` are not in the library: each unknown
     word replaced by the closest word the library holds (`pretrainig` -> `pretraining`)."""
-    corrected = text
-    changed = False
-    for word in dict.fromkeys(re.findall(r"(?<![:\w])([^\W\d_]{3,})\b", text)):
+    forms: dict[str, str | None] = {}  # each word the library lacks -> the library's closest word, or None
+
+    def correct(match: re.Match[str]) -> str:
+        field_name, word = match.group(1), match.group(2)
+        if field_name and field_name.lower() not in FTS_COLUMNS:  # a filter's value (status:, list:, key:...)
+            return match.group(0)
         if word.upper() in ("AND", "OR", "NOT") or vocabulary.doc_counts.get(stem(word)):
-            continue
-        candidates = vocabulary.close_terms(word, maxdist=2, limit=3)
-        if not candidates:
-            continue
-        best = candidates[0]
-        rows = conn.exec_driver_sql(
-            "SELECT title || ' ' || abstract || ' ' || notes || ' ' || tags FROM paper_fts "
-            "WHERE paper_fts MATCH ? LIMIT 8",
-            ('"' + best.replace('"', '""') + '"',),
-        )
-        form = surface_form(best, word, [r[0] for r in rows]) or best
-        corrected = re.sub(rf"(?<![:\w]){re.escape(word)}\b", form, corrected)
-        changed = True
-    corrected = corrected.strip()
-    return corrected if changed and corrected != text.strip() else None
+            return match.group(0)
+        if word not in forms:
+            best = vocabulary.correction(word)
+            form = None
+            if best is not None:
+                rows = conn.exec_driver_sql(
+                    "SELECT title || ' ' || abstract || ' ' || notes || ' ' || tags FROM paper_fts "
+                    "WHERE paper_fts MATCH ? LIMIT 8", ('"' + best.replace('"', '""') + '"',))
+                form = surface_form(best, word, [r[0] for r in rows]) or best
+            forms[word] = form
+        form = forms[word]
+        return match.group(0) if form is None else match.group(0)[:match.start(2) - match.start(0)] + form
+
+    # A word alone or after a field name; a field name itself is never rewritten (`title:` stays `title:`).
+    corrected = _SPELLED_WORD.sub(correct, text).strip()
+    return corrected if any(forms.values()) and corrected != text.strip() else None
+
+
+_SPELLED_WORD = re.compile(r"(?<![:\w])(?:([A-Za-z]+):)?([^\W\d_]{3,})(?![\w:])")
 
 
 # -- highlighting -------------------------------------------------------------
@@ -156,10 +194,15 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 @dataclass
 class Highlighter:
-    """Which shown words a query matched, for one field (title, abstract, ...)."""
+    """Which shown words a query matched, for one field (title, abstract, ...),
+    read the way FTS5 reads the query: each word by its Porter stem, a prefix
+    by the stem of what was typed (`pretraining*` matches `Pretrained`), and a
+    phrase or split form (`"self-attention"`, `pre training`) only where its
+    words stand together."""
 
     stems: set[str] = field(default_factory=set)
-    prefixes: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # stems the words' stems start with
+    phrases: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # stems in a row; last a prefix?
 
     @classmethod
     def for_field(cls, query: CompiledQuery, fieldname: str) -> "Highlighter":
@@ -167,45 +210,59 @@ class Highlighter:
         for kind, term_field, text in query.terms:
             if term_field not in ("text", fieldname):
                 continue
-            if kind == "prefix":
-                lit.prefixes.append(fold(text))
-            elif kind == "stem":
-                lit.stems.add(text)
-            else:
-                for word in words(text):
-                    lit.stems.add(stem(word))
-                joined = "".join(words(text))
-                if joined:
-                    lit.stems.add(stem(joined))
+            if kind == "phrase":
+                lit._add(words(text), prefix=False)
+            else:  # a word typed, a prefix, or an index term a fuzzy word matched: each form FTS5 is asked for
+                for form in word_variants(text):
+                    lit._add(words(form), prefix=kind == "prefix")
         return lit
 
-    def __bool__(self) -> bool:
-        return bool(self.stems or self.prefixes)
+    def _add(self, tokens: list[str], prefix: bool) -> None:
+        stems = tuple(stem(t) for t in tokens)
+        if len(stems) > 1:
+            self.phrases.append((stems, prefix))
+        elif stems and prefix:
+            self.prefixes.append(stems[0])
+        elif stems:
+            self.stems.add(stems[0])
 
-    def _hit(self, word: str) -> bool:
-        folded = fold(word)
-        return stem(word) in self.stems or any(folded.startswith(p) for p in self.prefixes)
+    def __or__(self, other: "Highlighter") -> "Highlighter":
+        """What either highlights (the detail pane shows title and abstract)."""
+        return Highlighter(self.stems | other.stems, self.prefixes + other.prefixes, self.phrases + other.phrases)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.prefixes or self.phrases)
+
+    def _hit(self, word: str, last_stem: str | None = None, prefix: bool = False) -> bool:
+        stemmed = stem(word)
+        if last_stem is not None:
+            return stemmed.startswith(last_stem) if prefix else stemmed == last_stem
+        return stemmed in self.stems or any(stemmed.startswith(p) for p in self.prefixes)
+
+    def _phrase_end(self, tokens: list[re.Match[str]], i: int) -> int | None:
+        """The index of the last token of the longest phrase starting at token i."""
+        best = None
+        for stems, prefix in self.phrases:
+            n = len(stems)
+            if i + n <= len(tokens) and (best is None or i + n - 1 > best) and all(
+                    self._hit(tokens[i + k].group(0), stems[k], prefix and k == n - 1) for k in range(n)):
+                best = i + n - 1
+        return best
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) character spans of matched words, in order; a hyphenated
-        word counts as matched when its joined form is (`Pre-training`)."""
+        """(start, end) character spans of matched words and phrases, in order."""
         if not self:
             return []
         tokens = list(_TOKEN.finditer(text))
         found: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
-            token = tokens[i]
-            j = i
-            while j + 1 < len(tokens) and tokens[j + 1].start() == tokens[j].end() + 1 and text[tokens[j].end()] == "-":
-                j += 1
-            if j > i:
-                joined = "".join(t.group(0) for t in tokens[i : j + 1])
-                if self._hit(joined):
-                    found.append((token.start(), tokens[j].end()))
-                    i = j + 1
-                    continue
-            if self._hit(token.group(0)):
-                found.append((token.start(), token.end()))
+            end = self._phrase_end(tokens, i) if self.phrases else None
+            if end is not None:
+                found.append((tokens[i].start(), tokens[end].end()))
+                i = end + 1
+                continue
+            if self._hit(tokens[i].group(0)):
+                found.append((tokens[i].start(), tokens[i].end()))
             i += 1
         return found

@@ -16,6 +16,7 @@ from lectern.core.text.latex import spell_greek
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
                "venue": "venue", "note": "notes", "tag": "tags"}
 TEXT_FIELDS = ("text", *FTS_COLUMNS)
+DUPLICATE_KEYS = ("doi_key", "arxiv_key", "title_key")  # the stored identity keys (core/domain/identity.py)
 IS_VALUES = {
     "starred": "p.starred = 1",
     "unstarred": "p.starred = 0",
@@ -26,7 +27,7 @@ IS_VALUES = {
     # papers that share a DOI, an arXiv id or a title with another (lectern.core.domain.identity)
     "duplicate": " OR ".join(
         f"p.{key} IN (SELECT {key} FROM paper WHERE deleted_at IS NULL AND {key} IS NOT NULL "
-        f"GROUP BY {key} HAVING count(*) > 1)" for key in ("doi_key", "arxiv_key", "title_key")),
+        f"GROUP BY {key} HAVING count(*) > 1)" for key in DUPLICATE_KEYS),
 }
 FILTER_FIELDS = ("is", "status", "list", "year", "added", "in", "type", "key", "doi")
 FIELD_NAMES = (*TEXT_FIELDS[1:], *FILTER_FIELDS)
@@ -71,6 +72,7 @@ class CompiledQuery:
     include_trashed: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
     list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
+    duplicate_groups: bool = False  # an is:duplicate filter: copies of a paper are listed together
 
 
 @dataclass
@@ -204,6 +206,7 @@ class _Compiler:
         self.list_name: str | None = None
         self.filters = 0  # counted against MAX_FILTERS
         self.fuzzy = 0  # counted against MAX_FUZZY
+        self.duplicate_groups = False
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -263,11 +266,13 @@ class _Compiler:
         if self.fuzzy > MAX_FUZZY:
             raise QueryError(f"The query has more than {MAX_FUZZY} fuzzy words (word~): search with fewer at a time.")
         candidates = self.expand_fuzzy(text, max(1, min(int(node.maxdist), 2))) if self.expand_fuzzy else []
+        chosen = [text, *candidates[:FUZZY_CANDIDATES]]
         self.terms.append(("term", node.fieldname, text))
-        for candidate in candidates:
+        for candidate in chosen[1:]:
             self.terms.append(("stem", node.fieldname, candidate))
-        words = [_fts_string(c) for c in [text, *candidates[:FUZZY_CANDIDATES]]]
-        return _Part(match=_column(node.fieldname, " OR ".join(words)))
+        # each in all its forms, as a typed word is: `pretrain` also finds `pre-training`
+        forms = [expr for expr in (_term_expr(c) for c in chosen) if expr]
+        return _Part(match=_column(node.fieldname, " OR ".join(forms)))
 
     def _Phrase(self, node: Any) -> _Part:  # noqa: N802
         words = [str(w) for w in node.words if _WORDLIKE.search(str(w))]
@@ -275,8 +280,7 @@ class _Compiler:
             return _Part()
         if node.fieldname in FILTER_FIELDS:
             return self._filter(node.fieldname, " ".join(words))
-        for word in words:
-            self.terms.append(("term", node.fieldname, word))
+        self.terms.append(("phrase", node.fieldname, " ".join(words)))  # highlighted where its words stand together
         return _Part(match=_column(node.fieldname, _fts_string(" ".join(words))))
 
     def _Every(self, node: Any) -> _Part:  # noqa: N802
@@ -300,6 +304,7 @@ class _Compiler:
                 raise QueryError(f"is:{value} is not known — use one of " + ", ".join(f"is:{v}" for v in IS_VALUES))
             if value.lower() == "trashed":
                 self.include_trashed = True
+            self.duplicate_groups = self.duplicate_groups or value.lower() == "duplicate"
             return _Part(sql=sql)
         if fieldname == "in":
             if value.lower() != "trash":
@@ -483,5 +488,6 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         include_trashed=compiler.include_trashed,
         terms=compiler.terms,
         list_name=compiler.list_name,
+        duplicate_groups=compiler.duplicate_groups,
     )
     return compiled

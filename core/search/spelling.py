@@ -69,6 +69,18 @@ class Vocabulary:
                 found.setdefault(term, None)
         return sorted(found, key=lambda t: -self.doc_counts.get(t, 0))[:limit]
 
+    def correction(self, word: str) -> str | None:
+        """The library's word to suggest for a word it lacks: the closest of the
+        close terms (then the most frequent), and only one near enough for the
+        word's length (a 5-letter name one edit away, never a 2-letter word 3 away)."""
+        allowed = max(1, min(2, len(word) // 3))
+        scored = []
+        for term in self.close_terms(word, maxdist=2, limit=8):
+            distance = min(edit_distance(term, stem(word), allowed), edit_distance(term, fold(word), allowed))
+            if len(term) >= 3 and distance <= allowed:
+                scored.append((distance, -self.doc_counts.get(term, 0), term))
+        return min(scored)[2] if scored else None
+
 
 def _list_corrector(terms: list[str]) -> Any:
     """Whoosh's ListCorrector, with its word-list walker fixed: the original

@@ -106,6 +106,8 @@ COMMANDS: list[Command] = [
             _has_paper, NO_PAPER),
     Command("paper.merge", "Merge selected duplicates", "Paper", lambda w: w.merge_selected(), (),
             _several_selected, "Select the duplicates to merge (the first one is kept)."),
+    Command("paper.merge_group", "Merge this paper's duplicates (the oldest copy is kept)", "Paper",
+            lambda w: w.merge_group(), ("M",), _has_current_paper, NO_PAPER),
     Command("paper.open_url", "Open the paper's link", "Paper", lambda w: w.open_url(), ("O",),
             _has_current_paper, NO_PAPER),
     Command("triage.toggle", "Triage mode (act and advance)", "Paper", lambda w: w.toggle_triage(), ("Ctrl+T",),
@@ -215,7 +217,7 @@ class CommandRegistry:
     def install(self, menu_bar: QMenuBar) -> None:
         """Make each command's action, its shortcuts and its menu entry."""
         for command in COMMANDS:
-            action = QAction(command.title, self.window)
+            action = QAction(menu_text(command.title, self.keys[command.id]), self.window)
             action.setObjectName(command.id)
             keys = [QKeySequence(k) for k in self.keys[command.id]]
             action.setShortcuts(keys)
@@ -300,18 +302,30 @@ class CommandRegistry:
         return hints
 
 
+def typed(key: str) -> str:
+    """A key as it is typed: `G, G` as `g g`, `Shift+G` as `G`, `Ctrl+D` as is."""
+    parts = []
+    for chord in key.split(", "):
+        if len(chord) == 1 and chord.isalpha():
+            chord = chord.lower()
+        elif chord.startswith("Shift+") and len(chord) == 7 and chord[-1].isalpha():
+            chord = chord[-1].upper()
+        parts.append(chord)
+    return " ".join(parts)
+
+
 def keys_text(keys: tuple[str, ...]) -> str:
-    """How keys read in docs: `G, G` as `g g`, `Shift+G` as `G`."""
-    def one(key: str) -> str:
-        parts = []
-        for chord in key.split(", "):
-            if len(chord) == 1 and chord.isalpha():
-                chord = chord.lower()
-            elif chord.startswith("Shift+") and len(chord) == 7 and chord[-1].isalpha():
-                chord = chord[-1].upper()
-            parts.append(chord)
-        return " ".join(parts)
-    return ", ".join(f"`{one(k)}`" for k in keys)
+    """How keys read in docs, the help overlay and the palette: each as typed."""
+    return ", ".join(f"`{typed(k)}`" for k in keys)
+
+
+def menu_text(title: str, keys: tuple[str, ...]) -> str:
+    """A menu entry's text: the title, and its first key as typed after a tab
+    where Qt's own text for it differs (Qt writes `S` for `s` and `Shift+N` for
+    `N`; a menu shows the text after a tab instead of the shortcut's)."""
+    if not keys or typed(keys[0]) == QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText):
+        return title
+    return f"{title}\t{typed(keys[0])}"
 
 
 def keyboard_markdown() -> str:

@@ -22,16 +22,13 @@ from lectern.core.identify.lookup import resolve
 from lectern.core.identify.updates import FieldChange, Update
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import cache_dir
+from lectern.core.text.wording import plural
 from lectern.core.transfer.identified import AddReport, add_papers, apply_updates, propose_updates
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
 from lectern.desktop.views.metadata_review import ReviewDialog
 from lectern.desktop.views.untrusted import ask, information, progress_dialog, warning
 
 SERVICES_NAMED = "arXiv, doi.org, Crossref and Semantic Scholar"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def accepted_record(library: Library, update: Update, picked: Sequence[FieldChange]) -> Update:
@@ -174,11 +171,11 @@ class Identify:
         if ids:
             self.window._reselect(ids)
         keys = ", ".join(key for key, _title in report.added[:5]) + (" …" if len(report.added) > 5 else "")
-        self.window.statusBar().showMessage(f"Added {_plural(len(report.added), 'paper')}"
+        self.window.statusBar().showMessage(f"Added {plural(len(report.added), 'paper')}"
                                             + (f": {keys}" if keys else "") + " (Ctrl+Z undoes)", 8000)
         problems = report.duplicates + missing
         if problems:
-            information(self.window, f"Added {_plural(len(report.added), 'paper')}",
+            information(self.window, f"Added {plural(len(report.added), 'paper')}",
                         "Not added:\n" + "\n".join(problems[:40]) + ("\n…" if len(problems) > 40 else ""))
 
     def paste(self, text: str) -> None:
@@ -186,7 +183,7 @@ class Identify:
         (No imports them as today, offline); anything else is imported."""
         identifiers = only_identifiers(text)
         if identifiers and ask(self.window, "Look them up online?",
-                               f"The clipboard holds {_plural(len(identifiers), 'identifier')} "
+                               f"The clipboard holds {plural(len(identifiers), 'identifier')} "
                                f"({', '.join(str(i) for i in identifiers[:3])}{' …' if len(identifiers) > 3 else ''})."
                                f"\n\nLook them up online ({SERVICES_NAMED}) to add complete records?\n"
                                "No imports them without asking any service.", default_yes=True):
@@ -201,7 +198,7 @@ class Identify:
             self.window.statusBar().showMessage("No paper is selected.", 4000)
             return
         library, http, relay, ids = self.window.library, self.http(), self.relay, list(ids)
-        self._run(f"Looking up {_plural(len(ids), 'paper')} online…", "changed",
+        self._run(f"Looking up {plural(len(ids), 'paper')} online…", "changed",
                   lambda token: propose_updates(library, http, ids, relay.report, token), self._proposed)
 
     def complete_shown(self) -> None:
@@ -239,6 +236,6 @@ class Identify:
         count = sum(len(picked) for _update, picked in chosen)
         self.window.ops.run(lambda: apply_accepted(library, chosen),
                             on_done=lambda _changes: self.window.statusBar().showMessage(
-                                f"Completed {_plural(count, 'field')} of {_plural(len(chosen), 'paper')} "
+                                f"Completed {plural(count, 'field')} of {plural(len(chosen), 'paper')} "
                                 "(Ctrl+Z undoes)", 8000),
                             title="Nothing was changed", what="complete the metadata")

@@ -17,6 +17,7 @@ from lectern.core.domain.records import NewPaper
 from lectern.core.identify.identifiers import parse_identifiers
 from lectern.core.library.rows import EditError
 from lectern.core.store.undo import UndoError
+from lectern.core.text.wording import plural
 from lectern.desktop.views.dialogs import ListDialog, PaperDialog, TagDialog
 from lectern.desktop.views.entry_editor import EntryEditor
 from lectern.desktop.views.sidebar import LIST_ID_ROLE, TAG_NAME_ROLE
@@ -62,7 +63,8 @@ class PaperActions:
         row = self.table.currentIndex().row()
         if ids:
             library = self.library
-            self._apply(lambda: library.papers.set_status(ids, status), f"Marked {len(ids)} as {status}",
+            self._apply(lambda: library.papers.set_status(ids, status),
+                        f"Marked {plural(len(ids), 'paper')} as {status}",
                         then=lambda _changes: self._advance_after_triage(row, written=True))
             self._advance_after_triage(row, written=False)
 
@@ -121,7 +123,8 @@ class PaperActions:
                 list_id, created = library.lists.create(name)
             return created.merge(library.lists.add(list_id, ids))
 
-        self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(f"Added {len(ids)} to {name}", 4000),
+        said = f"Added {plural(len(ids), 'paper')} to {name}"
+        self.ops.run(add, on_done=lambda _changes: self.statusBar().showMessage(said, 4000),
                      on_error=self._list_refused)
 
     def _list_refused(self, exc: Exception) -> bool:
@@ -293,8 +296,10 @@ class PaperActions:
         if count == 0:
             self.statusBar().showMessage("The Trash is empty.", 4000)
             return
-        if ask(self, "Empty Trash", f"Delete the {count} papers in the Trash for good, with their notes?\n"
-               "(Until you quit, Edit > Undo can still bring them back.)", default_yes=True):
+        what = f"the {count} papers in the Trash for good, with their notes" if count > 1 else \
+            "the paper in the Trash for good, with its note"
+        if ask(self, "Empty Trash", f"Delete {what}?\n(Until you quit, Edit > Undo can still bring it back.)",
+               default_yes=True):
             library = self.library
             self._apply(lambda: library.trash.empty())
 

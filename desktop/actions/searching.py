@@ -18,7 +18,7 @@ from lectern.core.search.query import QueryError
 from lectern.core.store.backups import backup_if_due
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.desktop.runtime.workers import Job
-from lectern.desktop.views.sidebar import LIST_ID_ROLE
+from lectern.desktop.views.sidebar import LIST_ID_ROLE, VIEW_ORDERS
 from lectern.desktop.views.table_model import column_of
 from lectern.desktop.views.untrusted import warning
 
@@ -26,6 +26,7 @@ FIRST_SCREEN = 200
 
 
 class SearchActions:
+    _view_order: tuple[str | None, bool] | None = None  # the order the current view chose (VIEW_ORDERS)
     # -- search ---------------------------------------------------------------
     def focus_search(self) -> None:
         self.search_bar.box.setFocus()
@@ -40,6 +41,7 @@ class SearchActions:
         self.run_search(text, typing=True)
 
     def _scope_chosen(self, scope: str) -> None:
+        own_order = VIEW_ORDERS.get(scope)
         if self.hide_triaged:
             scope = f"({scope}) status:unread" if scope else "status:unread"
         self.model.scope = scope
@@ -47,8 +49,12 @@ class SearchActions:
         self.model.list_id = int(list_id) if list_id is not None else None
         if self.model.list_id is not None:
             self.model.sort_key = None  # a reading list shows the user's order
-        elif self.model.sort_key is None and not self.search_bar.text().strip():
-            self.model.sort_key = "added"
+        elif own_order is not None and not self.search_bar.text().strip():
+            self.model.sort_key, self.model.descending = own_order
+        elif not self.search_bar.text().strip() and (
+                self.model.sort_key is None or (self.model.sort_key, self.model.descending) == self._view_order):
+            self.model.sort_key, self.model.descending = "added", False  # the view's own order ends with it
+        self._view_order = own_order
         self.run_search(self.search_bar.text())
 
     def run_search(self, text: str, typing: bool = True, first_screen: int | None = FIRST_SCREEN) -> None:
@@ -234,6 +240,4 @@ class SearchActions:
 
 
 def _detail_highlighter(result: SearchResult) -> Highlighter:
-    title = Highlighter.for_field(result.query, "title")
-    abstract = Highlighter.for_field(result.query, "abstract")
-    return Highlighter(stems=title.stems | abstract.stems, prefixes=title.prefixes + abstract.prefixes)
+    return Highlighter.for_field(result.query, "title") | Highlighter.for_field(result.query, "abstract")

@@ -26,9 +26,12 @@ from lectern.core.formats.bibtex_import import BibError
 from lectern.core.formats.export_formats import EXPORT_CHOICES, SUFFIX
 from lectern.core.formats.listing import ListingError
 from lectern.core.text.encoding import COMMON_ENCODINGS, EncodingError, codec_name, describe
+from lectern.core.text.wording import plural
 from lectern.core.transfer.export import export
 from lectern.core.transfer.importing import ImportReport, find_duplicates, import_bib, parse_file, parse_text
 from lectern.desktop.runtime.workers import Job, LatestOnly, ProgressRelay
+from lectern.desktop.views.folders import last_folder, remember_folder
+from lectern.desktop.views.sidebar import LIBRARY_VIEWS, LIST_ID_ROLE, SAVED_ID_ROLE, TAG_NAME_ROLE
 from lectern.desktop.views.untrusted import Icon, choose, message_box, progress_dialog, warning
 
 
@@ -115,10 +118,12 @@ class Transfer:
     def import_files(self, paths: list[Path] | None = None) -> None:
         if paths is None:
             names, _ = QFileDialog.getOpenFileNames(
-                self.window, "Import papers", str(Path.home()),
+                self.window, "Import papers", str(last_folder(self.window.settings, "import")),
                 "Papers (*.bib *.bibtex *.json *.csljson *.ris *.txt);;BibTeX (*.bib *.bibtex);;"
                 "CSL-JSON (*.json *.csljson);;RIS (*.ris);;Listings and arXiv ids (*.txt);;All files (*)")
             paths = [Path(n) for n in names]
+            if paths:
+                remember_folder(self.window.settings, "import", paths[0].parent)
         self._waiting.extend(paths)
         if not self._importing:
             self._import_next()
@@ -178,9 +183,10 @@ class Transfer:
 
     def ask_duplicate_policy(self, name: str, duplicates: int, total: int) -> str | None:
         """Skip, merge or import the papers already in the library? None: cancel."""
+        which = f"{duplicates} of the {total} papers in {name} are" if total > 1 else f"The paper in {name} is"
         box = message_box(self.window, Icon.Question, "Papers already in the library",
-                          f"{duplicates} of the {total} papers in {name} are already in the "
-                          "library (same DOI, arXiv id, citation key or title).", QMessageBox.StandardButton.NoButton)
+                          f"{which} already in the library (same DOI, arXiv id, citation key or title).",
+                          QMessageBox.StandardButton.NoButton)
         skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
         merge = box.addButton("Merge into the existing papers", QMessageBox.ButtonRole.AcceptRole)
         anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.AcceptRole)
@@ -215,10 +221,12 @@ class Transfer:
     def _imported(self, name: str, report: ImportReport) -> None:
         """The import is written and its Changes published (by the runner)."""
         self._close()
-        self.window.statusBar().showMessage(f"Imported {report.added} papers from {name}.", 8000)
-        if report.warnings:
-            message_box(self.window, Icon.Information, f"Imported {report.added} papers from {name}",
-                        "\n".join(report.warnings[:40]) + ("\n…" if len(report.warnings) > 40 else "")).exec()
+        said = f"Imported {plural(report.added, 'paper')} from {name}."
+        self.window.statusBar().showMessage(said, 8000)
+        if report.warnings:  # a short title (a long file name would be cut); the name is in the text
+            message_box(self.window, Icon.Information, "Import finished",
+                        said + "\n\n" + "\n".join(report.warnings[:40])
+                        + ("\n…" if len(report.warnings) > 40 else "")).exec()
         self._import_next()
 
     # -- export -----------------------------------------------------------------
@@ -232,9 +240,9 @@ class Transfer:
         scope = QComboBox(dialog)
         scope.setObjectName("exportScope")
         selected = self.window.selected_ids()
-        shown = self.window.model.rowCount()
-        scope.addItems([f"Selected papers ({len(selected)})", f"The papers shown ({shown})",
+        scope.addItems([f"Selected papers ({len(selected)})", self.view_label(),
                         f"The whole library ({self.window.library.count()})"])
+        scope.setCurrentIndex(1)  # the view the user is looking at
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
@@ -246,26 +254,48 @@ class Transfer:
             return
         label, kind, ascii_only = EXPORT_CHOICES[fmt.currentIndex()]
         ids = [selected, self.window.shown_ids(), self.window.library.paper_ids()][scope.currentIndex()]
+        folder = last_folder(self.window.settings, "export")
         if kind == "markdown-folder":
-            target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(Path.home()))
+            target = QFileDialog.getExistingDirectory(self.window, "Export into folder", str(folder))
         else:
-            target, _ = QFileDialog.getSaveFileName(self.window, "Export papers",
-                                                    str(Path.home() / f"papers{SUFFIX[kind]}"))
+            target, _ = QFileDialog.getSaveFileName(self.window, "Export papers", str(folder / f"papers{SUFFIX[kind]}"))
         if target:
+            remember_folder(self.window.settings, "export", Path(target) if kind == "markdown-folder"
+                            else Path(target).parent)
             self.export_to(Path(target), kind, ids, ascii_only)
+
+    def view_label(self) -> str:
+        """The papers shown, named by the view and search they come from: "Reading list Thesis (5)"."""
+        window = self.window
+        sidebar = window.sidebar
+        list_id, tag = sidebar.current_value(LIST_ID_ROLE), sidebar.current_value(TAG_NAME_ROLE)
+        item = sidebar.currentItem()
+        if list_id is not None:
+            names = {row.id: row.name for row in window.library.lists.all()}
+            view = f"Reading list {names.get(int(list_id), '')}"
+        elif tag is not None:
+            view = f"Tag {tag}"
+        elif sidebar.current_value(SAVED_ID_ROLE) is not None and item is not None:
+            view = f"Saved search {item.text(0)}"
+        else:
+            view = dict((query, name) for name, query in LIBRARY_VIEWS).get(sidebar.current_scope() or "", "All papers")
+        text = " ".join(window.search_bar.text().split())
+        if text:
+            view = f"Search “{text}”" if view == "All papers" else f"{view}, search “{text}”"
+        return f"{view} ({window.model.rowCount()})"
 
     def export_to(self, path: Path, kind: str, ids: list[int], ascii_only: bool = False) -> None:
         library = self.window.library
         lost: list[str] = []
 
         def done(count: int) -> None:
-            message = f"Exported {count} papers to {path}."
+            message = f"Exported {plural(count, 'paper')} to {path}."
             if lost:  # --ascii could not write every character
                 message += (f" {len(lost)} hold characters with no LaTeX form, written as ?: "
                             + ", ".join(lost[:5]) + (" …" if len(lost) > 5 else ""))
             self.window.statusBar().showMessage(message, 15000)
 
-        self._run(f"Exporting {len(ids):,} papers…",
+        self._run(f"Exporting {plural(len(ids), 'paper')}…",
                   lambda job: export(library, kind, ids, path, ascii_only=ascii_only, progress=self.relay.report,
                                      cancel=job.cancel, lost=lost),  # type: ignore[arg-type]
                   done)

@@ -38,6 +38,15 @@ class ColumnChooser:
         wanted = {str(k) for k in (shown if isinstance(shown, list) else [shown])} | {"title"}
         for key, _label in COLUMNS:
             self.header.setSectionHidden(column_of(key), key not in wanted)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        """The title takes the width the other columns leave, so every column
+        fits the table (no scrollbar hides Added); the others keep their widths.
+        Set again after a restored state, which carries the modes it was saved with."""
+        for key, _label in COLUMNS:
+            self.header.setSectionResizeMode(column_of(key), QHeaderView.ResizeMode.Interactive)
+        self.header.setSectionResizeMode(column_of("title"), QHeaderView.ResizeMode.Stretch)
 
     def shown(self, key: str) -> bool:
         return not self.header.isSectionHidden(column_of(key))

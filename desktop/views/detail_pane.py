@@ -16,7 +16,7 @@ from lectern.core.domain.links import arxiv_url
 from lectern.core.library.facade import PaperDetail
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.related import RelatedPaper
-from lectern.desktop.views.highlight import HIGHLIGHT_COLOR
+from lectern.desktop.views.theme import MATCH_BACKGROUND, MATCH_TEXT, MUTED_TEXT, pick
 from lectern.desktop.views.untrusted import open_link
 
 PAPER_SCHEME = "lectern"
@@ -27,6 +27,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
     the paper's facts, then every field of its record read as Unicode (the
     DOI, URL and arXiv id as links; a crossref parent's fields marked)."""
     paper = detail.paper
+    muted = pick(MUTED_TEXT).name()  # notes beside the facts, readable in both schemes
     facts = [("Key", paper.citation_key, None), ("Type", paper.entry_type, None), ("Status", paper.status, None)]
     if detail.tags:
         facts.append(("Tags", ", ".join(detail.tags), None))
@@ -42,7 +43,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
         if target:  # the link opens through open_link (DOIs and arXiv ids as https pages made by the core)
             shown = f"<a href='{escape(target, quote=True)}'>{shown}</a>"
         if from_parent:
-            shown += f" <span style='color: gray'>(inherited from {escape(detail.parent_key or '')})</span>"
+            shown += f" <span style='color: {muted}'>(inherited from {escape(detail.parent_key or '')})</span>"
         parts.append(f"<tr><td valign='top'><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
     parts.append("</table>")
     if detail.abstract_text:
@@ -55,7 +56,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
     if related:
         parts.append("<h3>Related papers</h3><ol>")
         for item in related:
-            terms = f" <span style='color: gray'>— {escape(', '.join(item.terms))}</span>" if item.terms else ""
+            terms = f" <span style='color: {muted}'>— {escape(', '.join(item.terms))}</span>" if item.terms else ""
             parts.append(f"<li><a href='{PAPER_SCHEME}:paper/{item.paper_id}'>{escape(item.title)}</a>{terms}</li>")
         parts.append("</ol>")
     return "".join(parts)
@@ -107,7 +108,7 @@ class DetailPane(QTextBrowser):
 
     def _render(self) -> None:
         if self.detail is None:
-            self.setHtml("<p style='color: gray'>No paper selected.</p>")
+            self.setHtml(f"<p style='color: {pick(MUTED_TEXT).name()}'>No paper selected.</p>")
         else:
             self.setHtml(detail_html(self.detail, self.related))
         self._paint_matches()
@@ -123,7 +124,8 @@ class DetailPane(QTextBrowser):
         self.current_match = -1
         selections = []
         fmt = QTextCharFormat()
-        fmt.setBackground(HIGHLIGHT_COLOR)
+        fmt.setBackground(pick(MATCH_BACKGROUND))
+        fmt.setForeground(pick(MATCH_TEXT))
         for start, end in self.match_spans:
             selection = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())

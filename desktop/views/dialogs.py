@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -17,12 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from lectern.core.domain.records import PaperRecord as Paper
+from lectern.desktop.views.theme import ERROR_TEXT, pick
 from lectern.desktop.views.untrusted import plain_tooltip
 
 
-class ListCompleter(QCompleter):
-    """Completes the last item of a comma-separated list, matching anywhere in
-    each candidate (`vis` completes `computer vision`)."""
+class ChoosingCompleter(QCompleter):
+    """A popup of the words containing what was typed (`vis` shows `computer
+    vision`), the first one highlighted as soon as it shows; one Return takes
+    the highlighted one into the line edit and says `chosen(text)`. (Qt's own
+    highlights none, so Return only closed the popup, and it passed that Return
+    on to the dialog, which then took the half-typed word.)"""
+
+    chosen = Signal(str)
 
     def __init__(self, words: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,14 +38,56 @@ class ListCompleter(QCompleter):
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setWrapAround(False)  # Down on the one completion keeps it highlighted
+        self.popup().installEventFilter(self)  # after Qt's own filter: this one sees each key first
+        self.completionModel().modelReset.connect(self._highlight_first)
+        self.completionModel().layoutChanged.connect(self._highlight_first)
+
+    def _highlight_first(self) -> None:
+        """Highlight the first completion without writing it into the line edit
+        (the selection's signal would replace the text being typed)."""
+        popup = self.popup()
+        first = self.completionModel().index(0, 0)
+        if first.isValid():
+            popup.selectionModel().blockSignals(True)
+            popup.setCurrentIndex(first)
+            popup.selectionModel().blockSignals(False)
+            popup.viewport().update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.popup() and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.popup().isVisible()):
+            current = self.popup().currentIndex()
+            if current.isValid():
+                text = self.pathFromIndex(current)
+                self.popup().hide()
+                widget = self.widget()  # a QComboBox sets itself as its completer's widget
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentText(text)
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(text)
+                self.chosen.emit(text)
+                return True  # taken: the dialog does not see this Return
+        return super().eventFilter(watched, event)
+
+
+class ListCompleter(ChoosingCompleter):
+    """Completes the last item of a comma-separated list, keeping the items
+    typed before it (`nlp, visi` -> `nlp, computer vision, `)."""
+
+    def __init__(self, words: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(words, parent)
+        self._head: list[str] = []  # the items before the one being completed, as typed
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt override)
-        return [path.split(",")[-1].strip()]
+        """Called with the text as typed: keep its finished items (the text
+        shown while moving through the popup already holds a completion)."""
+        *head, last = path.split(",")
+        self._head = [item.strip() for item in head if item.strip()]
+        return [last.strip()]
 
     def pathFromIndex(self, index) -> str:  # noqa: N802, ANN001 (Qt override)
-        widget = self.widget()
-        done = widget.text().split(",")[:-1] if isinstance(widget, QLineEdit) else []
-        return ", ".join([*(d.strip() for d in done if d.strip()), index.data()]) + ", "
+        return ", ".join([*self._head, index.data()]) + ", "
 
 
 def split_tags(text: str) -> list[str]:
@@ -82,11 +131,10 @@ class ListDialog(QDialog):
         self.combo.addItems(names)
         self.combo.setCurrentText("")
         self.combo.lineEdit().setPlaceholderText("List name (a new name creates the list)")
-        completer = QCompleter(names, self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer = ChoosingCompleter(names, self)
         self.combo.setCompleter(completer)
-        # Enter on a completion chooses that list at once (one key, not two)
+        # Return on a completion chooses that list at once (one key, not two); a click too
+        completer.chosen.connect(lambda text: QTimer.singleShot(0, self.accept))
         completer.activated.connect(lambda text: (self.combo.setCurrentText(text), QTimer.singleShot(0, self.accept)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -141,7 +189,7 @@ class PaperDialog(QDialog):
         form.addRow("Abstract", self.abstract)
         self.error = QLabel(self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(f"color: {pick(ERROR_TEXT).name()}")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

@@ -32,6 +32,7 @@ from lectern.core.domain.entry_types import TYPE_NAMES, editor_fields
 from lectern.core.domain.records import PaperRecord
 from lectern.core.formats.bib_source import entry_source, parse_entry
 from lectern.core.formats.bibtex_import import BibError
+from lectern.desktop.views.theme import ERROR_TEXT, pick
 from lectern.desktop.views.untrusted import plain_tooltip
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the field's name as written (the cell shows "author *")
@@ -89,7 +90,7 @@ class EntryEditor(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("entryError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(f"color: {pick(ERROR_TEXT).name()}")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)

@@ -6,22 +6,22 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from lectern.desktop.views.table_model import HIGHLIGHT_ROLE
-
-HIGHLIGHT_COLOR = QColor(255, 214, 0, 150)
+from lectern.desktop.views.theme import MATCH_BACKGROUND, MATCH_TEXT, pick
 
 
 def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:
-    """Escaped `text` with the spans wrapped in a highlight."""
+    """Escaped `text` with the spans wrapped in a highlight (its own text colour:
+    readable on a selected row and in both schemes)."""
     out: list[str] = []
     pos = 0
-    color = HIGHLIGHT_COLOR.name(QColor.NameFormat.HexArgb)
+    background, color = pick(MATCH_BACKGROUND).name(), pick(MATCH_TEXT).name()
     for start, end in spans:
         out.append(escape(text[pos:start]))
-        out.append(f"<span style='background-color:{color}'>{escape(text[start:end])}</span>")
+        out.append(f"<span style='background-color:{background}; color:{color}'>{escape(text[start:end])}</span>")
         pos = end
     out.append(escape(text[pos:]))
     return "".join(out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from lectern.desktop.views.theme import ERROR_TEXT, pick
+
 
 class SearchBar(QWidget):
     """Emits `queryEdited(text)` at every keystroke."""
@@ -22,7 +24,7 @@ class SearchBar(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("searchMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(f"color: {pick(ERROR_TEXT).name()}")
         self.suggestion = QPushButton(self)
         self.suggestion.setObjectName("didYouMean")
         self.suggestion.setFlat(True)

@@ -24,6 +24,9 @@ SCOPE_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVED_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LIST_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 TAG_NAME_ROLE = Qt.ItemDataRole.UserRole + 4
+# A view's own order, until a column is clicked: (sort key, descending); no key: the core's
+# own order for the view (is:duplicate: the copies of each paper together).
+VIEW_ORDERS: dict[str, tuple[str | None, bool]] = {"added:30d": ("added", True), "is:duplicate": (None, False)}
 
 
 def quoted(name: str) -> str:

@@ -22,8 +22,9 @@ COLUMNS: list[tuple[str, str]] = [(key, HEADERS[key]) for key in SORT_KEYS]  # a
 # the title always shows. New libraries show these, Venue and Type on request.
 OPTIONAL_COLUMNS = [(key, label if key != "starred" else "Star") for key, label in COLUMNS if key != "title"]
 DEFAULT_COLUMNS = ("title", "authors", "starred", "status", "year", "tags", "added")
-WIDTHS = {"title": 340, "starred": 32, "status": 80, "year": 56, "tags": 140, "added": 96, "authors": 150,
-          "venue": 160, "type": 96}
+# The title takes the width the others leave (it stretches and elides); these fit 1280 px with room for it.
+WIDTHS = {"title": 240, "starred": 28, "status": 72, "year": 48, "tags": 130, "added": 88, "authors": 140,
+          "venue": 150, "type": 88}
 
 
 def column_of(key: str) -> int:
@@ -171,7 +172,8 @@ class PaperTableModel(QAbstractTableModel):
         if paper is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(display_value(paper, key)) if key in ("title", "authors", "venue") else None
+            # the texts that can be cut at the column's edge: the whole of it on hover
+            return plain_tooltip(display_value(paper, key)) if key in ("title", "authors", "venue", "tags") else None
         return display_value(paper, key)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

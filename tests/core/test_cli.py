@@ -79,7 +79,7 @@ def test_import_of_a_gbk_file_names_the_line_and_encoding_and_imports_with_encod
 
     imported = lectern("--library", str(library), "import", "--encoding", "gbk", str(bib))
     assert imported.returncode == 0, imported.stderr
-    assert "1 papers added" in imported.stdout
+    assert "1 paper added" in imported.stdout
     with Library.open(library) as lib:
         assert [lib.paper(i).paper.title for i in lib.paper_ids()] == [title]
 

@@ -243,7 +243,7 @@ def test_cli_import_and_export(tmp_path: Path, default_library: Path, capsys) ->
     code = run(build_parser().parse_args(["--library", str(other), "import", str(out), str(junk)]))
     captured = capsys.readouterr()
     assert code == 1
-    assert "1 papers added" in captured.out
+    assert "1 paper added" in captured.out
     assert "binary" in captured.err and "Nothing was imported" in captured.err
     assert run(build_parser().parse_args(["--library", str(other), "export", "--format", "csv", "--list", "nope",
                                           "-o", str(tmp_path / "x.csv")])) == 2

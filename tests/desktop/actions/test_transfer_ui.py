@@ -26,7 +26,7 @@ def test_import_a_bib_file_asks_about_duplicates(qtbot, window: MainWindow, tmp_
     assert window.library.count() == 223
     sabia = window.library.paper(window.library.search("sabia").ids[0]).paper
     assert sabia.year == 2023  # merged into the existing paper
-    assert "Imported 1 papers" in window.statusBar().currentMessage()
+    assert "Imported 1 paper from mine.bib." in window.statusBar().currentMessage()
 
 
 def test_importing_junk_says_what_failed_and_writes_nothing(qtbot, window: MainWindow, tmp_path: Path,

@@ -40,3 +40,20 @@ def test_each_kind_of_write_refreshes_its_part_of_the_sidebar(qtbot, window: Mai
     assert sidebar.trash_item.text(0) == "Trash"
     assert labels(sidebar.tags_root) == ["vision  (1)"]
     assert labels(sidebar.lists_root) == ["To read  (1)"]
+
+
+def test_recently_added_lists_the_newest_paper_first(qtbot, window: MainWindow) -> None:
+    from lectern.core.domain.records import NewPaper
+
+    window.signals.publish(window.library.papers.add_many([NewPaper(title="The paper added last")]))
+    settle(qtbot, window)
+    window.sidebar.select_scope("added:30d")
+    settle(qtbot, window)
+    newest = window.model.paper_id(0)
+    assert newest is not None and window.library.paper(newest).paper.title == "The paper added last"
+    assert window.model.rowCount() == 223
+    header = window.table.horizontalHeader()
+    assert header.isSortIndicatorShown() and header.sortIndicatorOrder().name == "DescendingOrder"
+    window.sidebar.select_scope("")  # All papers: in the order they were added, as before
+    settle(qtbot, window)
+    assert window.model.paper_id(window.model.rowCount() - 1) == newest

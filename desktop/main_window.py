@@ -32,15 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from lectern.core import __version__
-from lectern.core.domain.arxiv import paper_url
 from lectern.core.domain.changes import Changes, Collection
-from lectern.core.formats.bibtex import export_text
-from lectern.core.formats.writers import md_escape
 from lectern.core.library.facade import Library
 from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
-from lectern.core.text.latex import latex_to_text
 from lectern.core.text.wording import plural
+from lectern.desktop.actions.clipboard import ClipboardActions
 from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
@@ -67,7 +64,7 @@ GUI_WRITE_WAIT_S = 0.5  # the longest the window's thread waits for the writer (
 IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves into the library file
 
 
-class MainWindow(PaperActions, SearchActions, QMainWindow):
+class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
     damageFound = Signal(object)  # the LibraryDamaged error; the app offers the latest good backup
     _damageHeard = Signal(object)  # from the library, on any thread
 
@@ -365,34 +362,8 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         elif self.current_paper_id() is not None:
             self.detail.setFocus()
 
-    def copy_key(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            keys = self.library.citation_keys_of(ids)
-            text = ",".join(keys[i] for i in ids if i in keys)
-            QApplication.clipboard().setText(text)
-            self.statusBar().showMessage(f"Copied {text}", 4000)
-
     def shown_ids(self) -> list[int]:
         return [i for i in (self.model.paper_id(r) for r in range(self.model.rowCount())) if i is not None]
-
-    def copy_bibtex(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            text = export_text(self.library, ids).removeprefix("% Encoding: UTF-8\n\n")
-            QApplication.clipboard().setText(text)
-            self.statusBar().showMessage(f"Copied the BibTeX of {plural(len(ids), 'paper')}", 4000)
-
-    def copy_markdown(self) -> None:
-        ids = self.selected_ids()
-        links = []
-        for paper, _tags, _note in self.library.papers_for_export(ids):
-            url = paper_url(paper.url, paper.arxiv_id)
-            title = md_escape(latex_to_text(paper.title))
-            links.append(f"[{title}](<{url}>)" if url else f"{title} [@{paper.citation_key}]")
-        if links:
-            QApplication.clipboard().setText("\n".join(links))
-            self.statusBar().showMessage(f"Copied {plural(len(links), 'Markdown link')}", 4000)
 
     def merge_selected(self) -> None:
         ids = self.selected_ids()

@@ -209,7 +209,7 @@ class Identify:
             self.window.statusBar().showMessage("No paper is shown.", 4000)
             return
         if len(ids) > 1 and not ask(self.window, "Complete metadata",
-                                    f"Look up the {_plural(len(ids), 'paper')} shown online ({SERVICES_NAMED})?\n\n"
+                                    f"Look up the {plural(len(ids), 'paper')} shown online ({SERVICES_NAMED})?\n\n"
                                     "You review every change before it is applied; Cancel stops the look-up."):
             return
         self.complete(ids)

@@ -255,6 +255,12 @@ class Library:
                 f"SELECT id, citation_key FROM paper WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
             return {r[0]: r[1] for r in rows}
 
+    def paper_id_of_key(self, citation_key: str) -> int | None:
+        """The paper with this citation key (keys are unique regardless of case), or None."""
+        with self.db.read() as conn:
+            return conn.exec_driver_sql("SELECT id FROM paper WHERE citation_key = ? COLLATE NOCASE",
+                                        (citation_key.strip(),)).scalar()
+
     def identity_index(self) -> dict[str, dict[str, int]]:
         """What identifies a paper -> its id, by kind (`lectern.core.domain.identity`):
         the keys stored with each paper (the same ones `is:duplicate` groups on)."""

@@ -60,6 +60,7 @@ class PaperDetail:
     note: str = ""
     fields: list[ShownField] = field(default_factory=list)  # every field, read, in reading order
     parent_key: str | None = None  # the crossref parent's key, when it is in the library
+    attachments: tuple[Attachment, ...] = ()  # the files attached, in order
 
 
 class Library:
@@ -223,6 +224,7 @@ class Library:
             note=note,
             fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
             parent_key=parent[0] if parent else None,
+            attachments=self.attachments.of(paper_id),
         )
 
     def attachments_of(self, paper_id: int) -> tuple[Attachment, ...]:

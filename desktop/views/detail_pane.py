@@ -16,6 +16,7 @@ from lectern.core.domain.links import arxiv_url
 from lectern.core.library.facade import PaperDetail
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.related import RelatedPaper
+from lectern.desktop.views.attachment_list import attachment_action, attachments_html
 from lectern.desktop.views.highlight import HIGHLIGHT_COLOR
 from lectern.desktop.views.untrusted import open_link
 
@@ -52,6 +53,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
         for url in detail.links:
             parts.append(f"<li><a href='{escape(url, quote=True)}'>{escape(url)}</a></li>")
         parts.append("</ul>")
+    parts.append(attachments_html(detail.attachments, PAPER_SCHEME))
     if related:
         parts.append("<h3>Related papers</h3><ol>")
         for item in related:
@@ -65,6 +67,7 @@ class DetailPane(QTextBrowser):
     """Read-only view of one paper; web links open only on the user's click."""
 
     paperActivated = Signal(int)
+    attachmentActivated = Signal(str, int)  # "open", "locate" or "remove"; the attachment's id
     cleared = Signal()  # the pane shows no paper now (empty result, nothing selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -158,5 +161,8 @@ class DetailPane(QTextBrowser):
             paper_id = url.path().removeprefix("paper/")
             if paper_id.isdigit():
                 self.paperActivated.emit(int(paper_id))
+            attachment = attachment_action(url.path())
+            if attachment is not None:
+                self.attachmentActivated.emit(*attachment)
         else:
             open_link(self, url.toString())

@@ -46,6 +46,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
             shown += f" <span style='color: gray'>(inherited from {escape(detail.parent_key or '')})</span>"
         parts.append(f"<tr><td valign='top'><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
     parts.append("</table>")
+    parts.append(attachments_html(detail.attachments, PAPER_SCHEME))  # the paper itself, before its abstract
     if detail.abstract_text:
         parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")
     if detail.links:
@@ -53,7 +54,6 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
         for url in detail.links:
             parts.append(f"<li><a href='{escape(url, quote=True)}'>{escape(url)}</a></li>")
         parts.append("</ul>")
-    parts.append(attachments_html(detail.attachments, PAPER_SCHEME))
     if related:
         parts.append("<h3>Related papers</h3><ol>")
         for item in related:

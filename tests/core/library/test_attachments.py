@@ -190,3 +190,17 @@ def test_citation_keys_with_slashes_make_one_safe_folder(library_path: Path, tmp
         library.attachments.add(paper, [make_file(tmp_path, "a.pdf")], "copy")
         (found,) = library.attachments_of(paper)
         assert found.path.parent == storage_folder(library.path) / "DBLP_conf_x_Y15"
+
+
+def test_merging_duplicates_keeps_every_attached_file_on_the_kept_paper(lib: Library, tmp_path: Path) -> None:
+    keep, other = lib.paper_ids()[:2]
+    lib.attachments.add(keep, [make_file(tmp_path / "a", "same.pdf", b"same")], "copy")
+    lib.attachments.add(other, [make_file(tmp_path / "b", "same.pdf", b"same"),
+                                make_file(tmp_path / "b", "extra.pdf", b"extra")], "copy")
+    lib.papers.merge(keep, [other])
+    assert [(a.name, a.exists) for a in lib.attachments_of(keep)] == [("same.pdf", True), ("extra.pdf", True)]
+    lib.trash.empty()  # the merged-away duplicate goes for good; the kept paper's files stay
+    assert [a.path.read_bytes() for a in lib.attachments_of(keep)] == [b"same", b"extra"]
+    lib.history.undo()
+    lib.history.undo()
+    assert [a.name for a in lib.attachments_of(other)] == ["same.pdf", "extra.pdf"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
@@ -29,8 +30,6 @@ from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import has_no_latex_form, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from lectern.core.domain.records import PaperRecord as Paper
     from lectern.core.library.attachments import Attachment
     from lectern.core.library.facade import Library
@@ -50,6 +49,7 @@ class BibOptions:
     abstract: bool = True
     keywords: bool = True  # tags as keywords
     note: bool = False  # the reader's note as annote / annotation
+    files_from: "Path | None" = None  # the exported file's folder: attached files inside it written relative
 
 
 PREAMBLES, COMMENTS = "bibtex_preambles", "bibtex_comments"  # library meta: JSON lists, from imported files
@@ -92,7 +92,7 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
                                                 paper.venue, paper.arxiv_id, paper.doi, paper.url)[1]
     kind = paper.entry_type or "misc"
     if attachments:
-        fields = with_field(fields, "file", merged_file_field(get(fields, "file"), attachments))
+        fields = with_field(fields, "file", merged_file_field(get(fields, "file"), attachments, options.files_from))
     if not options.abstract:
         fields = with_field(fields, "abstract", None)
     elif get(fields, "abstract"):
@@ -174,7 +174,7 @@ def export_file(
     progress: "ProgressFn | None" = None, cancel: CancelToken | None = None, lost: list[str] | None = None,
 ) -> int:
     """Write the .bib atomically (the old file stays whole if anything fails)."""
-    text = export_text(library, ids, options, progress, cancel, lost)
+    text = export_text(library, ids, replace(options, files_from=Path(path).parent), progress, cancel, lost)
     write_atomic(path, text.encode("ascii" if options.ascii else "utf-8", errors="replace"))
     return len(ids)
 

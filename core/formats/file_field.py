@@ -105,14 +105,27 @@ def names_file(link: FileLink, attachment: "Attachment") -> bool:
     return bool(tail) and ".." not in tail and list(attachment.path.parts[-len(tail):]) == tail
 
 
-def merged_file_field(value: str | None, attachments: Sequence["Attachment"]) -> str | None:
+def shown_path(path: Path, folder: Path | None) -> str:
+    """`path` relative to `folder` (the exported .bib's) when it is inside it,
+    as JabRef and Better BibTeX write it; else absolute."""
+    if folder is not None:
+        try:
+            return path.relative_to(Path(os.path.abspath(folder))).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def merged_file_field(value: str | None, attachments: Sequence["Attachment"],
+                      folder: Path | None = None) -> str | None:
     """The `file` field to export: the record's own as written (its missing
-    files too), then each attachment it does not name, by absolute path."""
+    files too), then each attachment it does not name (by its path relative
+    to `folder` when inside it, else absolute)."""
     written = parse_file_field(value)
     extra = [a for a in attachments if not any(names_file(link, a) for link in written)]
     if not extra:
         return value
-    added = format_file_field([FileLink("", str(a.path), file_type(a.name)) for a in extra])
+    added = format_file_field([FileLink("", shown_path(a.path, folder), file_type(a.name)) for a in extra])
     return f"{value.strip()};{added}" if value and value.strip() else added
 
 

@@ -34,7 +34,8 @@ def test_bibtex_and_biblatex_exports_write_each_attachment_in_the_file_field(lib
         lib.attachments.add(paper, [plain], "copy")
         copied = lib.attachments_of(paper)[1].path
         for profile in ("bibtex", "biblatex"):
-            out = tmp_path / f"out-{profile}.bib"
+            out = tmp_path / "exports" / f"out-{profile}.bib"  # elsewhere: the paths are written absolute
+            out.parent.mkdir(exist_ok=True)
             export(lib, profile, [paper], out)
             text = out.read_text(encoding="utf-8")
             escaped = str(odd).replace(":", "\\:").replace(";", "\\;")
@@ -83,3 +84,20 @@ def test_markdown_links_the_attached_files(library_path: Path, tmp_path: Path) -
         assert "%20%281%29.pdf)" in text
         export(lib, "markdown-folder", [paper], tmp_path / "notes")
         assert source.as_uri() in (tmp_path / "notes" / "k1.md").read_text(encoding="utf-8")
+
+
+def test_a_file_inside_the_exported_bibs_folder_is_written_relative_and_imports_back(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    with Library.open(library) as lib:
+        import_file(lib, _bib(tmp_path / "in", "@article{k1, title = {One}, year = 2020}\n"))
+        (paper,) = lib.paper_ids()
+        source = tmp_path / "x.pdf"
+        source.write_bytes(b"%PDF x")
+        lib.attachments.add(paper, [source], "copy")
+        out = tmp_path / "export.bib"  # beside the library: its files folder is inside this folder
+        export(lib, "biblatex", [paper], out)
+        assert "file = {:lib files/k1/x.pdf:PDF}" in out.read_text(encoding="utf-8")
+    with Library.open(tmp_path / "other.sqlite") as other:
+        import_file(other, out)
+        (found,) = other.attachments_of(other.paper_ids()[0])
+        assert (found.mode, found.path, found.exists) == ("link", tmp_path / "lib files" / "k1" / "x.pdf", True)

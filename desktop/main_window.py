@@ -37,6 +37,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.text.wording import plural
+from lectern.desktop.actions.attach import Attach
 from lectern.desktop.actions.clipboard import ClipboardActions
 from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.identify import Identify
@@ -147,6 +148,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.index_progress.progressed.connect(self._show_progress)
         self.transfer = Transfer(self)
         self.identify = Identify(self)  # the scholarly services, asked only when the user says so
+        self.attach = Attach(self)  # `a`, files dropped on a row, the detail pane's Locate... and Remove
         self.commands = CommandRegistry(self, key_overrides)
         self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
         self._key_hints = self.commands.multi_key_prefixes()
@@ -156,6 +158,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.search_bar.box.returnPressed.connect(self.table.setFocus)
         self.sidebar.scopeChosen.connect(self._scope_chosen)
         self.detail.paperActivated.connect(self.select_paper)
+        self.detail.attachmentActivated.connect(self.attach.act)
         self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
             f"Your note is NOT saved ({message}). Lectern keeps it, in the editor and in a draft, and tries again "
             "every few seconds."))

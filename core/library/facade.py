@@ -14,6 +14,7 @@ from lectern.core.domain.identity import KINDS
 from lectern.core.domain.names import short_authors
 from lectern.core.domain.records import PAPER_COLUMNS, PaperRecord, SortKey, stored_time
 from lectern.core.domain.shown_fields import ShownField, shown_fields
+from lectern.core.library.attachments import Attachment, Attachments
 from lectern.core.library.history import History
 from lectern.core.library.lists import ReadingLists
 from lectern.core.library.papers import Papers
@@ -59,12 +60,13 @@ class PaperDetail:
     note: str = ""
     fields: list[ShownField] = field(default_factory=list)  # every field, read, in reading order
     parent_key: str | None = None  # the crossref parent's key, when it is in the library
+    attachments: tuple[Attachment, ...] = ()  # the files attached, in order
 
 
 class Library:
     """One open library file: its reads here, its writes in managers composed
     from one database and one undo history (`papers`, `tags`, `lists`,
-    `trash`, `saved_searches`), and the search index's upkeep (`index`)."""
+    `trash`, `saved_searches`, `attachments`), and the search index's upkeep (`index`)."""
 
     def __init__(self, path: Path) -> None:
         self.db = Database(Path(path))
@@ -76,6 +78,7 @@ class Library:
         self.trash = Trash(self.db, self.history)
         self.saved_searches = SavedSearches(self.db, self.history, self.compile)
         self.index = SearchIndex(self.db)
+        self.attachments = Attachments(self.db, self.history, self.path)
         self._vocabulary: tuple[int, Vocabulary] | None = None
         self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids
 
@@ -84,6 +87,7 @@ class Library:
         return cls(path)
 
     def close(self) -> None:
+        self.attachments.purge()
         self.db.close()
 
     def __enter__(self) -> "Library":
@@ -220,7 +224,12 @@ class Library:
             note=note,
             fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
             parent_key=parent[0] if parent else None,
+            attachments=self.attachments.of(paper_id),
         )
+
+    def attachments_of(self, paper_id: int) -> tuple[Attachment, ...]:
+        """The files attached to one paper, in order, each with whether it is there."""
+        return self.attachments.of(paper_id)
 
     def papers_for_export(self, ids: Sequence[int]) -> list[tuple[PaperRecord, list[str], str]]:
         """(paper, tags, note) for each of `ids` that exists, in `ids` order."""
@@ -247,6 +256,12 @@ class Library:
             rows = conn.exec_driver_sql(
                 f"SELECT id, citation_key FROM paper WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
             return {r[0]: r[1] for r in rows}
+
+    def paper_id_of_key(self, citation_key: str) -> int | None:
+        """The paper with this citation key (keys are unique regardless of case), or None."""
+        with self.db.read() as conn:
+            return conn.exec_driver_sql("SELECT id FROM paper WHERE citation_key = ? COLLATE NOCASE",
+                                        (citation_key.strip(),)).scalar()
 
     def identity_index(self) -> dict[str, dict[str, int]]:
         """What identifies a paper -> its id, by kind (`lectern.core.domain.identity`):

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from lectern.core.domain.changes import Changes
 from lectern.core.library.history import History
-from lectern.core.library.rows import EditError, _plural, now_text
+from lectern.core.library.rows import EditError, now_text
 from lectern.core.store.database import Connection, Database
 from lectern.core.store.input_files import regular_input_file
 from lectern.core.store.undo import LogRow
+from lectern.core.text.wording import plural
 
 MODES = ("copy", "link")
 TRASH = ".trash"  # inside the storage folder; no key folder starts with a dot
@@ -239,7 +240,7 @@ class Attachments:
         return Changes(papers=frozenset({paper_id}), fields=frozenset({"attachments"}))
 
     def _insert(self, paper_id: int, mode: str, rows: list[tuple[str, str, int, str, str]]) -> None:
-        label = f"Attach {_plural(len(rows), 'file')}" if len(rows) > 1 else f"Attach {rows[0][1]}"
+        label = f"Attach {plural(len(rows), 'file')}" if len(rows) > 1 else f"Attach {rows[0][1]}"
 
         def op(conn: Connection) -> None:
             if conn.exec_driver_sql("SELECT 1 FROM paper WHERE id = ?", (paper_id,)).first() is None:

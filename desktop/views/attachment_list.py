@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from html import escape
 
 from lectern.core.library.attachments import Attachment
+from lectern.desktop.views.theme import ERROR_TEXT, pick
 
 ACTIONS = ("open", "locate", "remove")
 
@@ -39,7 +40,7 @@ def attachments_html(attachments: Sequence[Attachment], scheme: str) -> str:
         how = "copied" if item.mode == "copy" else "linked"
         name = (f"<a href='{link}/open'>{escape(item.name)}</a>" if item.exists else escape(item.name))
         state = (f"{file_size(item.size)}, {how}" if item.exists
-                 else f"<b style='color: #b00020'>missing</b> ({escape(str(item.path))}) "
+                 else f"<b style='color: {pick(ERROR_TEXT).name()}'>missing</b> ({escape(str(item.path))}) "
                       f"<a href='{link}/locate'>Locate…</a>")
         parts.append(f"<li title='{escape(str(item.path), quote=True)}'>{name} — {state} "
                      f"<a href='{link}/remove'>Remove</a></li>")

@@ -100,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return run(args)
+    from lectern.desktop.display import missing_display
+
+    no_display = missing_display(args.self_test)
+    if no_display is not None:
+        print(no_display, file=sys.stderr)
+        return 2
     if args.self_test:
         from lectern.desktop.selftest import self_test
 

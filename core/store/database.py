@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -12,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.damage import DamagedValue
 from lectern.core.domain.entry import record_from_values
 from lectern.core.domain.identity import STORED_KEYS, stored
 from lectern.core.domain.sorting import SORT_COLUMNS
@@ -225,6 +227,7 @@ class Database:
                 error = LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).")
             raise error from None
         self.damage: str | None = None  # set when a read or write meets a damaged page
+        self.damage_detail: str | None = None  # what was met there
         self.damage_listeners: list[Callable[[LibraryDamaged], None]] = []  # told once, from any thread
         self._write_lock = threading.RLock()
         self._waiting = 0  # threads waiting for the write lock (a yielding write gives way to them)
@@ -289,15 +292,20 @@ class Database:
             if is_file_damage(exc):
                 raise self.damaged(str(exc)) from None
             raise
+        except DamagedValue as exc:  # a value read back is not what was written: a damaged page
+            raise self.damaged(str(exc)) from None
 
     def damaged(self, detail: str) -> LibraryDamaged:
         """Note that the file is damaged (no more writes go to it), tell the
         listeners the first time, and return the error to raise."""
         first = self.damage is None
+        detail = re.sub(r"(with text '.{0,30}).*", r"\1…'", detail, flags=re.S)  # not a page of garbage
         if first:
             self.damage = (f"The library {self.path} is damaged ({detail}). Lectern has stopped writing to it; "
                            "restore its latest good backup (`lectern restore-backup`, or reopen Lectern).")
+            self.damage_detail = detail
         error = LibraryDamaged(self.damage)
+        error.detail = self.damage_detail
         if first:
             for listener in list(self.damage_listeners):
                 listener(error)

@@ -33,7 +33,9 @@ class LibraryFull(LibraryError):
 class LibraryDamaged(LibraryError, sqlite3.DatabaseError):
     """The file is not a database, fails SQLite's checks, or is gone or empty
     where backups show a library was. Also an `sqlite3.DatabaseError`, so code
-    that reports failed writes reports damage too."""
+    that reports failed writes reports damage too. `detail` is what was found."""
+
+    detail: str | None = None
 
 
 def error_code(exc: BaseException) -> int | None:

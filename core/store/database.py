@@ -319,6 +319,12 @@ class Database:
         if problem is not None:
             raise self.damaged(problem)
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long this thread's writes wait for another program's write lock
+        before SQLite says "database is locked" (the window's threads wait briefly
+        and say they are waiting, rather than freeze for BUSY_TIMEOUT_MS)."""
+        self._state().conn.raw.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     def checkpoint(self, truncate: bool = False) -> None:
         """Move recent work from the -wal file into the library file, so that a
         plain copy of the file holds it (done when idle and on close)."""

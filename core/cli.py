@@ -432,7 +432,7 @@ def run_fetch_metadata(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
-    from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+    from lectern.core.store.library_errors import LibraryDamaged, LibraryError, classify
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -446,4 +446,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return 3
     except LibraryError as exc:
         print(f"lectern: {exc}", file=err)
+        return 2
+    except (sqlite3.Error, OSError) as exc:  # a write refused midway (a full disk, a read-only file)
+        print(f"lectern: {classify(exc, library_path(args))} Nothing of this command was kept.", file=err)
         return 2

@@ -43,8 +43,11 @@ class InstanceLock:
             except OSError:
                 os.close(fd)
                 return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:  # the holder's pid, for people looking: not needed for the lock (a full disk refuses it)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
         self._fd = fd
         return True
 

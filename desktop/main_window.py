@@ -121,6 +121,17 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.read_only_banner: QLabel | None = None
+        if library.db.read_only:  # a library in a folder that cannot be written: read, search, export
+            self.read_only_banner = QLabel(
+                f"Read-only: {library.path.parent} cannot be written, so changes to this library are not "
+                "saved. Search and export work; copy the library somewhere writable to change it.", self)
+            self.read_only_banner.setObjectName("readOnlyBanner")
+            self.read_only_banner.setTextFormat(Qt.TextFormat.PlainText)
+            self.read_only_banner.setWordWrap(True)
+            self.read_only_banner.setStyleSheet("QLabel#readOnlyBanner { padding: 4px; font-weight: bold; }")
+            layout.insertWidget(0, self.read_only_banner)
+            self.setWindowTitle(f"Lectern — {library.path.name} (read-only)")
 
         self._selection_to_keep: int | None = None
         self.searcher = LatestOnly(self._search_done, self._search_failed, self, on_partial=self._search_done)

@@ -69,8 +69,9 @@ def check_health(library: "Library", repair_index: bool = True) -> Health:
     if problem is not None:
         return Health(papers=0, file_problem=problem)
     papers = library.count()
-    index_problem = library.index.check(thorough=True)
-    if index_problem is None or not repair_index:
+    writable = not library.db.read_only  # FTS5's own integrity check is written as an INSERT
+    index_problem = library.index.check(thorough=writable)
+    if index_problem is None or not repair_index or not writable:
         return Health(papers=papers, index_problem=index_problem)
     library.index.rebuild()
     after = library.index.check(thorough=True)

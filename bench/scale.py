@@ -202,6 +202,32 @@ def in_window(path: Path, runs: int) -> dict[str, list[float]]:
     return out
 
 
+def bulk_undo(path: Path, runs: int) -> list[list[str]]:
+    """Tagging every paper and emptying a Trash of half of them, each with its
+    undo and redo (medians in ms; the target: undo and redo at most 1.5x the action)."""
+    timings: dict[str, list[list[float]]] = {"tag every paper": [], "empty a Trash of half the papers": []}
+    with Library.open(path) as lib:
+        ids = lib.paper_ids()
+        for run in range(runs):
+            action = timed(lambda: lib.tags.add(ids, [f"bulk{run}"]))[0]
+            timings["tag every paper"].append([action, timed(lib.history.undo)[0], timed(lib.history.redo)[0]])
+            lib.history.undo()
+            lib.trash.put(ids[: len(ids) // 2])
+            action = timed(lib.trash.empty)[0]
+            timings["empty a Trash of half the papers"].append(
+                [action, timed(lib.history.undo)[0], timed(lib.history.redo)[0]])
+            lib.history.undo()  # the papers are back in the Trash...
+            lib.trash.restore(ids[: len(ids) // 2])  # ...and out of it, for the next run
+            lib.history.stack.clear()
+    rows = []
+    for name, samples in timings.items():
+        action, undo, redo = (statistics.median(column) for column in zip(*samples))
+        met = "yes" if max(undo, redo) <= 1.5 * action else "NO"
+        rows.append([name, f"{action:,.0f} ms", f"{undo:,.0f} ms ({undo / action:.1f}x)",
+                     f"{redo:,.0f} ms ({redo / action:.1f}x)", met])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -252,6 +278,9 @@ def main() -> None:
             rows.append(["peak memory (RSS, MB)", f"{statistics.median(peak):,.0f}", f"{max(peak):,.0f}", "—", "—"])
             print_table(f"{size:,} papers ({args.runs} runs; bench process RSS {rss_mb():.0f} MB)",
                         ["measure", "median", "worst", "target at 100k", "met"], rows)
+            print_table(f"{size:,} papers: undo and redo of bulk work (median of {args.runs} runs)",
+                        ["bulk step", "action", "undo", "redo", "undo and redo <= 1.5x"],
+                        bulk_undo(seeded, args.runs))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -75,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--from", dest="source", type=Path, metavar="FILE",
                      help="restore this backup file instead of the latest good one")
     res.add_argument("--list", action="store_true", help="only list the library's backups, newest first")
+    commands.add_parser("check", help="check the library file and its search index (rebuilt if damaged); "
+                                      "exit 0 when healthy")
     return parser
 
 
@@ -89,7 +92,12 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     library = open_library(args)
     with library:  # a script reads the library as it is: the default list is the window's first run
         try:
-            result = library.search(text, limit=args.limit or None)
+            try:
+                result = library.search(text, limit=args.limit or None)
+            except sqlite3.DatabaseError as exc:  # not file damage (that is LibraryDamaged): the index?
+                if not heal_index(args, library, exc, err):
+                    return 2
+                result = library.search(text, limit=args.limit or None)
         except QueryError as exc:
             print(f"lectern: {exc}", file=err)
             return 2
@@ -107,6 +115,87 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"lectern: no papers match.{hint}", file=err)
         return 1
     return 0
+
+
+def heal_index(args: argparse.Namespace, library: "Library", error: Exception, err: TextIO) -> bool:
+    """A search failed on something other than file damage: check the search
+    index as the window does and rebuild it if damaged (it is made from the
+    papers, so nothing is lost). False, after saying why, when it cannot be."""
+    problem = library.index.check(thorough=False)
+    if problem is None:
+        raise error
+    lock = hold_lock(args, err, "It rebuilds the search index itself: search")
+    if lock is None:
+        return False
+    try:
+        print(f"lectern: {problem}; rebuilding it from the papers (nothing is lost)…", file=err)
+        library.index.rebuild()
+    finally:
+        lock.release()
+    return True
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`lectern check`: the file (integrity check, every paper read back) and
+    the search index (rebuilt when damaged and the library is free)."""
+    from lectern.core.library.health import check_health
+    from lectern.core.store.instance_lock import InstanceLock
+
+    lock = InstanceLock(library_path(args))
+    free = lock.acquire()
+    try:
+        library = open_library(args)
+        with library:
+            health = check_health(library, repair_index=free)
+            path = library.path
+    finally:
+        if free:
+            lock.release()
+    if health.file_problem is not None:
+        out.write(f"{path}: damaged ({health.file_problem}).\n")
+        print(f"lectern: the library is damaged. {damage_advice(path)}", file=err)
+        return 3
+    out.write(f"{path}: the file is whole ({health.papers:,} papers; SQLite's integrity check passed and every "
+              "paper reads back).\n")
+    if health.index_problem is None:
+        out.write("Search index: whole.\n")
+        return 0
+    if health.index_rebuilt:
+        out.write(f"Search index: was damaged ({health.index_problem}); rebuilt from the papers.\n")
+        return 0
+    out.write(f"Search index: damaged ({health.index_problem}).\n")
+    if free:
+        print("lectern: the search index could not be rebuilt; run `lectern check` again.", file=err)
+    else:
+        print("lectern: Lectern is open on this library; its window rebuilds the search index at start "
+              "(or close it and run `lectern check` again).", file=err)
+    return 1
+
+
+def damage_message(path: Path, error: Exception) -> str:
+    """One message for a damaged library: what was found, and its latest good backup to restore."""
+    path = path.expanduser().absolute()
+    detail = getattr(error, "detail", None)
+    said = f"The library {path} is damaged ({detail})." if detail else str(error).split(" Lectern has stopped")[0]
+    return f"{said} {damage_advice(path)}"
+
+
+def damage_advice(path: Path) -> str:
+    """What to do about a damaged library: its latest good backup, named, and the command that restores it."""
+    from lectern.core.store.backups import backup_dir, latest_good_backup
+    from lectern.core.store.library_errors import LibraryError
+    from lectern.core.store.library_file import real_library_path
+
+    try:
+        path = real_library_path(path)
+        backup = latest_good_backup(path)
+    except (OSError, LibraryError):
+        backup = None
+    if backup is None:
+        return (f"There is no good backup of it in {backup_dir(path)}; the file has not been changed. "
+                "A copy kept elsewhere can be put in its place with `lectern restore-backup --from FILE`.")
+    return (f"Its latest good backup is {backup.describe()} in {backup.path.parent}: "
+            "`lectern restore-backup` puts it in place (the damaged file is kept beside it, renamed).")
 
 
 def open_library(args: argparse.Namespace) -> "Library":
@@ -384,18 +473,21 @@ def run_fetch_metadata(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
-    from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+    from lectern.core.store.library_errors import LibraryDamaged, LibraryError, classify
 
     out = out or sys.stdout
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
                 "backup": run_backup, "restore-backup": run_restore, "add": run_add, "attach": run_attach,
-                "fetch-metadata": run_fetch_metadata}
+                "fetch-metadata": run_fetch_metadata, "check": run_check}
     try:
         return commands[args.command](args, out, err)
     except LibraryDamaged as exc:  # met on a damaged page while working
-        print(f"lectern: {exc}", file=err)
+        print(f"lectern: {damage_message(library_path(args), exc)}", file=err)
         return 3
     except LibraryError as exc:
         print(f"lectern: {exc}", file=err)
+        return 2
+    except (sqlite3.Error, OSError) as exc:  # a write refused midway (a full disk, a read-only file)
+        print(f"lectern: {classify(exc, library_path(args))} Nothing of this command was kept.", file=err)
         return 2

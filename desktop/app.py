@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from lectern.core.cli import library_path as cli_library_path
 from lectern.core.store.paths import state_dir
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QWidget
 
     from lectern.core.store.backups import BackupInfo
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
     list into a new one, and build the main window. Raises LibraryError."""
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QTimer
 
     from lectern.core.formats.listing import ListingError
     from lectern.core.library.facade import Library
@@ -36,14 +38,33 @@ def open_window(library_path: Path) -> "MainWindow":
         load_default_library_if_new(library)
     except ListingError as exc:
         warning(None, "Default reading list not loaded", str(exc))
-    state_dir().mkdir(parents=True, exist_ok=True)
-    settings = QSettings(str(state_dir() / "window.ini"), QSettings.Format.IniFormat)
+    settings, settings_problem = window_settings()
     keymap = load_keymap(keymap_path(), set(SPECS))
     window = MainWindow(library, settings, keymap.overrides, keymap.problems)
-    if window.keymap_problems:
-        box = message_box(window, Icon.Warning, "Keymap problems", "\n\n".join(window.keymap_problems))
-        QTimer.singleShot(0, box.show)  # once, at start-up, without blocking
+    problems = [*window.keymap_problems, *([settings_problem] if settings_problem else [])]
+    if problems:  # one message, at start-up, without blocking
+        title = "Keymap problems" if not settings_problem else "Lectern started with its default settings"
+        box = message_box(window, Icon.Warning, title, "\n\n".join(problems))
+        QTimer.singleShot(0, box.show)
     return window
+
+
+def window_settings() -> "tuple[QSettings, str | None]":
+    """Where the window's layout is remembered (the state folder), and what is
+    wrong with that folder if it cannot be made or written (a file in its
+    place, a read-only disk): the window then starts with the default layout."""
+    from PySide6.QtCore import QSettings
+
+    folder = state_dir()
+    problem = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK) or os.statvfs(folder).f_flag & os.ST_RDONLY:
+            raise PermissionError(13, "it is read-only")
+    except OSError as exc:
+        problem = (f"The window's layout cannot be remembered: {folder} cannot be written "
+                   f"({exc.strerror or exc}). The default layout is used.")
+    return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat), problem
 
 
 def choose_backup(library_path: Path, error: Exception, parent: "QWidget | None" = None) -> "BackupInfo | None":
@@ -120,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return run(args)
+    from lectern.desktop.display import missing_display
+
+    no_display = missing_display(args.self_test)
+    if no_display is not None:
+        print(no_display, file=sys.stderr)
+        return 2
     if args.self_test:
         from lectern.desktop.selftest import self_test
 

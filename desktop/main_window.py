@@ -45,7 +45,7 @@ from lectern.desktop.actions.paper_actions import PaperActions
 from lectern.desktop.actions.searching import SearchActions
 from lectern.desktop.actions.transfer import Transfer
 from lectern.desktop.runtime.bridge import LibrarySignals
-from lectern.desktop.runtime.ops import OpRunner
+from lectern.desktop.runtime.ops import WRITER_BUSY_MS, OpRunner
 from lectern.desktop.runtime.workers import LatestOnly, ProgressRelay
 from lectern.desktop.views.columns import ColumnChooser
 from lectern.desktop.views.detail_pane import DetailPane
@@ -62,6 +62,7 @@ RELATED_DELAY_MS = 250
 
 
 GUI_WRITE_WAIT_S = 0.5  # the longest the window's thread waits for the writer (then: a draft, retried)
+GUI_BUSY_MS = 200  # the longest it waits for another program's write lock (likewise)
 IDLE_CHECKPOINT_MS = 5000  # after this long without a write, recent work moves into the library file
 
 
@@ -77,9 +78,11 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.hide_triaged = False
         self.library = library
         library.db.gui_wait_s = GUI_WRITE_WAIT_S  # a note save never freezes the window behind an import
+        library.db.set_busy_timeout(GUI_BUSY_MS)  # nor behind another program's write (a CLI import)
         self.settings = settings
         self.signals = LibrarySignals(self)
-        self.ops = OpRunner(self, self.signals.publish, self.library_damaged)  # every write goes through it
+        self.ops = OpRunner(self, self.signals.publish, self.library_damaged,  # every write goes through it
+                            on_start=lambda: library.db.set_busy_timeout(WRITER_BUSY_MS))
         self._after_search: list[Callable[[], None]] = []
         self.setWindowTitle(f"Lectern — {library.path.name}")
 
@@ -125,6 +128,17 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.read_only_banner: QLabel | None = None
+        if library.db.read_only:  # a library in a folder that cannot be written: read, search, export
+            self.read_only_banner = QLabel(
+                f"Read-only: {library.path.parent} cannot be written, so changes to this library are not "
+                "saved. Search and export work; copy the library somewhere writable to change it.", self)
+            self.read_only_banner.setObjectName("readOnlyBanner")
+            self.read_only_banner.setTextFormat(Qt.TextFormat.PlainText)
+            self.read_only_banner.setWordWrap(True)
+            self.read_only_banner.setStyleSheet("QLabel#readOnlyBanner { padding: 4px; font-weight: bold; }")
+            layout.insertWidget(0, self.read_only_banner)
+            self.setWindowTitle(f"Lectern — {library.path.name} (read-only)")
 
         self._selection_to_keep: int | None = None
         self._reselect_after_sort: list[int] = []  # the selection a sort's first screen could not hold

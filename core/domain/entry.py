@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
+from lectern.core.domain.damage import DamagedValue
 from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import protect_capitals, tex_escape
 
@@ -212,7 +213,10 @@ def dump_fields(fields: Sequence[Field]) -> str:
 
 
 def load_fields(text: str | None) -> Fields:
-    """Fields from the `paper.fields` column."""
+    """Fields from the `paper.fields` column (DamagedValue when it is not what was stored)."""
     if not text:
         return ()
-    return tuple((str(k), str(v)) for k, v in json.loads(text))
+    try:
+        return tuple((str(k), str(v)) for k, v in json.loads(text))
+    except (TypeError, ValueError):
+        raise DamagedValue(f"a stored record reads {str(text)[:40]!r}") from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal, get_args
 
+from lectern.core.domain.damage import DamagedValue
 from lectern.core.domain.entry import load_fields
 
 STATUSES = ("unread", "reading", "read", "skipped")
@@ -32,10 +33,13 @@ def same_tags(a: Iterable[str], b: Iterable[str]) -> bool:
 
 
 def stored_time(value: str | None) -> datetime | None:
-    """A stored timestamp (UTC text) as an aware datetime."""
+    """A stored timestamp (UTC text) as an aware datetime (DamagedValue when it does not parse)."""
     if not value:
         return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=timezone.utc)
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        raise DamagedValue(f"a stored date reads {str(value)[:40]!r}") from None
 
 
 @dataclass(slots=True)

@@ -246,7 +246,8 @@ class Library:
                 tags.setdefault(paper_id, []).append(name)
             notes = dict(conn.exec_driver_sql(
                 f"SELECT paper_id, body FROM note WHERE paper_id IN ({marks})", tuple(ids)).all())
-        return [(PaperRecord.from_row(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
+            # read inside the transaction: a value that does not read back is damage (LibraryDamaged)
+            return [(PaperRecord.from_row(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
 
     def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in `ids`."""

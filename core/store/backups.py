@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from lectern.core.store.library_errors import LibraryDamaged
+from lectern.core.store.library_file import folder_is_writable
 
 BACKUPS_KEPT = 5
 STAMP = "%Y%m%dT%H%M%S%fZ"
@@ -181,7 +182,10 @@ def backup(path: Path, reason: str, keep: int = BACKUPS_KEPT) -> Path:
 
 def backup_if_due(path: Path, max_age_hours: float = 24.0) -> Path | None:
     """A scheduled backup ("daily", a handful kept) when the last one is older
-    than `max_age_hours`; returns the new backup or None."""
+    than `max_age_hours`; returns the new backup or None (also for a library in a
+    folder that cannot be written: it opens read-only, and nothing changes it)."""
+    if not folder_is_writable(path):
+        return None
     daily = [b for b in list_backups(path) if b.reason == "daily"]
     age = (datetime.now(timezone.utc) - daily[0].taken).total_seconds() if daily else None
     if age is not None and 0 <= age < max_age_hours * 3600:

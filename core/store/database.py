@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -12,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 from lectern.core.domain.changes import Cancelled, CancelToken
+from lectern.core.domain.damage import DamagedValue
 from lectern.core.domain.entry import record_from_values
 from lectern.core.domain.identity import STORED_KEYS, stored
 from lectern.core.domain.sorting import SORT_COLUMNS
@@ -47,7 +49,7 @@ def _record_json(title: str, abstract: str | None, authors: str | None, year: in
     return json.dumps([kind, [list(f) for f in fields]], ensure_ascii=False)
 
 
-def configure_connection(conn: sqlite3.Connection) -> None:
+def configure_connection(conn: sqlite3.Connection, read_only: bool = False) -> None:
     """Settings every connection gets: WAL, foreign keys, a busy timeout, and
     the function the search index triggers call. `secure_delete = FAST`: some
     builds (Debian's) default to ON, which rewrites every freed page with
@@ -64,6 +66,9 @@ def configure_connection(conn: sqlite3.Connection) -> None:
         conn.create_function(f"lectern_{column}", 1, sort_key, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    if read_only:  # a read-only folder: no -wal or -shm can be made, and nothing is written
+        conn.execute("PRAGMA cache_size = -16384")
+        return
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = FAST")
@@ -185,10 +190,23 @@ class Connection:
         return Result(self.raw.execute(sql, tuple(params)))
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    raw = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-    configure_connection(raw)
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the library; `read_only` for one in a folder that cannot be
+    written: opened immutable (SQLite needs to create the -shm file otherwise)."""
+    target: str | Path = f"{path.as_uri()}?mode=ro&immutable=1" if read_only else path
+    raw = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False,
+                          uri=read_only)
+    configure_connection(raw, read_only)
     return raw
+
+
+def _read_only_folder(path: Path) -> bool:
+    """True for an existing library whose folder cannot be written (a read-only
+    disk or share, a folder without write permission): it opens read-only."""
+    try:
+        return path.stat().st_size > 0 and not folder_is_writable(path)
+    except OSError:
+        return False
 
 
 def _check_presence(path: Path) -> None:
@@ -205,15 +223,33 @@ def _check_presence(path: Path) -> None:
             "folder away to start a new library.")
 
 
+def _check_current(path: Path) -> None:
+    """A read-only library must be of this Lectern's schema: it cannot be upgraded in place."""
+    conn = _connect(path, read_only=True)
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    if found != SCHEMA_VERSION:
+        raise LibraryReadOnly(
+            f"The library {path} is in a folder Lectern cannot write to, and it was written by "
+            f"{'an older' if found < SCHEMA_VERSION else 'a newer'} Lectern (schema {found}): it cannot be "
+            "upgraded there. Copy it somewhere writable to open it.")
+
+
 class Database:
     """The engine of one library file plus the lock that serialises its writers."""
 
     def __init__(self, path: Path) -> None:
         path = self.path = real_library_path(path)
         _check_presence(path)
+        self.read_only = _read_only_folder(path)  # then it is read, searched and exported; writes are refused
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            migrate(path)
+            if self.read_only:
+                _check_current(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                migrate(path)
         except (sqlite3.Error, OSError) as exc:
             error = classify(exc, path)
             if type(error) is LibraryError and path.parent.is_dir() and not folder_is_writable(path):
@@ -225,6 +261,7 @@ class Database:
                 error = LibraryDamaged(f"{path} is not a Lectern library or is damaged ({exc}).")
             raise error from None
         self.damage: str | None = None  # set when a read or write meets a damaged page
+        self.damage_detail: str | None = None  # what was met there
         self.damage_listeners: list[Callable[[LibraryDamaged], None]] = []  # told once, from any thread
         self._write_lock = threading.RLock()
         self._waiting = 0  # threads waiting for the write lock (a yielding write gives way to them)
@@ -245,7 +282,7 @@ class Database:
         key = threading.get_ident()
         state = self._states.get(key)
         if state is None:
-            raw = _connect(self.path)
+            raw = _connect(self.path, self.read_only)
             state = SimpleNamespace(conn=Connection(raw), depth=0, mode=None)
             with self._all_lock:
                 self._all.append(raw)
@@ -289,15 +326,20 @@ class Database:
             if is_file_damage(exc):
                 raise self.damaged(str(exc)) from None
             raise
+        except DamagedValue as exc:  # a value read back is not what was written: a damaged page
+            raise self.damaged(str(exc)) from None
 
     def damaged(self, detail: str) -> LibraryDamaged:
         """Note that the file is damaged (no more writes go to it), tell the
         listeners the first time, and return the error to raise."""
         first = self.damage is None
+        detail = re.sub(r"(with text '.{0,30}).*", r"\1…'", detail, flags=re.S)  # not a page of garbage
         if first:
             self.damage = (f"The library {self.path} is damaged ({detail}). Lectern has stopped writing to it; "
                            "restore its latest good backup (`lectern restore-backup`, or reopen Lectern).")
+            self.damage_detail = detail
         error = LibraryDamaged(self.damage)
+        error.detail = self.damage_detail
         if first:
             for listener in list(self.damage_listeners):
                 listener(error)
@@ -311,11 +353,17 @@ class Database:
         if problem is not None:
             raise self.damaged(problem)
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long this thread's writes wait for another program's write lock
+        before SQLite says "database is locked" (the window's threads wait briefly
+        and say they are waiting, rather than freeze for BUSY_TIMEOUT_MS)."""
+        self._state().conn.raw.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     def checkpoint(self, truncate: bool = False) -> None:
         """Move recent work from the -wal file into the library file, so that a
         plain copy of the file holds it (done when idle and on close)."""
         state = self._state()
-        if state.depth == 0:
+        if state.depth == 0 and not self.read_only:
             state.conn.raw.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
 
     @contextmanager
@@ -349,6 +397,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE); writers are serialised in the process."""
+        if self.read_only:
+            raise LibraryReadOnly(
+                f"The library {self.path} is read-only (its folder cannot be written): nothing was changed. "
+                "Copy it somewhere writable to change it.")
         with self._waiting_lock:
             self._waiting += 1
         try:

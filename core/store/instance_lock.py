@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lectern.core.store.library_errors import LibraryInUse, classify
+from lectern.core.store.library_errors import LibraryInUse, LibraryReadOnly, classify
 from lectern.core.store.library_file import real_library_path
 
 try:
@@ -36,15 +36,21 @@ class InstanceLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a read-only or unreachable folder: said in the user's terms
-            raise classify(exc, self.library) from None
+            error = classify(exc, self.library)
+            if isinstance(error, LibraryReadOnly) and self.library.is_file():
+                return True  # a library in a read-only folder opens read-only: no one writes it, no lock
+            raise error from None
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
                 return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:  # the holder's pid, for people looking: not needed for the lock (a full disk refuses it)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
         self._fd = fd
         return True
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lectern.core.store.paths import config_dir
+from lectern.core.store.regular_file import read_regular_file
+
+MAX_KEYMAP_BYTES = 1024 * 1024  # a keymap is a few lines; anything this large is not one
 
 EXAMPLE = '''# Lectern keymap: only your overrides. Keys use Qt's names, e.g. "Ctrl+Shift+Z";
 # a sequence of keys is written "G, G". An empty list unbinds a command.
@@ -22,6 +25,10 @@ def keymap_path() -> Path:
     return config_dir() / "keymap.toml"
 
 
+class _Unreadable(ValueError):
+    """The keymap file cannot be read as one (the message says why)."""
+
+
 @dataclass
 class Keymap:
     overrides: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -31,11 +38,11 @@ class Keymap:
 def load_keymap(path: Path, known: set[str]) -> Keymap:
     """Read overrides for the commands in `known`; problems are collected, not raised."""
     keymap = Keymap()
-    if not path.exists():
-        return keymap
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        if not path.exists() and not path.is_symlink():
+            return keymap
+        data = tomllib.loads(read_regular_file(path, MAX_KEYMAP_BYTES, _Unreadable).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, _Unreadable) as exc:  # a FIFO, /dev/zero, 50 MB, a folder in the way
         keymap.problems.append(f"{path} could not be read ({exc}); the default keys are used.")
         return keymap
     except tomllib.TOMLDecodeError as exc:

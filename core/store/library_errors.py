@@ -5,6 +5,7 @@ file as it is and say what to do."""
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,7 +34,9 @@ class LibraryFull(LibraryError):
 class LibraryDamaged(LibraryError, sqlite3.DatabaseError):
     """The file is not a database, fails SQLite's checks, or is gone or empty
     where backups show a library was. Also an `sqlite3.DatabaseError`, so code
-    that reports failed writes reports damage too."""
+    that reports failed writes reports damage too. `detail` is what was found."""
+
+    detail: str | None = None
 
 
 def error_code(exc: BaseException) -> int | None:
@@ -57,6 +60,15 @@ def is_file_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text or "Could not decode to UTF-8" in text
 
 
+def _disk_is_full(path: Path) -> bool:
+    """True when the file system holding `path` has no free block left for Lectern."""
+    try:
+        info = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
+
+
 def classify(exc: BaseException, path: Path) -> LibraryError:
     """The LibraryError a low-level failure at `path` means, in the user's terms."""
     if isinstance(exc, LibraryError):
@@ -74,6 +86,8 @@ def classify(exc: BaseException, path: Path) -> LibraryError:
         return LibraryInUse(
             f"The library {path} is in use by another program, which holds it locked. It is not damaged: "
             "close that program (or wait for it to finish) and try again.")
+    if primary == SQLITE_IOERR or "disk I/O error" in text:  # often a full disk (the -shm file cannot grow)
+        primary = SQLITE_FULL if _disk_is_full(path) else primary
     if primary == SQLITE_FULL or "disk is full" in text:
         return LibraryFull(f"The disk holding {path} is full. Nothing was lost: free some space and try again.")
     if primary == SQLITE_READONLY or "readonly" in text or "read-only" in text:

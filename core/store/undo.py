@@ -191,10 +191,20 @@ def _paper_of(table: str, columns: list[str], values: list[Any] | None, rid: int
     return None
 
 
+# Tables that hold a reference to another (written back after it, taken out before it).
+_CHILDREN = {"paper_tag", "note", "reading_list_item"}
+SET_BATCH = 5000  # rows checked and written back per statement
+
+
 def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
     """Write back the rows of `log` as they were before it, newest first,
     checking each is as the log left it (raises _Conflict). Returns the ids of
-    the papers whose indexed text may have changed."""
+    the papers whose indexed text may have changed. A log of one kind of change
+    to distinct rows (a bulk tag, a move to the Trash, emptying it, and their
+    undos) is written back set-based, table by table: row by row, undoing
+    tagging 100k papers took three times as long as the tagging."""
+    if log and len({r[1] for r in log}) == 1 and len({(r[0], r[2]) for r in log}) == len(log):
+        return _apply_uniform(conn, log)
     columns: dict[str, list[str]] = {}
     touched: set[int] = set()
     tags: set[int] = set()
@@ -255,6 +265,81 @@ def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
                 touched.add(paper)
         if table == "tag":
             tags.add(rid)
+    if tags:
+        touched |= {r[0] for r in conn.exec_driver_sql(
+            f"SELECT paper_id FROM paper_tag WHERE tag_id IN ({','.join(map(str, tags))})")}
+    return touched
+
+
+def _conflict(conn: Connection, table: str, cols: list[str], now: str | None, expected: str | None) -> _Conflict:
+    what = _describe(conn, table, json.loads(now or expected or "null"), cols)
+    verb = "was deleted" if now is None else "was changed"
+    return _Conflict(f"{what[0].upper()}{what[1:]} {verb} since.")
+
+
+def _apply_uniform(conn: Connection, log: Sequence[LogRow]) -> set[int]:
+    """`apply_inverse` for a log whose rows are all inserts, all updates or all
+    deletes, each row once: per table, a slice of rows is checked in one query
+    and written back in one statement; parents are put back before the rows
+    that refer to them, and children taken out before their parents."""
+    op = log[0][1]
+    by_table: dict[str, list[LogRow]] = {}
+    for row in reversed(log):
+        by_table.setdefault(row[0], []).append(row)
+    order = sorted(by_table, key=lambda t: t in _CHILDREN, reverse=op == "I")
+    raw = conn.connection.driver_connection
+    touched: set[int] = set()
+    tags: set[int] = set()
+    for table in order:
+        cols = _columns(conn, table)
+        rows = by_table[table]
+        for start in range(0, len(rows), SET_BATCH):
+            batch = rows[start:start + SET_BATCH]
+            marks = ",".join(str(r[2]) for r in batch)
+            image_sql = "NULL" if op == "D" else _values(table, cols)  # putting back: only whether the ids are free
+            now = dict(conn.exec_driver_sql(
+                f"SELECT rowid, {image_sql} FROM main.{table} WHERE rowid IN ({marks})").all())
+            images: list[list[Any] | None] = []
+            if op == "D":
+                taken = next((r for r in batch if r[2] in now), None)
+                if taken is not None:
+                    what = _describe(conn, table, json.loads(taken[3] or "[]"), cols)
+                    raise _Conflict(f"{what[0].upper()}{what[1:]} cannot come back: its place is taken.")
+                images = [json.loads(r[3] or "[]") for r in batch]
+                names = ", ".join(f'"{c}"' for c in cols)
+                statement = f"INSERT INTO main.{table} (rowid, {names}) VALUES (?, {', '.join('?' * len(cols))})"
+                params = [(r[2], *image) for r, image in zip(batch, images)]
+            else:
+                for r in batch:
+                    current = now.get(r[2])
+                    if current is None or (r[4] is not None and current != r[4]):
+                        raise _conflict(conn, table, cols, current, r[4])
+                # a paper's id is its row's: its (large) image is read only to write it back
+                images = [json.loads(now[r[2]]) if table != "paper" else None for r in batch]
+                if op == "U":
+                    before = [json.loads(r[3] or "[]") for r in batch]
+                    images += before
+                    sets = ", ".join(f'"{c}" = ?' for c in cols)
+                    statement = f"UPDATE main.{table} SET {sets} WHERE rowid = ?"
+                    params = [(*b, r[2]) for r, b in zip(batch, before)]
+            try:
+                if op == "I":  # deleting may cascade: the triggers log what it takes
+                    conn.exec_driver_sql(f"DELETE FROM main.{table} WHERE rowid IN ({marks})")
+                else:  # nothing cascades: the rows written are logged here, not by a trigger per row
+                    with paused(conn, [table]):
+                        raw.executemany(statement, params)
+                    logged = [(table, "I", r[2], None, r[3]) if op == "D" else (table, "U", r[2], now[r[2]], r[3])
+                              for r in batch]
+                    raw.executemany(f"INSERT INTO {LOG} (tbl, op, rid, old, new) VALUES (?, ?, ?, ?, ?)", logged)
+            except sqlite3.IntegrityError as exc:
+                raise _Conflict(_clash(conn, table, images[0] or [], cols, exc)) from None
+            rids = [r[2] for r in batch] * (2 if op == "U" else 1)
+            for rid, image in zip(rids, images):
+                paper = _paper_of(table, cols, image, rid)
+                if paper is not None:
+                    touched.add(paper)
+            if table == "tag":
+                tags.update(r[2] for r in batch)
     if tags:
         touched |= {r[0] for r in conn.exec_driver_sql(
             f"SELECT paper_id FROM paper_tag WHERE tag_id IN ({','.join(map(str, tags))})")}
@@ -326,6 +411,9 @@ def changes_of(conn: Connection, log: Sequence[LogRow]) -> Changes:
                 collections |= _COUNTED
         elif table == "paper":  # a paper comes or goes
             collections |= _COUNTED
+        if table == "paper":  # its id is the row's: no need to read its (large) images
+            papers.add(rid)
+            continue
         for image in (old, new):
             paper = _paper_of(table, cols, json.loads(image) if image else None, rid)
             if paper is not None:

@@ -3,13 +3,16 @@ runs a core write on the single writer thread, brings its result back to the
 GUI thread, publishes the `Changes` in it, and reports a failure in one place,
 in the user's terms. The GUI thread never waits for the write (nor for the
 write lock a worker may hold): a star pressed during an import waits its turn
-on the writer thread while the window stays live."""
+on the writer thread while the window stays live. When another program holds
+the library's write lock (a command-line import), the write waits for it, the
+status bar says so, and the change is saved once the lock is free."""
 
 from __future__ import annotations
 
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from lectern.core.domain.changes import Cancelled, Changes
 from lectern.core.library.rows import EditError
-from lectern.core.store.library_errors import LibraryDamaged, LibraryError
+from lectern.core.store.library_errors import SQLITE_BUSY, SQLITE_LOCKED, LibraryDamaged, LibraryError, error_code
 from lectern.desktop.views.untrusted import warning
 
 OnDone = Callable[[Any], None]
@@ -45,33 +48,66 @@ class _Op:
     what: str
 
 
+WRITER_BUSY_MS = 250  # each try of the writer thread waits this long for another program's lock...
+WAIT_FOR_OTHERS_S = 600.0  # ...and it tries again for this long before saying "Not saved"
+RETRY_S = 0.1
+WAITING = ("Waiting for another program (a command-line import?) to finish writing to the library… "
+           "your change will be saved then.")
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when SQLite refused a write because another connection holds the lock
+    (nothing was written: the transaction never began)."""
+    code = error_code(error)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
 class _Relay(QObject):
     finished = Signal(int, object, object)  # op number, result, error
+    waiting = Signal(int)  # op number: another program holds the write lock
 
 
-def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", relay: _Relay) -> None:
-    """The writer thread: runs the writes in the order asked, posts each outcome."""
+def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", relay: _Relay,
+            on_start: Callable[[], None] | None, stop: threading.Event) -> None:
+    """The writer thread: runs the writes in the order asked, posts each outcome.
+    A write refused because another program is writing is tried again (it
+    changed nothing) until WAIT_FOR_OTHERS_S have passed; the GUI is told it waits."""
+    if on_start is not None:
+        on_start()
     while (job := jobs.get()) is not None:
         number, fn = job
-        try:
-            result = fn()
-        except Exception as exc:  # posted to the GUI thread, which says what it means
-            relay.finished.emit(number, None, exc)
-        else:
-            relay.finished.emit(number, result, None)
+        deadline: float | None = None
+        while True:
+            try:
+                result = fn()
+            except Exception as exc:  # posted to the GUI thread, which says what it means
+                if is_busy(exc) and not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                    if deadline is None:
+                        deadline = time.monotonic() + WAIT_FOR_OTHERS_S
+                        relay.waiting.emit(number)
+                    time.sleep(RETRY_S)
+                    continue
+                relay.finished.emit(number, None, exc)
+            else:
+                relay.finished.emit(number, result, None)
+            break
 
 
 class OpRunner(QObject):
     """Runs the window's writes one at a time on one writer thread, in the order asked."""
 
     def __init__(self, window: QWidget, publish: Callable[[Changes], None],
-                 damaged: Callable[[LibraryDamaged], None]) -> None:
+                 damaged: Callable[[LibraryDamaged], None], on_start: Callable[[], None] | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.publish = publish
         self.damaged = damaged
         self._relay = _Relay(self)
         self._relay.finished.connect(self._finished)
+        self._relay.waiting.connect(self._waiting)
+        self._waited: set[int] = set()  # ops that waited for another program
         self._ops: dict[int, _Op] = {}
         self._next = 0
         self._closed = False
@@ -79,7 +115,9 @@ class OpRunner(QObject):
         # library keeps one connection per Python thread (a pool thread gets a
         # new Python thread state, so a new connection, for every job).
         self._jobs: queue.SimpleQueue[tuple[int, Callable[[], Any]] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=_writer, args=(self._jobs, self._relay), name="lectern-writer",
+        self._stop = threading.Event()  # set at quit: a write still waiting for another program gives up
+        self._thread = threading.Thread(target=_writer, args=(self._jobs, self._relay, on_start, self._stop),
+                                        name="lectern-writer",
                                         daemon=True)
         self._thread.start()
 
@@ -113,14 +151,39 @@ class OpRunner(QObject):
         if not self._closed:
             self._jobs.put(None)  # the thread ends after the writes queued before
         self._thread.join(msecs / 1000)
+        self._stop.set()
+        self._thread.join(1.0)
         done = not self._thread.is_alive()
         self._closed = True
         self._ops.clear()
         return done
 
+    def _status(self, text: str | None, timeout: int = 0) -> None:
+        """Show `text` in the window's status bar (None: clear the waiting message)."""
+        bar = getattr(self.window, "statusBar", None)
+        if bar is None:
+            return
+        if text is not None:
+            bar().showMessage(text, timeout)
+        elif bar().currentMessage() == WAITING:
+            bar().clearMessage()
+
+    def _waiting(self, number: int) -> None:
+        if not self._closed:
+            self._waited.add(number)
+            self._status(WAITING)
+
+    def waiting(self) -> bool:
+        """True while a write waits for another program's lock."""
+        return bool(self._waited)
+
     def _finished(self, number: int, result: Any, error: Exception | None) -> None:
         if self._closed:
             return
+        if number in self._waited:
+            self._waited.discard(number)
+            if not self._waited:
+                self._status(None)
         op = self._ops.pop(number)
         if error is None:
             changes = changes_in(result)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import lectern.core.store.database
+import lectern.desktop.runtime.ops
 from lectern.desktop.app import open_window
 from lectern.desktop.main_window import MainWindow
 
@@ -28,8 +29,9 @@ def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
 @pytest.fixture
 def impatient_window(qtbot, library_path: Path, monkeypatch) -> Iterator[MainWindow]:
     """The window on a library whose writes give up after 0.2 s when another
-    program holds the file locked (instead of waiting the usual 10 s)."""
+    program holds the file locked (instead of waiting for it, saying so)."""
     monkeypatch.setattr(lectern.core.store.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(lectern.desktop.runtime.ops, "WAIT_FOR_OTHERS_S", 0.2)
     win = open_window(library_path)
     qtbot.addWidget(win)
     win.show()

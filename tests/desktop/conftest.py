@@ -62,10 +62,14 @@ def activate(qtbot, win: MainWindow) -> None:
     win.table.setFocus()
 
 
+TEST_GENERATION = [0]  # moved on after each test: a dialog watcher of a finished test stops
+
+
 @pytest.fixture(autouse=True)
 def close_stray_windows(qtbot):
     """Dialogs and message boxes a test left open must not steal the next test's focus."""
     yield
+    TEST_GENERATION[0] += 1
     from PySide6.QtWidgets import QApplication
 
     for widget in QApplication.topLevelWidgets():

@@ -15,7 +15,7 @@ from lectern.desktop.views.dialogs import PaperDialog
 from lectern.desktop.views.entry_editor import EntryEditor
 from lectern.desktop.views.sidebar import Sidebar
 from lectern.desktop.views.table_model import COLUMNS
-from tests.desktop.conftest import activate
+from tests.desktop.conftest import TEST_GENERATION, activate
 
 TITLE = COLUMNS.index(("title", "Title"))
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -26,9 +26,12 @@ def when_dialog_opens(qtbot, kind: type[QDialog], fill: Callable[[QDialog], None
     A dialog that `fill` leaves open, or an error in `fill`, rejects it, so a
     test never hangs on it. Returns the dialogs handled."""
     handled: list[QDialog] = []
-    tries = [1500]  # 15 s: a look-up on a loaded machine
+    tries = [3000]  # 30 s: a look-up on a loaded machine
+    generation = TEST_GENERATION[0]
 
     def poll() -> None:
+        if TEST_GENERATION[0] != generation:
+            return  # its test is over: the next test's dialogs are not its own
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, kind) and dialog.isVisible():
             handled.append(dialog)

@@ -67,7 +67,8 @@ def many_pages_pdf(path: Path, count: int) -> Path:
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(count))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
                _stream(b"BT /F1 12 Tf 72 700 Td (page text here) Tj ET"), _FONT]
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R"
+            b" /Resources << /Font << /F1 4 0 R >> >> >>")
     objects += [page] * count
     return _write_objects(path, objects)
 
@@ -75,8 +76,8 @@ def many_pages_pdf(path: Path, count: int) -> Path:
 def nested_pdf(path: Path, depth: int = 200_000) -> Path:
     """A one-page PDF whose page carries an array nested `depth` deep."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>"
-               b" /Nest " + b"[" * depth + b"]" * depth + b" >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> /Nest " + b"[" * depth + b"]" * depth + b" >>",
                _stream(b"BT /F1 12 Tf 72 700 Td (nested page) Tj ET"), _FONT]
     return _write_objects(path, objects)
 

@@ -11,11 +11,13 @@ from typing import Any, Callable
 
 from lectern.core.domain.records import STATUSES
 from lectern.core.search.record_filters import doi_condition, key_condition, type_condition, year_condition
+from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
 from lectern.core.text.latex import spell_greek
 
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
                "venue": "venue", "note": "notes", "tag": "tags"}
-TEXT_FIELDS = ("text", *FTS_COLUMNS)
+FULLTEXT = "fulltext"  # the papers' own text (their PDFs' pages), in its own index (core/store/fulltext_schema.py)
+TEXT_FIELDS = ("text", *FTS_COLUMNS, FULLTEXT)
 IS_VALUES = {
     "starred": "p.starred = 1",
     "unstarred": "p.starred = 0",
@@ -66,6 +68,10 @@ class CompiledQuery:
     include_trashed: bool = False
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
     list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
+    # The same words over the papers' full text (a query of plain words only): a paper
+    # matching there and not in its record is found too, ranked below (core/search/engine.py).
+    fulltext_match: str | None = None
+    page_match: str | None = None  # what finds the matching pages (fulltext: words, else fulltext_match)
 
 
 @dataclass
@@ -161,6 +167,8 @@ class _Compiler:
         self.terms: list[tuple[str, str, str]] = []
         self.include_trashed = False
         self.list_name: str | None = None
+        self.page_matches: list[str] = []  # each fulltext: word or phrase
+        self.qualified = False  # a field other than fulltext: was named (title:x): no full-text alternative
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -169,7 +177,14 @@ class _Compiler:
         method = getattr(self, f"_{name}", None)
         if method is None:
             raise QueryError(f"That kind of query ({name}) is not supported.")
-        return method(node)
+        part = method(node)
+        fieldname = getattr(node, "fieldname", None)
+        if part.match and fieldname == FULLTEXT:  # a word of the full text: papers having a page with it
+            self.page_matches.append(part.match)
+            return _Part(sql=f"p.id IN ({PAPERS_WITH_PAGES})", params=[part.match])
+        if part.match and fieldname not in (None, "text"):
+            self.qualified = True
+        return part
 
     # -- leaves ------------------------------------------------------------
     def _Term(self, node: Any) -> _Part:  # noqa: N802
@@ -429,4 +444,8 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         terms=compiler.terms,
         list_name=compiler.list_name,
     )
+    if part.match and not compiler.qualified:
+        compiled.fulltext_match = part.match
+    matches = compiler.page_matches or ([part.match] if compiled.fulltext_match else [])
+    compiled.page_match = " AND ".join(f"({m})" for m in matches) if matches else None
     return compiled

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lectern.core.store.input_files import regular_input_file
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 
 # Page chrome a copied listing page starts with.
@@ -81,11 +82,7 @@ def read_input_bytes(path: Path, error: type[ValueError]) -> bytes:
     """The bytes of a file the user chose to import; `error` (with a message
     that says what to do) for folders, missing, unreadable or oversized files."""
     try:
-        if path.is_dir():
-            raise error(f"{path} is a folder, not a file.")
-        if path.exists() and not path.is_file():  # a FIFO or a device: reading it could wait or run forever
-            raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and import that.")
-        size = path.stat().st_size
+        size = regular_input_file(path, error).st_size  # a FIFO or a device is refused unread
         if size > MAX_FILE_BYTES:
             raise error(f"{path.name} is {size // (1024 * 1024)} MB: too large to import.")
         with path.open("rb") as handle:

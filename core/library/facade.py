@@ -14,6 +14,7 @@ from lectern.core.domain.identity import KINDS
 from lectern.core.domain.names import short_authors
 from lectern.core.domain.records import PAPER_COLUMNS, PaperRecord, SortKey, stored_time
 from lectern.core.domain.shown_fields import ShownField, shown_fields
+from lectern.core.library.attachments import Attachment, Attachments
 from lectern.core.library.history import History
 from lectern.core.library.lists import ReadingLists
 from lectern.core.library.papers import Papers
@@ -64,7 +65,7 @@ class PaperDetail:
 class Library:
     """One open library file: its reads here, its writes in managers composed
     from one database and one undo history (`papers`, `tags`, `lists`,
-    `trash`, `saved_searches`), and the search index's upkeep (`index`)."""
+    `trash`, `saved_searches`, `attachments`), and the search index's upkeep (`index`)."""
 
     def __init__(self, path: Path) -> None:
         self.db = Database(Path(path))
@@ -76,6 +77,7 @@ class Library:
         self.trash = Trash(self.db, self.history)
         self.saved_searches = SavedSearches(self.db, self.history, self.compile)
         self.index = SearchIndex(self.db)
+        self.attachments = Attachments(self.db, self.history, self.path)
         self._vocabulary: tuple[int, Vocabulary] | None = None
         self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids
 
@@ -84,6 +86,7 @@ class Library:
         return cls(path)
 
     def close(self) -> None:
+        self.attachments.purge()
         self.db.close()
 
     def __enter__(self) -> "Library":
@@ -221,6 +224,10 @@ class Library:
             fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
             parent_key=parent[0] if parent else None,
         )
+
+    def attachments_of(self, paper_id: int) -> tuple[Attachment, ...]:
+        """The files attached to one paper, in order, each with whether it is there."""
+        return self.attachments.of(paper_id)
 
     def papers_for_export(self, ids: Sequence[int]) -> list[tuple[PaperRecord, list[str], str]]:
         """(paper, tags, note) for each of `ids` that exists, in `ids` order."""

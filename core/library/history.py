@@ -15,6 +15,7 @@ from lectern.core.search.index import index_papers
 from lectern.core.store.database import Connection, Database, split_statements
 from lectern.core.store.migrations import FTS_SCHEMA
 from lectern.core.store.undo import (
+    LogRow,
     Recording,
     UndoEntry,
     UndoError,
@@ -62,6 +63,17 @@ class History:
         self.db = db
         self.stack = UndoStack()
         self._local = threading.local()
+        self._committed: list[Callable[[list[LogRow]], None]] = []
+
+    def on_commit(self, listener: Callable[[list[LogRow]], None]) -> None:
+        """Call `listener` with the rows each committed step, undo or redo wrote
+        (after the commit): what lives outside the database, such as attached
+        files, follows the rows there."""
+        self._committed.append(listener)
+
+    def _notify(self, log: list[LogRow]) -> None:
+        for listener in self._committed:
+            listener(log)
 
     def recording(self) -> Recording | None:
         """The undo step being recorded on this thread, if any."""
@@ -93,6 +105,8 @@ class History:
         except BaseException:
             self.stack.restore(saved)  # the commit failed: the step never happened
             raise
+        if log:
+            self._notify(log)
 
     def change(self, label: str, op: Callable[[Connection], Any], changes: Changes) -> Changes:
         """Run `op` in one transaction, recorded as one undo step."""
@@ -127,6 +141,7 @@ class History:
             raise UndoError(f"This step can no longer be {verb}: {entry.label}. {reason}") from None
         source.pop()
         target.append(UndoEntry(entry.label, log, entry.changes))
+        self._notify(log)
         return changes
 
     def undo(self) -> Changes | None:

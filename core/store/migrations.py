@@ -224,4 +224,25 @@ CREATE INDEX ix_live_venue_sort ON paper (venue_sort) WHERE deleted_at IS NULL;
 CREATE INDEX ix_live_entry_type ON paper (entry_type COLLATE NOCASE) WHERE deleted_at IS NULL;
 """)
 
+# 10: files attached to papers (core/library/attachments.py). A copied file's
+# path is relative to the storage folder beside the library, a linked file's
+# absolute; the name is the file's name when attached, the hash its SHA-256.
+# An attachment goes to the Trash with its paper (no state of its own here).
+MIGRATIONS.append("""
+CREATE TABLE attachment (
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    mode TEXT NOT NULL CHECK (mode IN ('copy', 'link')),
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '',
+    added_at DATETIME NOT NULL
+);
+CREATE INDEX ix_attachment_paper ON attachment (paper_id, position);
+CREATE INDEX ix_attachment_sha256 ON attachment (sha256);
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

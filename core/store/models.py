@@ -97,6 +97,23 @@ class SavedSearch(SQLModel, table=True):
     created_at: datetime
 
 
+class Attachment(SQLModel, table=True):
+    """A file attached to a paper (core/library/attachments.py)."""
+
+    __tablename__ = "attachment"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    position: int = 0
+    mode: str  # 'copy': path relative to the storage folder; 'link': absolute
+    path: str
+    name: str  # the file's name when it was attached
+    size: int
+    sha256: str = Field(index=True)
+    kind: str = ""  # MIME type
+    added_at: datetime
+
+
 class Meta(SQLModel, table=True):
     __tablename__ = "meta"
 

@@ -24,10 +24,10 @@ from lectern.core.store.database import Connection
 
 # Tables whose every change is recorded (meta and the search index are not:
 # the index follows the papers, see `reindex`).
-RECORDED = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search")
+RECORDED = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search", "attachment")
 LOG = "temp.lectern_undo_log"
 # Fields a change of these tables touches, for the `Changes` of an undo.
-_FIELD_OF = {"paper_tag": "tags", "note": "note"}
+_FIELD_OF = {"paper_tag": "tags", "note": "note", "attachment": "attachments"}
 _COLLECTION_OF = {"tag": Collection.TAGS, "paper_tag": Collection.TAGS, "reading_list": Collection.LISTS,
                   "reading_list_item": Collection.LISTS, "saved_search": Collection.SEARCHES}
 # What a paper entering or leaving the live library (or the Trash) changes in the sidebar.
@@ -174,6 +174,8 @@ def _describe(conn: Connection, table: str, values: list[Any] | None, columns: l
         return f"a reading list's place for {title(row.get('paper_id'))}"
     if table == "saved_search":
         return f"the saved search “{row.get('name', '?')}”"
+    if table == "attachment":
+        return f"the attached file “{row.get('name', '?')}” of {title(row.get('paper_id'))}"
     return "a record"
 
 

@@ -1,0 +1,192 @@
+"""Attached files: copied beside the library or linked where they are, removed
+to the storage folder's Trash and brought back by undo, never a user's own
+file deleted."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lectern.core.library.attachments import AttachError, storage_folder
+from lectern.core.library.facade import Library
+from lectern.core.store.migrations import SCHEMA_VERSION
+
+
+def make_file(folder: Path, name: str, content: bytes = b"%PDF-1.4 a paper\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_a_copied_file_lands_in_the_storage_folder_under_the_citation_key(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    key = lib.paper(paper).paper.citation_key
+    source = make_file(tmp_path / "downloads", "bert.pdf", b"%PDF-1.4 bert")
+    changes = lib.attachments.add(paper, [source], "copy")
+    assert changes.papers == {paper} and "attachments" in changes.fields
+    (found,) = lib.attachments_of(paper)
+    assert found.path == storage_folder(lib.path) / key / "bert.pdf"
+    assert found.path.read_bytes() == b"%PDF-1.4 bert" and source.exists()
+    assert (found.mode, found.exists, found.name, found.size) == ("copy", True, "bert.pdf", 13)
+    assert found.sha256 == hashlib.sha256(b"%PDF-1.4 bert").hexdigest()
+    assert found.kind == "application/pdf"
+    with sqlite3.connect(lib.path) as raw:  # stored relative to the storage folder
+        assert raw.execute("SELECT path FROM attachment").fetchone()[0] == f"{key}/bert.pdf"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_copies_get_unique_names_and_never_overwrite(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    first = make_file(tmp_path / "a", "paper.pdf", b"one")
+    second = make_file(tmp_path / "b", "paper.pdf", b"two")
+    lib.attachments.add(paper, [first], "copy")
+    lib.attachments.add(paper, [second], "copy")
+    names = [a.path.name for a in lib.attachments_of(paper)]
+    assert names == ["paper.pdf", "paper (2).pdf"]
+    assert [a.path.read_bytes() for a in lib.attachments_of(paper)] == [b"one", b"two"]
+    with pytest.raises(AttachError, match="attached to this paper already"):
+        lib.attachments.add(paper, [first], "copy")
+    assert len(lib.attachments_of(paper)) == 2
+
+
+def test_a_linked_file_stays_where_it_is(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[1]
+    source = make_file(tmp_path / "mine", "notes.pdf")
+    lib.attachments.add(paper, [source], "link")
+    (found,) = lib.attachments_of(paper)
+    assert (found.mode, found.path, found.exists) == ("link", source, True)
+    assert not storage_folder(lib.path).exists()
+
+
+def test_undo_of_an_attach_takes_the_copy_away_and_redo_brings_it_back(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    lib.attachments.add(paper, [make_file(tmp_path, "x.pdf", b"x")], "copy")
+    (found,) = lib.attachments_of(paper)
+    lib.history.undo()
+    assert lib.attachments_of(paper) == () and not found.path.exists()
+    lib.history.redo()
+    (again,) = lib.attachments_of(paper)
+    assert again.path == found.path and again.path.read_bytes() == b"x"
+
+
+def test_removing_a_copied_file_moves_it_to_the_trash_folder_and_undo_restores_it(
+        lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    lib.attachments.add(paper, [make_file(tmp_path, "x.pdf", b"x")], "copy")
+    (found,) = lib.attachments_of(paper)
+    lib.attachments.remove(found.id)
+    assert lib.attachments_of(paper) == ()
+    assert not found.path.exists()
+    trash = storage_folder(lib.path) / ".trash"
+    assert [p.read_bytes() for p in trash.rglob("x.pdf")] == [b"x"]
+    assert lib.history.stack.undo_label() == "Remove x.pdf"
+    lib.history.undo()
+    assert lib.attachments_of(paper) == (found,)
+    assert found.path.read_bytes() == b"x" and list(trash.rglob("x.pdf")) == []
+
+
+def test_a_name_waiting_in_the_trash_is_not_reused(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    lib.attachments.add(paper, [make_file(tmp_path / "a", "x.pdf", b"old")], "copy")
+    lib.attachments.remove(lib.attachments_of(paper)[0].id)
+    lib.attachments.add(paper, [make_file(tmp_path / "b", "x.pdf", b"new")], "copy")
+    assert [a.path.name for a in lib.attachments_of(paper)] == ["x (2).pdf"]
+
+
+def test_removing_a_linked_file_never_touches_it(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    source = make_file(tmp_path / "mine", "own.pdf", b"mine")
+    lib.attachments.add(paper, [source], "link")
+    lib.attachments.remove(lib.attachments_of(paper)[0].id)
+    assert source.read_bytes() == b"mine"
+    lib.history.undo()
+    assert lib.attachments_of(paper)[0].path == source
+
+
+def test_a_missing_linked_file_is_reported_missing_and_can_be_located(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    source = make_file(tmp_path / "mine", "moved.pdf", b"content")
+    lib.attachments.add(paper, [source], "link")
+    moved = tmp_path / "elsewhere" / "moved.pdf"
+    moved.parent.mkdir()
+    source.rename(moved)
+    (found,) = lib.attachments_of(paper)
+    assert found.exists is False
+    lib.attachments.relink(found.id, moved)
+    (located,) = lib.attachments_of(paper)
+    assert (located.id, located.path, located.exists, located.mode) == (found.id, moved, True, "link")
+    lib.history.undo()
+    assert lib.attachments_of(paper)[0].path == source
+
+
+def test_trashing_a_paper_keeps_its_files_and_emptying_deletes_only_copies(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    own = make_file(tmp_path / "mine", "own.pdf", b"mine")
+    lib.attachments.add(paper, [make_file(tmp_path, "copy.pdf", b"copy")], "copy")
+    lib.attachments.add(paper, [own], "link")
+    copied = lib.attachments_of(paper)[0].path
+    lib.trash.put([paper])
+    assert [a.exists for a in lib.attachments_of(paper)] == [True, True]
+    lib.trash.empty()
+    assert not copied.exists() and own.read_bytes() == b"mine"
+    lib.history.undo()  # until the library closes, undo brings the copy back too
+    assert [a.exists for a in lib.attachments_of(paper)] == [True, True]
+    lib.history.redo()
+    path = lib.path
+    lib.close()
+    assert files_under(storage_folder(path)) == []  # deleted for good
+    assert own.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "missing"])
+def test_only_regular_files_are_attached(lib: Library, tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "thing"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    expected = {"folder": "is a folder", "fifo": "not a regular file", "missing": "does not exist"}[kind]
+    with pytest.raises(AttachError, match=expected):
+        lib.attachments.add(lib.paper_ids()[0], [target], "copy")
+    assert lib.attachments_of(lib.paper_ids()[0]) == ()
+
+
+def test_a_failed_insert_leaves_no_copy_behind(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    key = lib.paper(paper).paper.citation_key
+    with sqlite3.connect(lib.path) as raw:  # the database refuses the row (as a full disk would)
+        raw.execute("CREATE TRIGGER refuse BEFORE INSERT ON attachment BEGIN SELECT RAISE(ABORT, 'no'); END")
+    with pytest.raises(sqlite3.DatabaseError):
+        lib.attachments.add(paper, [make_file(tmp_path, "x.pdf")], "copy")
+    assert files_under(storage_folder(lib.path) / key) == []
+    assert lib.attachments_of(paper) == ()
+
+
+def test_a_copy_killed_halfway_leaves_no_file_under_its_name(lib: Library, tmp_path: Path) -> None:
+    paper = lib.paper_ids()[0]
+    key = lib.paper(paper).paper.citation_key
+    folder = storage_folder(lib.path) / key
+    folder.mkdir(parents=True)
+    (folder / ".0123abcd.part").write_bytes(b"half")  # what a killed copy leaves
+    lib.attachments.add(paper, [make_file(tmp_path, "x.pdf", b"whole")], "copy")
+    assert files_under(folder) == ["x.pdf"]
+    assert (folder / "x.pdf").read_bytes() == b"whole"
+
+
+def test_citation_keys_with_slashes_make_one_safe_folder(library_path: Path, tmp_path: Path) -> None:
+    from lectern.core.domain.records import NewPaper
+    with Library.open(library_path) as library:
+        library.papers.add_many([NewPaper(title="T", citation_key="DBLP:conf/x/Y15")])
+        (paper,) = library.paper_ids()
+        library.attachments.add(paper, [make_file(tmp_path, "a.pdf")], "copy")
+        (found,) = library.attachments_of(paper)
+        assert found.path.parent == storage_folder(library.path) / "DBLP_conf_x_Y15"

@@ -36,13 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="+", help="a query in Lectern's search language")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20; 0 for all)")
     search.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    imp = commands.add_parser("import", help="import .bib files, arXiv id lists or paper listings")
+    imp = commands.add_parser("import", help="import .bib files, arXiv id lists, paper listings, "
+                                                      "PDFs or folders of PDFs")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--link", action="store_true",
+                     help="PDFs: link the files where they are (default: copy them into the library's folder)")
     imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
                      help="papers already in the library: skip them (default), merge them, or import anyway")
     imp.add_argument("--encoding", metavar="NAME",
                      help="read files that are not UTF-8 (nor UTF-16 with a BOM) in this encoding, "
                           "e.g. cp1252, latin-1, gb18030, shift_jis")
+    commands.add_parser("extract", help="read the text of the attached PDFs not read yet (the window does this "
+                                        "by itself)")
     exp = commands.add_parser("export", help="export papers as BibTeX, BibLaTeX, Markdown, CSL-JSON or CSV")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--ascii", action="store_true", help="BibTeX with non-ASCII letters as LaTeX (Sabi{\\'a})")
@@ -85,6 +90,11 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rows = library.rows(result.ids)
         keys = library.citation_keys_of(result.ids)
         hits = [{"citation_key": keys[i], "title": rows[i].title} for i in result.ids]
+        pages = library.fulltext.hits(result.query, result.ids)
+        for hit, paper_id in zip(hits, result.ids):
+            if pages.get(paper_id):  # found in its full text: where
+                hit["pages"] = [h.page for h in pages[paper_id]]
+                hit["snippet"] = pages[paper_id][0].snippet
     if args.json:
         json.dump(hits, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -206,10 +216,15 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if lock is None:
         return 2
     try:
+        from lectern.core.fulltext.commands import import_pdf_arguments, is_pdf_argument
+
         library = open_library(args)
         failed = 0
         with library:
-            for path in args.files:
+            pdfs = [path for path in args.files if is_pdf_argument(path)]
+            if pdfs:
+                failed += import_pdf_arguments(library, pdfs, "link" if args.link else "copy", out, err)
+            for path in (p for p in args.files if not is_pdf_argument(p)):
                 try:
                     report = import_file(library, path, policy=args.duplicates, encoding=args.encoding)
                 except (BibError, ListingError) as exc:
@@ -224,6 +239,19 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for warning in report.warnings:
                     print(f"lectern: {path}: {warning}", file=err)
         return 1 if failed else 0
+    finally:
+        lock.release()
+
+
+def run_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from lectern.core.fulltext.commands import run_extract as extract
+
+    lock = hold_lock(args, err, "Its window reads the PDFs' text by itself; run this")
+    if lock is None:
+        return 2
+    try:
+        with open_library(args) as library:
+            return extract(library, out, err)
     finally:
         lock.release()
 
@@ -349,7 +377,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
                 "backup": run_backup, "restore-backup": run_restore, "add": run_add,
-                "fetch-metadata": run_fetch_metadata}
+                "fetch-metadata": run_fetch_metadata, "extract": run_extract}
     try:
         return commands[args.command](args, out, err)
     except LibraryDamaged as exc:  # met on a damaged page while working

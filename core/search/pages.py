@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lectern.core.store.database import Connection
-from lectern.core.store.fulltext_schema import PAGE_PAPER
+from lectern.core.store.fulltext_schema import page_paper
 
 SNIPPET_TOKENS = 14
 MAX_PAGES = 20  # pages named per paper
@@ -32,7 +32,7 @@ def page_hits(conn: Connection, page_match: str | None, paper_ids: Iterable[int]
         chunk = ids[start:start + 500]
         rows = raw.execute(
             f"SELECT a.paper_id, f.attachment_id, f.page, snippet(page_fts, 0, '', '', '…', {SNIPPET_TOKENS}) "
-            f"FROM page_fts JOIN {PAGE_PAPER} ON f.id = page_fts.rowid "
+            f"FROM page_fts {page_paper('page_fts.rowid')} "
             f"WHERE page_fts MATCH ? AND a.paper_id IN ({','.join('?' * len(chunk))}) "
             "ORDER BY a.paper_id, a.position, f.attachment_id, f.page", (page_match, *chunk))
         for paper_id, attachment_id, page, snippet in rows:

@@ -7,11 +7,16 @@ content: the text is stored once, the index adds only its terms)."""
 from __future__ import annotations
 
 STATES = ("pending", "done", "failed")
-# A page row's paper (through its attachment, so a merge that moves attachments is followed).
-PAGE_PAPER = "fulltext_page f JOIN attachment a ON a.id = f.attachment_id"
+
+
+def page_paper(rowid: str) -> str:
+    """Joins the page row `f` whose id is `rowid` and its attachment `a` (whose
+    paper_id is the page's paper: a merge that moves attachments is followed)."""
+    return f"JOIN fulltext_page f ON f.id = {rowid} JOIN attachment a ON a.id = f.attachment_id"
+
+
 # The papers having a page that matches `page_fts MATCH ?`.
-PAPERS_WITH_PAGES = (f"SELECT a.paper_id FROM page_fts JOIN {PAGE_PAPER} ON f.id = page_fts.rowid "
-                     "WHERE page_fts MATCH ?")
+PAPERS_WITH_PAGES = f"SELECT a.paper_id FROM page_fts {page_paper('page_fts.rowid')} WHERE page_fts MATCH ?"
 # An attachment whose text is still to be read: a PDF with no state yet, or pending.
 PENDING = ("SELECT a.id FROM attachment a LEFT JOIN fulltext_state s ON s.attachment_id = a.id "
            "WHERE (s.status IS NULL OR s.status = 'pending') "

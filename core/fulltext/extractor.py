@@ -135,6 +135,12 @@ class TextExtractor:
             except OSError:
                 pass
 
+    def kill(self) -> None:
+        """Kill the worker process now (from any thread): a read in progress ends as CRASHED."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def close(self) -> None:
         """Ends the worker (it also ends by itself when this process goes away)."""
         self._stop()

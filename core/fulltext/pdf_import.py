@@ -78,6 +78,49 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class ReadPdf:
+    """One PDF read and ready to add: its file, content hash and what it holds."""
+
+    path: Path
+    sha256: str
+    extraction: Extraction
+
+
+def read_pdfs(library: Library, files: list[Path], report: PdfImportReport, extractor: TextExtractor,
+              seen: dict[str, str] | None = None, progress: ProgressFn | None = None,
+              cancel: CancelToken | None = None, done: int = 0, total: int | None = None) -> list[ReadPdf]:
+    """Read PDFs (nothing is written): duplicates and files that are no PDF go to
+    `report`; `seen` (sha256 -> file) carries the files already read in this import."""
+    seen = {} if seen is None else seen
+    read: list[ReadPdf] = []
+    for index, path in enumerate(files, done):
+        if cancel is not None and cancel.cancelled:
+            break
+        if progress:
+            progress(Progress(index, total or len(files), f"Reading {path.name}"))
+        try:
+            regular_input_file(path, PdfImportError)
+            sha = _sha256(path)
+        except (PdfImportError, OSError) as exc:
+            report.failures.append((path.name, str(exc) if isinstance(exc, PdfImportError)
+                                    else f"could not be read ({exc.strerror or exc})"))
+            continue
+        held = library.attachments.with_hash(sha)
+        if held or sha in seen:
+            where = (f"attached to {library.citation_keys_of([held[0].paper_id])[held[0].paper_id]}"
+                     if held else f"{seen[sha]}, imported now")
+            report.duplicates.append((path.name, where))
+            continue
+        extraction = extractor.extract(path)
+        if extraction.reason in (NOT_PDF, NOT_FILE):
+            report.failures.append((path.name, extraction.reason))
+            continue
+        seen[sha] = path.name
+        read.append(ReadPdf(path, sha, extraction))
+    return read
+
+
 def import_pdfs(library: Library, paths: Iterable[Path], mode: str = "copy", extractor: TextExtractor | None = None,
                 progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> PdfImportReport:
     """Import PDFs and folders of PDFs (see the module's docstring). Stops between
@@ -86,36 +129,13 @@ def import_pdfs(library: Library, paths: Iterable[Path], mode: str = "copy", ext
     report = PdfImportReport()
     own = extractor is None
     reader = extractor or TextExtractor()
-    seen: dict[str, str] = {}  # sha256 -> the file of this import holding it
+    seen: dict[str, str] = {}
     try:
         for start in range(0, len(files), BATCH):
-            batch: list[tuple[Path, str, Extraction]] = []
-            for index, path in enumerate(files[start:start + BATCH], start):
-                if cancel is not None and cancel.cancelled:
-                    break
-                if progress:
-                    progress(Progress(index, len(files), f"Reading {path.name}"))
-                try:
-                    regular_input_file(path, PdfImportError)
-                    sha = _sha256(path)
-                except (PdfImportError, OSError) as exc:
-                    report.failures.append((path.name, str(exc) if isinstance(exc, PdfImportError)
-                                            else f"could not be read ({exc.strerror or exc})"))
-                    continue
-                held = library.attachments.with_hash(sha)
-                if held or sha in seen:
-                    where = (f"attached to {library.citation_keys_of([held[0].paper_id])[held[0].paper_id]}"
-                             if held else f"{seen[sha]}, imported now")
-                    report.duplicates.append((path.name, where))
-                    continue
-                extraction = reader.extract(path)
-                if extraction.reason in (NOT_PDF, NOT_FILE):
-                    report.failures.append((path.name, extraction.reason))
-                    continue
-                seen[sha] = path.name
-                batch.append((path, sha, extraction))
+            batch = read_pdfs(library, files[start:start + BATCH], report, reader, seen, progress, cancel,
+                              start, len(files))
             if batch:
-                _add_batch(library, batch, mode, report)
+                add_pdfs(library, batch, mode, report)
             if cancel is not None and cancel.cancelled:
                 break
         if progress:
@@ -134,11 +154,13 @@ def _existing_paper(library: Library, doi: str | None, arxiv_id: str | None) -> 
     return None
 
 
-def _add_batch(library: Library, batch: list[tuple[Path, str, Extraction]], mode: str,
-               report: PdfImportReport) -> None:
+def add_pdfs(library: Library, batch: list[ReadPdf], mode: str, report: PdfImportReport) -> PdfImportReport:
+    """Add the PDFs read: a paper for each (or the paper it is), the file attached,
+    its text kept; one transaction and one undo step. Returns `report`, filled in."""
     label = f"Import {len(batch)} PDF{'s' if len(batch) != 1 else ''}"
     with library.history.step(label) as step:
-        for path, sha, extraction in batch:
+        for item in batch:
+            path, sha, extraction = item.path, item.sha256, item.extraction
             facts = pdf_facts(extraction, path.name)
             paper_id = _existing_paper(library, facts.doi, facts.arxiv_id)
             joined = paper_id is not None
@@ -161,3 +183,4 @@ def _add_batch(library: Library, batch: list[tuple[Path, str, Extraction]], mode
             if not extraction.ok:
                 report.no_text.append((path.name, extraction.reason or ""))
     report.changes = report.changes.merge(step.changes)
+    return report

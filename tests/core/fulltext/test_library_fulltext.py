@@ -134,7 +134,8 @@ def test_kill_9_during_extraction_leaves_a_consistent_library_that_resumes(libra
         lib.attachments.add(small_id, [pdfs["paper"]], "link")
         lib.attachments.add(big_id, [big], "link")
     code = ("import sys; from pathlib import Path; from lectern.core.library.facade import Library; "
-            "from lectern.core.fulltext.runner import extract_pending; from lectern.core.fulltext.results import Limits; "
+            "from lectern.core.fulltext.runner import extract_pending; "
+            "from lectern.core.fulltext.results import Limits; "
             "from lectern.core.fulltext.extractor import TextExtractor; lib = Library.open(Path(sys.argv[1])); "
             "print('started', flush=True); "
             "extract_pending(lib, TextExtractor(Limits(max_pages=100_000, max_chars=10**8)))")

@@ -13,7 +13,7 @@ from lectern.core.library.rows import now_text
 from lectern.core.search.pages import PageHit, page_hits
 from lectern.core.search.query import CompiledQuery
 from lectern.core.store.database import Database
-from lectern.core.store.fulltext_schema import PENDING
+from lectern.core.store.fulltext_schema import PAGE_ROWS, PENDING, document_text
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,23 @@ class FullText:
             row = conn.exec_driver_sql("SELECT paper_id FROM attachment WHERE id = ?", (attachment_id,)).first()
             if row is None:
                 return Changes()
+            if conn.exec_driver_sql("SELECT 1 FROM fulltext_page WHERE attachment_id = ? LIMIT 1",
+                                    (attachment_id,)).first():
+                conn.exec_driver_sql("INSERT INTO document_fts (document_fts, rowid, text) "
+                                     f"VALUES ('delete', ?, {document_text('?')})", (attachment_id, attachment_id))
             conn.exec_driver_sql("DELETE FROM fulltext_page WHERE attachment_id = ?", (attachment_id,))
-            kept = [(attachment_id, int(n), text) for n, text in pages] if reason is None else []
-            conn.raw.executemany("INSERT INTO fulltext_page (attachment_id, page, text) VALUES (?, ?, ?)", kept)
+            kept = [(attachment_id * PAGE_ROWS + int(n), attachment_id, int(n), text)
+                    for n, text in pages if 0 < int(n) < PAGE_ROWS] if reason is None else []
+            conn.raw.executemany("INSERT INTO fulltext_page (id, attachment_id, page, text) VALUES (?, ?, ?, ?)",
+                                 kept)
+            if kept:  # the same text document_text() reads back
+                conn.exec_driver_sql("INSERT INTO document_fts (rowid, text) VALUES (?, ?)",
+                                     (attachment_id, "\n".join(t for *_, t in kept)))
             conn.exec_driver_sql(
                 "INSERT OR REPLACE INTO fulltext_state (attachment_id, status, reason, pages, chars, truncated, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (attachment_id, "failed" if reason else "done", reason or "", page_count,
-                 sum(len(t) for _, _, t in kept), int(truncated), now_text()))
+                 sum(len(t) for *_, t in kept), int(truncated), now_text()))
         return Changes(papers=frozenset({row[0]}), fields=frozenset({"fulltext"}))
 
     def states(self, paper_ids: Iterable[int]) -> dict[int, list[TextState]]:

@@ -11,7 +11,7 @@ from lectern.core.domain.records import SortKey
 from lectern.core.search.query import CompiledQuery
 from lectern.core.search.spelling import Vocabulary, fold, stem, surface_form, words
 from lectern.core.store.database import Connection
-from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES, page_paper
+from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags, venue, editor.
 BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0, 1.0, 1.0)"
@@ -88,13 +88,13 @@ def fulltext_only_ids(conn: Connection, query: CompiledQuery, found: list[int], 
     `found` (the record hits): ranked by their best page, or newest pages first."""
     where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
     where += [f"({w})" for w in query.where]
-    if ranked:  # each paper by its best page (bm25 is not allowed inside an aggregate: rank it first)
-        hits = (f"SELECT a.paper_id AS pid, min(pr.score) AS score FROM (SELECT rowid, rank AS score FROM page_fts "
-                f"WHERE page_fts MATCH ? ORDER BY rank) pr {page_paper('pr.rowid')} GROUP BY a.paper_id")
-    else:  # the newest matching pages only: fast however many pages match
-        hits = (f"SELECT a.paper_id AS pid, -max(pr.rowid) AS score FROM (SELECT rowid FROM page_fts "
-                f"WHERE page_fts MATCH ? ORDER BY rowid DESC LIMIT {int(limit or RANK_ALL) * 20}) pr "
-                f"{page_paper('pr.rowid')} GROUP BY a.paper_id")
+    if ranked:  # each paper by its best document (bm25 is not allowed inside an aggregate: rank it first)
+        hits = ("SELECT a.paper_id AS pid, min(d.score) AS score FROM (SELECT rowid, rank AS score FROM document_fts "
+                "WHERE document_fts MATCH ? ORDER BY rank) d JOIN attachment a ON a.id = d.rowid GROUP BY a.paper_id")
+    else:  # the newest matching documents only: fast however many match
+        hits = ("SELECT a.paper_id AS pid, -max(d.rowid) AS score FROM (SELECT rowid FROM document_fts "
+                f"WHERE document_fts MATCH ? ORDER BY rowid DESC LIMIT {int(limit or RANK_ALL) * 2}) d "
+                "JOIN attachment a ON a.id = d.rowid GROUP BY a.paper_id")
     sql = (f"SELECT p.id FROM ({hits}) x JOIN paper p ON p.id = x.pid "
            f"WHERE {' AND '.join(where) or '1'} ORDER BY x.score, p.id")
     seen = set(found)
@@ -147,9 +147,7 @@ def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple
         if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
             return found, False
         more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
-        if len(more) <= size - len(found):
-            return found + fulltext_only_ids(conn, query, found), True
-        return found + more[: size - len(found)], False
+        return found + more[: size - len(found)], False  # ranked in the full result that follows
     ids: dict[int, None] = {}
     for match in (f"title : ({query.match})", query.match):
         sql, params = _select(query, match)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lectern.core.store.database import Connection
-from lectern.core.store.fulltext_schema import page_paper
+from lectern.core.store.fulltext_schema import PAGE_ROWS
 
 SNIPPET_TOKENS = 14
 MAX_PAGES = 20  # pages named per paper
@@ -28,15 +28,20 @@ def page_hits(conn: Connection, page_match: str | None, paper_ids: Iterable[int]
         return {}
     hits: dict[int, list[PageHit]] = {}
     raw = conn.connection.driver_connection  # type: ignore[union-attr]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    # An attachment's pages are the row ids attachment * PAGE_ROWS + page: the index
+    # is asked only about that range, never for every page of the library that matches.
+    attachments = raw.execute(
+        f"SELECT paper_id, id FROM attachment WHERE paper_id IN ({','.join('?' * len(ids))}) "
+        "ORDER BY paper_id, position, id", ids).fetchall()
+    for paper_id, attachment_id in attachments:
+        found = hits.setdefault(paper_id, [])
+        if len(found) >= max_pages:
+            continue
+        first = attachment_id * PAGE_ROWS
         rows = raw.execute(
-            f"SELECT a.paper_id, f.attachment_id, f.page, snippet(page_fts, 0, '', '', '…', {SNIPPET_TOKENS}) "
-            f"FROM page_fts {page_paper('page_fts.rowid')} "
-            f"WHERE page_fts MATCH ? AND a.paper_id IN ({','.join('?' * len(chunk))}) "
-            "ORDER BY a.paper_id, a.position, f.attachment_id, f.page", (page_match, *chunk))
-        for paper_id, attachment_id, page, snippet in rows:
-            found = hits.setdefault(paper_id, [])
-            if len(found) < max_pages:
-                found.append(PageHit(attachment_id, page, " ".join(str(snippet).split())))
+            f"SELECT rowid - ?, snippet(page_fts, 0, '', '', '…', {SNIPPET_TOKENS}) FROM page_fts "
+            "WHERE page_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid "
+            f"LIMIT {int(max_pages - len(found))}", (first, page_match, first, first + PAGE_ROWS - 1))
+        found += [PageHit(attachment_id, page, " ".join(str(snippet).split())) for page, snippet in rows]
+    hits = {paper_id: found for paper_id, found in hits.items() if found}
     return hits

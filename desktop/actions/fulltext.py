@@ -39,6 +39,11 @@ class FullTextActions:
         self.worker.extracted.connect(self._extracted)
         self.worker.progressed.connect(self._progressed)
         self.reader = LatestOnly(self._batch_read, self._import_failed, window)
+        # The pane's page hits are looked up off the GUI thread (a prefix while typing can
+        # take tens of ms over a large library's pages); the pane shows them when they come.
+        self.hits_worker = LatestOnly(self._hits_found, lambda _error: None, window)
+        self._hits: dict[tuple[int, str], list[PageHit]] = {}
+        self._closed = False
         self._importing: tuple[list[Path], PdfImportReport, dict[str, str], CancelToken] | None = None
         self._dialog: Any = None
         self._extractor: TextExtractor | None = None
@@ -47,11 +52,15 @@ class FullTextActions:
         self.worker.start()
 
     def changed(self, changes: Changes) -> None:
+        if changes.fields & {"attachments", "fulltext"} or changes.membership:
+            self._hits.clear()
         if "attachments" in changes.fields or changes.membership:
             self.worker.look_again()
 
     def close(self) -> None:
+        self._closed = True  # results still on their way are dropped
         self.worker.close()
+        self.hits_worker.close()
         if self._importing is not None:
             self._importing[3].cancel()
         self.reader.close()
@@ -60,6 +69,8 @@ class FullTextActions:
 
     # -- background extraction -----------------------------------------------------
     def _extracted(self, attachment_id: int, extraction: Any) -> None:
+        if self._closed:
+            return
         library = self.library
         self.window.ops.run(lambda: save_extraction(library, attachment_id, extraction),  # type: ignore[attr-defined]
                             on_done=lambda _changes: self.worker.saved(attachment_id),
@@ -76,10 +87,30 @@ class FullTextActions:
     def page_info(self, paper_id: int) -> tuple[list[PageHit], list[TextState], dict[int, str]]:
         """For the detail pane: the shown search's page hits in this paper, its PDFs'
         text states, and each attachment's name."""
-        hits = self.library.fulltext.hits(self.query, [paper_id]).get(paper_id, []) if self.query else []
+        if self._closed:  # the window is closing (a late related-papers result re-renders the pane)
+            return [], [], {}
         states = self.library.fulltext.states([paper_id]).get(paper_id, [])
         names = {a.id: a.name for a in self.library.attachments_of(paper_id)}
-        return hits, states, names
+        query = self.query
+        if query is None or not query.page_match or not states:
+            return [], states, names
+        key = (paper_id, query.page_match)
+        if key not in self._hits:
+            library = self.library
+            self.hits_worker.submit(lambda job: (key, library.fulltext.hits(query, [paper_id]).get(paper_id, [])))
+        return self._hits.get(key, []), states, names
+
+    def _hits_found(self, result: tuple[tuple[int, str], list[PageHit]]) -> None:
+        key, hits = result
+        if self._closed:
+            return
+        if len(self._hits) > 64:
+            self._hits.clear()
+        self._hits[key] = hits
+        pane = self.window.detail  # type: ignore[attr-defined]
+        shown = pane.detail.paper.id if pane.detail is not None else None
+        if hits and shown == key[0] and self.query is not None and self.query.page_match == key[1]:
+            pane.refresh()
 
     # -- o ---------------------------------------------------------------------------
     def open_current(self, paper_id: int) -> bool:
@@ -174,6 +205,7 @@ class FullTextActions:
             self._dialog.canceled.disconnect()
             self._dialog.reset()
             self._dialog.close()
+            self._dialog.deleteLater()
             self._dialog = None
         lines = report.lines()
         summary = f"{len(report.added)} paper{'s' if len(report.added) != 1 else ''} added from PDFs."

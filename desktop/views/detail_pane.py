@@ -127,6 +127,12 @@ class DetailPane(QTextBrowser):
             self._render()
             self.verticalScrollBar().setValue(scroll)
 
+    def refresh(self) -> None:
+        """Show the same paper again (its page hits came), keeping the scroll position."""
+        scroll = self.verticalScrollBar().value()
+        self._render()
+        self.verticalScrollBar().setValue(scroll)
+
     def set_highlighter(self, highlighter: Highlighter, page_highlighter: Highlighter | None = None) -> None:
         changed = page_highlighter is not None
         self.highlighter = highlighter

@@ -10,7 +10,7 @@ def test_fulltext_field_searches_only_the_pages():
     query = compile_query("fulltext:zeppelin")
     assert query.match is None and query.fulltext_match is None
     assert query.page_match == '(("zeppelin"))'
-    assert any("page_fts MATCH ?" in w for w in query.where)
+    assert any("document_fts MATCH ?" in w for w in query.where)
 
 
 def test_plain_words_also_search_the_full_text():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
@@ -63,6 +63,7 @@ def import_with_ctrl_o(qtbot, window, monkeypatch, paths: list[Path]) -> None:
     qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.library.count() > before and window.fulltext._importing is None, timeout=30000)
     settle(qtbot, window)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)  # the progress dialog is gone
 
 
 def test_a_pdf_imported_with_ctrl_o_is_found_by_a_word_on_page_3_and_o_opens_that_page(

@@ -174,3 +174,44 @@ def test_cli_imports_a_folder_of_pdfs_and_search_json_names_the_page(tmp_path, p
     [hit] = json.loads(found.stdout)
     assert hit["pages"] == [3] and "zeppelin" in hit["snippet"]
     assert hit["title"] == "Deep Transformers for Reading Lists"
+
+
+def _integrity(library) -> None:
+    with library.db.write() as conn:
+        conn.exec_driver_sql("INSERT INTO page_fts (page_fts) VALUES ('integrity-check')")
+        conn.exec_driver_sql("INSERT INTO document_fts (document_fts) VALUES ('integrity-check')")
+
+
+def test_text_read_again_replaces_the_old_text_in_both_indexes(library, pdfs):
+    [paper_id] = import_pdfs(library, [pdfs["paper"]]).added
+    [attachment] = library.attachments_of(paper_id)
+    library.fulltext.save(attachment.id, [(1, "an airship on page one"), (2, "and nothing else")], None, 2)
+    assert library.search("fulltext:zeppelin").ids == [] and library.search("zeppelin").ids == []
+    assert library.search("fulltext:airship").ids == [paper_id]
+    assert [h.page for h in library.fulltext.hits(library.compile("airship"), [paper_id])[paper_id]] == [1]
+    library.fulltext.save(attachment.id, [], "damaged PDF")
+    assert library.search("fulltext:airship").ids == []
+    assert library.fulltext.states([paper_id])[paper_id][0].describe() == "text not extracted: damaged PDF"
+    _integrity(library)
+
+
+def test_emptying_the_trash_removes_the_papers_text_from_the_indexes(library, pdfs):
+    [paper_id] = import_pdfs(library, [pdfs["paper"]]).added
+    library.trash.put([paper_id])
+    assert library.search("zeppelin").ids == []  # a paper in the Trash is not found
+    assert library.search("in:trash zeppelin").ids == [paper_id]
+    library.trash.empty()
+    with library.db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM fulltext_page").scalar_one() == 0
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM document_fts WHERE document_fts MATCH 'zeppelin'").scalar_one() == 0
+    _integrity(library)
+
+
+def test_words_on_different_pages_of_one_paper_find_it(library, pdfs):
+    [paper_id] = import_pdfs(library, [pdfs["paper"]]).added
+    assert library.search("zeppelin conclusion").ids == [paper_id]  # page 3 and page 4
+    hits = library.fulltext.hits(library.compile("zeppelin conclusion"), [paper_id])
+    assert hits == {}  # no single page holds both: no page to name
+    assert [h.page for h in library.fulltext.hits(library.compile("zeppelin OR conclusion"), [paper_id])[
+        paper_id]] == [3, 4]

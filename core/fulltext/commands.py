@@ -37,7 +37,8 @@ def import_pdf_arguments(library: Library, paths: list[Path], mode: str, out: Te
         print(f"lectern: {exc} Nothing was imported.", file=err)
         return 1
     names = ", ".join(str(p) for p in paths)
-    out.write(f"{names}: {len(report.added)} papers added from PDFs\n")
+    added = len(report.added)
+    out.write(f"{names}: {added} paper{'s' if added != 1 else ''} added from PDFs\n")
     for line in report.lines():
         print(f"lectern: {line}", file=err)
     return 1 if report.failures else 0
@@ -46,7 +47,7 @@ def import_pdf_arguments(library: Library, paths: list[Path], mode: str, out: Te
 def run_extract(library: Library, out: TextIO, err: TextIO) -> int:
     """Read the text of every attached PDF still pending."""
     report = extract_pending(library, progress=_progress_line(err))
-    out.write(f"text read from {report.done} PDFs ({report.pages} pages)\n")
+    out.write(f"text read from {report.done} PDF{'s' if report.done != 1 else ''} ({report.pages} pages)\n")
     for name, reason in report.failed:
         print(f"lectern: {name}: text not extracted: {reason}", file=err)
     if report.missing:

@@ -215,3 +215,18 @@ def test_words_on_different_pages_of_one_paper_find_it(library, pdfs):
     assert hits == {}  # no single page holds both: no page to name
     assert [h.page for h in library.fulltext.hits(library.compile("zeppelin OR conclusion"), [paper_id])[
         paper_id]] == [3, 4]
+
+
+def test_cli_extract_reads_the_pending_pdfs(library_path, pdfs):
+    with Library.open(library_path) as lib:
+        lib.papers.add_many([NewPaper(title="Attached by hand")])
+        [paper_id] = lib.paper_ids()
+        lib.attachments.add(paper_id, [pdfs["paper"], pdfs["user_password"]], "link")
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, "--library", str(library_path), "extract"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "text read from 1 PDF (4 pages)\n"
+    assert "locked.pdf: text not extracted: encrypted (needs a password)" in done.stderr
+    with Library.open(library_path) as lib:
+        assert lib.fulltext.pending() == [] and lib.search("fulltext:zeppelin").ids == [paper_id]

@@ -3,7 +3,8 @@ them is in core/store/migrations.py). Each attached PDF has an extraction state
 (pending / done / failed with its reason); its pages' text is in `fulltext_page`,
 indexed twice, without a second copy of the text (FTS5 external content):
 `page_fts` by page (which pages a hit is on) and `document_fts` by attachment
-(search and ranking: a few rows a paper, not one a page). Saving a document
+(search and ranking: a few rows a paper, not one a page; with an index of
+3-letter prefixes, for the word being typed). Saving a document
 indexes it (core/library/fulltext.py); a trigger removes it from document_fts
 before its attachment goes, while its pages are still there to say its terms."""
 
@@ -58,7 +59,7 @@ CREATE TRIGGER fulltext_page_after_delete AFTER DELETE ON fulltext_page BEGIN
     INSERT INTO page_fts (page_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
 CREATE VIRTUAL TABLE document_fts USING fts5(
-    text, content = '', tokenize = 'porter unicode61 remove_diacritics 2'
+    text, content = '', prefix = '3', tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER attachment_document_before_delete BEFORE DELETE ON attachment
 WHEN EXISTS (SELECT 1 FROM fulltext_page WHERE attachment_id = old.id) BEGIN

@@ -39,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import .bib files, arXiv id lists, paper listings, "
                                                       "PDFs or folders of PDFs")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    imp.add_argument("--link", action="store_true",
-                     help="PDFs: link the files where they are (default: copy them into the library's folder)")
+    pdf_how = imp.add_mutually_exclusive_group()
+    pdf_how.add_argument("--copy", dest="mode", action="store_const", const="copy",
+                         help="PDFs: copy them into the folder beside the library (the default unless the "
+                              "settings say link)")
+    pdf_how.add_argument("--link", dest="mode", action="store_const", const="link",
+                         help="PDFs: link them where they are")
     imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
                      help="papers already in the library: skip them (default), merge them, or import anyway")
     imp.add_argument("--encoding", metavar="NAME",
@@ -61,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "by identifier, else by title (a dry run without --yes)")
     fetch.add_argument("--query", metavar="Q", help="only the papers matching this search (default: all)")
     fetch.add_argument("--yes", action="store_true", help="apply the confident matches (one undo step)")
+    att = commands.add_parser("attach", help="attach files to a paper: copied into the library's folder "
+                                             "or linked where they are (the setting, default copy)")
+    att.add_argument("key", metavar="KEY", help="the paper's citation key")
+    att.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    how = att.add_mutually_exclusive_group()
+    how.add_argument("--copy", dest="mode", action="store_const", const="copy",
+                     help="copy the files into the folder beside the library")
+    how.add_argument("--link", dest="mode", action="store_const", const="link",
+                     help="link the files where they are (they are never moved or deleted)")
     bak = commands.add_parser("backup", help="copy the library safely (even while Lectern is open), checked")
     bak.add_argument("output", nargs="?", type=Path, metavar="FILE",
                      help="where to write the copy (default: a new backup in the library's backups folder)")
@@ -223,7 +236,9 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with library:
             pdfs = [path for path in args.files if is_pdf_argument(path)]
             if pdfs:
-                failed += import_pdf_arguments(library, pdfs, "link" if args.link else "copy", out, err)
+                from lectern.core.store.settings import attach_mode
+
+                failed += import_pdf_arguments(library, pdfs, args.mode or attach_mode(), out, err)
             for path in (p for p in args.files if not is_pdf_argument(p)):
                 try:
                     report = import_file(library, path, policy=args.duplicates, encoding=args.encoding)
@@ -278,6 +293,39 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               + ", ".join(lost[:20]) + (" …" if len(lost) > 20 else "") + " (export without --ascii to keep them)",
               file=err)
     return 0
+
+
+def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Attach files to the paper with a citation key, as the window's `a` does."""
+    from lectern.core.library.attachments import AttachError
+    from lectern.core.store.settings import attach_mode
+
+    mode = args.mode or attach_mode()
+    lock = hold_lock(args, err, "Attach files (a)")
+    if lock is None:
+        return 2
+    try:
+        library = open_library(args)
+        with library:
+            paper_id = library.paper_id_of_key(args.key)
+            if paper_id is None:
+                print(f"lectern: there is no paper with the citation key {args.key}. Nothing was attached.", file=err)
+                return 2
+            before = {a.id for a in library.attachments_of(paper_id)}
+            try:
+                library.attachments.add(paper_id, args.files, mode)
+            except AttachError as exc:
+                print(f"lectern: {exc} Nothing was attached.", file=err)
+                return 2
+            for found in library.attachments_of(paper_id):
+                if found.id not in before:
+                    out.write(f"{'copied' if found.mode == 'copy' else 'linked'} {found.name}\t{found.path}\n")
+            from lectern.core.fulltext.commands import extract_new
+
+            extract_new(library, before, paper_id, err)  # the new PDFs' text, read now
+        return 0
+    finally:
+        lock.release()
 
 
 def _http() -> "Http":
@@ -376,7 +424,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out = out or sys.stdout
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
-                "backup": run_backup, "restore-backup": run_restore, "add": run_add,
+                "backup": run_backup, "restore-backup": run_restore, "add": run_add, "attach": run_attach,
                 "fetch-metadata": run_fetch_metadata, "extract": run_extract}
     try:
         return commands[args.command](args, out, err)

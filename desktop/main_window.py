@@ -40,6 +40,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.drafts import Drafts
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.text.latex import latex_to_text
+from lectern.desktop.actions.attach import Attach
 from lectern.desktop.actions.commands import CommandRegistry
 from lectern.desktop.actions.fulltext import FullTextActions
 from lectern.desktop.actions.identify import Identify
@@ -140,6 +141,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.index_progress.progressed.connect(self._show_progress)
         self.transfer = Transfer(self)
         self.identify = Identify(self)  # the scholarly services, asked only when the user says so
+        self.attach = Attach(self)  # `a`, files dropped on a row, the detail pane's Locate... and Remove
         self.fulltext = FullTextActions(self)  # the PDFs' text, read in the background
         self.detail.page_info = self.fulltext.page_info
         self.signals.changed.connect(self.fulltext.changed)
@@ -152,6 +154,7 @@ class MainWindow(PaperActions, SearchActions, QMainWindow):
         self.search_bar.box.returnPressed.connect(self.table.setFocus)
         self.sidebar.scopeChosen.connect(self._scope_chosen)
         self.detail.paperActivated.connect(self.select_paper)
+        self.detail.attachmentActivated.connect(self.attach.act)
         self.notes.saveFailed.connect(lambda message: self.statusBar().showMessage(
             f"Your note is NOT saved ({message}). Lectern keeps it, in the editor and in a draft, and tries again "
             "every few seconds."))

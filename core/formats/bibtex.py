@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
@@ -23,14 +24,14 @@ from lectern.core.domain.entry import (
 )
 from lectern.core.domain.records import same_tags
 from lectern.core.formats.bib_dialects import to_biblatex, to_bibtex
+from lectern.core.formats.file_field import merged_file_field
 from lectern.core.store.atomic import write_atomic
 from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import has_no_latex_form, tex_escape, to_ascii_latex
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from lectern.core.domain.records import PaperRecord as Paper
+    from lectern.core.library.attachments import Attachment
     from lectern.core.library.facade import Library
 
 Profile = Literal["bibtex", "biblatex"]
@@ -48,6 +49,7 @@ class BibOptions:
     abstract: bool = True
     keywords: bool = True  # tags as keywords
     note: bool = False  # the reader's note as annote / annotation
+    files_from: "Path | None" = None  # the exported file's folder: attached files inside it written relative
 
 
 PREAMBLES, COMMENTS = "bibtex_preambles", "bibtex_comments"  # library meta: JSON lists, from imported files
@@ -76,16 +78,21 @@ def _value(name: str, value: str, ascii_only: bool) -> str:
 
 
 def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
-                  options: BibOptions = BibOptions()) -> tuple[str, tuple[Field, ...]]:
+                  options: BibOptions = BibOptions(),
+                  attachments: Sequence["Attachment"] = ()) -> tuple[str, tuple[Field, ...]]:
     """(entry type, fields) to write for a paper in the options' dialect: its
     record as stored, the reader's tags as `keywords` and note as `annote` /
-    `annotation` where they differ from the record's own, the abstract left out
+    `annotation` where they differ from the record's own, the attached files
+    the record's `file` field does not name yet appended to it (JabRef's
+    `:path:PDF`, core/formats/file_field.py), the abstract left out
     or shortened as asked, and what each dialect's styles need (`key` to sort
     an entry without author in classic BibTeX, `date` for biblatex)."""
     classic = options.profile == "bibtex"
     fields = paper.fields or record_from_values(paper.title, paper.abstract, paper.authors, paper.year,
                                                 paper.venue, paper.arxiv_id, paper.doi, paper.url)[1]
     kind = paper.entry_type or "misc"
+    if attachments:
+        fields = with_field(fields, "file", merged_file_field(get(fields, "file"), attachments, options.files_from))
     if not options.abstract:
         fields = with_field(fields, "abstract", None)
     elif get(fields, "abstract"):
@@ -130,10 +137,10 @@ def _arxiv_printed(kind: str, fields: tuple[Field, ...]) -> tuple[Field, ...]:
 
 
 def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: BibOptions = BibOptions(),
-          lost: list[str] | None = None) -> str:
+          lost: list[str] | None = None, attachments: Sequence["Attachment"] = ()) -> str:
     """One BibTeX entry for `paper`; with `--ascii`, its key is added to `lost`
     when a character in it has no LaTeX form (it is written as `?`)."""
-    kind, fields = record_fields(paper, tags, note, options)
+    kind, fields = record_fields(paper, tags, note, options, attachments)
     if options.ascii and lost is not None and any(
             has_no_latex_form(value) for name, value in fields if name.lower() not in VERBATIM):
         lost.append(paper.citation_key)
@@ -151,8 +158,9 @@ def export_text(
     parents: list[str] = []  # crossref and xdata parents go after every child, as BibTeX needs
     referenced = library.cross_referenced_keys(ids)
     for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
+        attached = library.attachments.for_papers(chunk)
         for paper, tags, note in library.papers_for_export(chunk):
-            text = entry(paper, tags, note, options, lost)
+            text = entry(paper, tags, note, options, lost, attached.get(paper.id, ()))
             (parents if paper.citation_key.lower() in referenced else parts).append(text)
     parts.extend(parents)
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
@@ -166,7 +174,7 @@ def export_file(
     progress: "ProgressFn | None" = None, cancel: CancelToken | None = None, lost: list[str] | None = None,
 ) -> int:
     """Write the .bib atomically (the old file stays whole if anything fails)."""
-    text = export_text(library, ids, options, progress, cancel, lost)
+    text = export_text(library, ids, replace(options, files_from=Path(path).parent), progress, cancel, lost)
     write_atomic(path, text.encode("ascii" if options.ascii else "utf-8", errors="replace"))
     return len(ids)
 

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +20,10 @@ from lectern.core.text.latex import latex_to_text
 
 if TYPE_CHECKING:
     from lectern.core.domain.records import PaperRecord as Paper
+    from lectern.core.library.attachments import Attachment
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
+Attached = Mapping[int, Sequence["Attachment"]]  # paper id -> its attached files
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -63,8 +65,15 @@ def _status_box(paper: "Paper") -> str:
     return "[x]" if paper.status == "read" else "[ ]"
 
 
-def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> str:
-    """One Markdown file: a heading per paper, status as a task box, tags, note."""
+def attachment_links(attachments: Sequence["Attachment"]) -> list[str]:
+    """A Markdown list item per attached file, linked by its `file:` URL."""
+    return [f"- [{md_escape(a.name)}]({a.path.as_uri()})" + ("" if a.exists else " (missing)")
+            for a in attachments if a.path.is_absolute()]
+
+
+def markdown_document(items: Sequence[Item], heading: str = "Reading list", attached: Attached | None = None) -> str:
+    """One Markdown file: a heading per paper, status as a task box, tags,
+    attached files (linked), note."""
     lines = [f"# {md_escape(heading)}", ""]
     for paper, tags, note in items:
         lines.append(f"## {md_escape(latex_to_text(paper.title))}")
@@ -86,6 +95,9 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list") -> s
         if link and re.match(r"^https?://[^\s<>]+$", link):
             lines.append(f"- Link: <{link}>")
         lines.append("")
+        files = attachment_links((attached or {}).get(paper.id, ()))
+        if files:
+            lines += ["### Attached files", "", *files, ""]
         if note.strip():
             lines.append("### Note")
             lines.append("")
@@ -123,22 +135,26 @@ def front_matter(paper: "Paper", tags: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def markdown_note_file(paper: "Paper", tags: Sequence[str], note: str) -> str:
+def markdown_note_file(paper: "Paper", tags: Sequence[str], note: str,
+                       attachments: Sequence["Attachment"] = ()) -> str:
     body = [f"# {md_escape(latex_to_text(paper.title))}", ""]
     if paper.abstract.strip():
         body += [md_escape(latex_to_text(paper.abstract)), ""]
+    files = attachment_links(attachments)
+    if files:
+        body += ["## Attached files", "", *files, ""]
     if note.strip():
         body += ["## Note", "", note.rstrip(), ""]
     return front_matter(paper, tags) + "\n" + "\n".join(body)
 
 
-def markdown_folder(items: Sequence[Item], folder: Path) -> list[Path]:
+def markdown_folder(items: Sequence[Item], folder: Path, attached: Attached | None = None) -> list[Path]:
     """One Markdown file per paper, named by citation key, written atomically."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for paper, tags, note in items:
         path = folder / (_FILE_UNSAFE.sub("_", paper.citation_key) + ".md")
-        write_atomic(path, markdown_note_file(paper, tags, note).encode("utf-8"))
+        write_atomic(path, markdown_note_file(paper, tags, note, (attached or {}).get(paper.id, ())).encode("utf-8"))
         written.append(path)
     return written
 

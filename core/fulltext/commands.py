@@ -8,7 +8,7 @@ from typing import TextIO
 
 from lectern.core.domain.changes import Progress
 from lectern.core.fulltext.pdf_import import PdfImportError, import_pdfs, is_pdf_path
-from lectern.core.fulltext.runner import extract_pending
+from lectern.core.fulltext.runner import extract_attachments, extract_pending
 from lectern.core.library.facade import Library
 
 
@@ -54,3 +54,12 @@ def run_extract(library: Library, out: TextIO, err: TextIO) -> int:
         print(f"lectern: {report.missing} attached files are missing: locate them in the window, then run "
               "`lectern extract` again.", file=err)
     return 0
+
+
+def extract_new(library: Library, before: set[int], paper_id: int, err: TextIO) -> None:
+    """Read the text of a paper's PDFs attached just now (not in `before`), saying which have none."""
+    pending = set(library.fulltext.pending())
+    new = [a.id for a in library.attachments_of(paper_id) if a.id not in before and a.id in pending]
+    report = extract_attachments(library, new, progress=_progress_line(err))
+    for name, reason in report.failed:
+        print(f"lectern: {name}: text not extracted: {reason}", file=err)

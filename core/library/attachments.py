@@ -342,9 +342,13 @@ class Attachments:
         the Trash (on closing the library: undo can no longer bring them back)."""
         if not self._emptied:
             return
-        with self.db.read() as conn:
-            back = {r[0] for r in conn.exec_driver_sql(
-                f"SELECT id FROM attachment WHERE id IN ({','.join(map(str, self._emptied))})")}
+        try:
+            with self.db.read() as conn:
+                back = {r[0] for r in conn.exec_driver_sql(
+                    f"SELECT id FROM attachment WHERE id IN ({','.join(map(str, self._emptied))})")}
+        except Exception:  # a library that cannot be read now (damaged, gone): keep the files, close anyway
+            self._emptied.clear()
+            return
         for rid in self._emptied - back:
             shutil.rmtree(self.trash_folder / "emptied" / str(rid), ignore_errors=True)
         self._emptied.clear()

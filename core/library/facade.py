@@ -61,6 +61,7 @@ class PaperDetail:
     note: str = ""
     fields: list[ShownField] = field(default_factory=list)  # every field, read, in reading order
     parent_key: str | None = None  # the crossref parent's key, when it is in the library
+    attachments: tuple[Attachment, ...] = ()  # the files attached, in order
 
 
 class Library:
@@ -225,6 +226,7 @@ class Library:
             note=note,
             fields=shown_fields(paper.fields, load_fields(parent[1]) if parent else None),
             parent_key=parent[0] if parent else None,
+            attachments=self.attachments.of(paper_id),
         )
 
     def attachments_of(self, paper_id: int) -> tuple[Attachment, ...]:
@@ -256,6 +258,12 @@ class Library:
             rows = conn.exec_driver_sql(
                 f"SELECT id, citation_key FROM paper WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
             return {r[0]: r[1] for r in rows}
+
+    def paper_id_of_key(self, citation_key: str) -> int | None:
+        """The paper with this citation key (keys are unique regardless of case), or None."""
+        with self.db.read() as conn:
+            return conn.exec_driver_sql("SELECT id FROM paper WHERE citation_key = ? COLLATE NOCASE",
+                                        (citation_key.strip(),)).scalar()
 
     def identity_index(self) -> dict[str, dict[str, int]]:
         """What identifies a paper -> its id, by kind (`lectern.core.domain.identity`):

@@ -277,6 +277,9 @@ class Papers:
                 conn.exec_driver_sql("INSERT OR IGNORE INTO reading_list_item (list_id, paper_id, position) "
                                      "SELECT list_id, ?, position FROM reading_list_item WHERE paper_id = ?",
                                      (keep_id, other))
+                conn.exec_driver_sql(  # attached files go with the kept paper (the same content once)
+                    "UPDATE attachment SET paper_id = ? WHERE paper_id = ? "
+                    "AND sha256 NOT IN (SELECT sha256 FROM attachment WHERE paper_id = ?)", (keep_id, other, keep_id))
             for name in tags:
                 clean = clean_name(name)
                 if clean:
@@ -301,7 +304,7 @@ class Papers:
 
         label = f"Merge {_plural(len(papers), 'paper')}" if others else "Merge imported paper"
         return self.history.change(label, op, Changes(
-            papers=papers, membership=bool(others), fields=frozenset(fillable) | {"tags", "note"},
+            papers=papers, membership=bool(others), fields=frozenset(fillable) | {"tags", "note", "attachments"},
             collections=frozenset({Collection.TAGS, Collection.LISTS, Collection.TRASH})))
 
     def add_many(

@@ -50,9 +50,10 @@ def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_
     if fmt in ("bibtex", "biblatex"):
         return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel, lost)
     items = _items(library, ids, progress, cancel)
+    attached = library.attachments.for_papers(ids) if fmt in ("markdown", "markdown-folder") else {}
     if fmt == "markdown-folder":
-        return len(markdown_folder(items, path))
-    text = {"markdown": lambda: markdown_document(items, heading), "csljson": lambda: csl_json(items),
+        return len(markdown_folder(items, path, attached))
+    text = {"markdown": lambda: markdown_document(items, heading, attached), "csljson": lambda: csl_json(items),
             "ris": lambda: ris_text(items),
             "csv": lambda: csv_text(items)}[fmt]()
     write_atomic(path, text.encode("utf-8"))

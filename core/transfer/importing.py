@@ -27,6 +27,7 @@ from lectern.core.identify.identifiers import only_identifiers
 from lectern.core.identify.lookup import resolve
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
+from lectern.core.transfer.linked_files import link_named_files
 
 SEEDED_KEY = "default_library_loaded"
 
@@ -153,10 +154,12 @@ def _kept_blocks(library: Library, parsed: ParsedBib) -> dict[str, str]:
 
 def import_bib(
     library: Library, parsed: ParsedBib, policy: DuplicatePolicy = "skip",
-    progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+    progress: ProgressFn | None = None, cancel: CancelToken | None = None, folder: Path | None = None,
 ) -> ImportReport:
     """Add parsed BibTeX papers; duplicates are skipped, merged or imported
-    anyway. One transaction and one undo step, merges included."""
+    anyway. One transaction and one undo step, merges included. With the
+    file's `folder`, the files its `file` fields name are linked (relative
+    paths from there)."""
     papers = [b.paper for b in parsed.papers]
     with library.history.step("Import") as step:
         duplicates = {d.index: d for d in find_duplicates(library, papers)} if policy != "import" else {}
@@ -166,6 +169,10 @@ def import_bib(
             keyed, progress=progress, cancel=cancel, meta=_kept_blocks(library, parsed),
             tags=[parsed.papers[i].tags for i in fresh], notes=[parsed.papers[i].note for i in fresh],
         )
+        linked: list[str] = []
+        if folder is not None and any(get(p.fields, "file") for p in keyed):
+            files, linked = link_named_files(library, changes.papers, folder)
+            changes = changes.merge(files)
         merged = 0
         for i, dup in duplicates.items():
             if policy == "merge":
@@ -173,7 +180,7 @@ def import_bib(
                                                           note=parsed.papers[i].note))
                 merged += 1
         step.label, step.changes = import_label(len(fresh), merged), changes
-    warnings = list(parsed.failures) + list(parsed.notices) + renamed
+    warnings = list(parsed.failures) + list(parsed.notices) + renamed + linked
     skipped = len(duplicates) - merged
     existing = library.citation_keys_of([d.existing_id for d in duplicates.values()])
     for i, dup in duplicates.items():  # every decision, by paper
@@ -264,4 +271,4 @@ def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
                 encoding: str | None = None) -> ImportReport:
     """Import a file; the whole file or nothing. Raises BibError or ListingError
     (also an EncodingError, with a likely encoding, when the bytes do not decode)."""
-    return import_bib(library, parse_file(path, encoding), policy, progress, cancel)
+    return import_bib(library, parse_file(path, encoding), policy, progress, cancel, folder=Path(path).parent)

@@ -18,6 +18,7 @@ from lectern.core.library.attachments import Attachment
 from lectern.core.library.fulltext import TextState
 from lectern.core.search.pages import PageHit
 from lectern.core.search.query import CompiledQuery
+from lectern.core.store.settings import attach_mode
 from lectern.desktop.runtime.fulltext_worker import FullTextWorker
 from lectern.desktop.runtime.pdf_viewer import open_pdf
 from lectern.desktop.runtime.workers import Job, LatestOnly
@@ -187,9 +188,8 @@ class FullTextActions:
                             title="PDFs not imported", what="import these PDFs")
 
     def attach_mode(self) -> str:
-        """Copy or link, as the user chose for attachments (copy unless the window says otherwise)."""
-        chosen = getattr(self.window, "attach_mode", None)
-        mode = chosen() if callable(chosen) else "copy"
+        """Copy or link, as the user chose for attachments (Edit > Preferences)."""
+        mode = attach_mode()
         return mode if mode in ("copy", "link") else "copy"
 
     def _import_failed(self, error: Exception) -> None:

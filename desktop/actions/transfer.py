@@ -203,6 +203,7 @@ class Transfer:
                 return
         library = self.window.library
         cancel = CancelToken()
+        folder = self._reading.parent if self._reading is not None else None  # where its `file` fields point from
         self._open_dialog(f"Importing {name}…", cancel.cancel)
 
         def refused(error: Exception) -> bool:
@@ -213,7 +214,7 @@ class Transfer:
                 return True
             return False  # full, read-only, cancelled: the runner says so (nothing was imported)
 
-        self.window.ops.run(lambda: import_bib(library, parsed, policy, self.relay.report, cancel),
+        self.window.ops.run(lambda: import_bib(library, parsed, policy, self.relay.report, cancel, folder),
                             on_done=lambda report: self._imported(name, report), on_error=refused,
                             title="Nothing was imported", what=f"import {name}")
 

@@ -19,6 +19,7 @@ from lectern.core.library.fulltext import TextState
 from lectern.core.search.engine import Highlighter
 from lectern.core.search.pages import PageHit
 from lectern.core.search.related import RelatedPaper
+from lectern.desktop.views.attachment_list import attachment_action, attachments_html
 from lectern.desktop.views.highlight import HIGHLIGHT_COLOR
 from lectern.desktop.views.untrusted import open_link
 
@@ -64,6 +65,7 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None,
             shown += f" <span style='color: gray'>(inherited from {escape(detail.parent_key or '')})</span>"
         parts.append(f"<tr><td valign='top'><b>{escape(label)}</b>&nbsp;&nbsp;</td><td>{shown}</td></tr>")
     parts.append("</table>")
+    parts.append(attachments_html(detail.attachments, PAPER_SCHEME))  # the paper itself, before its abstract
     if detail.abstract_text:
         parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")
     if fulltext:
@@ -87,6 +89,7 @@ class DetailPane(QTextBrowser):
     """Read-only view of one paper; web links open only on the user's click."""
 
     paperActivated = Signal(int)
+    attachmentActivated = Signal(str, int)  # "open", "locate" or "remove"; the attachment's id
     cleared = Signal()  # the pane shows no paper now (empty result, nothing selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -204,5 +207,8 @@ class DetailPane(QTextBrowser):
             paper_id = url.path().removeprefix("paper/")
             if paper_id.isdigit():
                 self.paperActivated.emit(int(paper_id))
+            attachment = attachment_action(url.path())
+            if attachment is not None:
+                self.attachmentActivated.emit(*attachment)
         else:
             open_link(self, url.toString())

@@ -190,3 +190,43 @@ def test_citation_keys_with_slashes_make_one_safe_folder(library_path: Path, tmp
         library.attachments.add(paper, [make_file(tmp_path, "a.pdf")], "copy")
         (found,) = library.attachments_of(paper)
         assert found.path.parent == storage_folder(library.path) / "DBLP_conf_x_Y15"
+
+
+def test_merging_duplicates_keeps_every_attached_file_on_the_kept_paper(lib: Library, tmp_path: Path) -> None:
+    keep, other = lib.paper_ids()[:2]
+    lib.attachments.add(keep, [make_file(tmp_path / "a", "same.pdf", b"same")], "copy")
+    lib.attachments.add(other, [make_file(tmp_path / "b", "same.pdf", b"same"),
+                                make_file(tmp_path / "b", "extra.pdf", b"extra")], "copy")
+    lib.papers.merge(keep, [other])
+    assert [(a.name, a.exists) for a in lib.attachments_of(keep)] == [("same.pdf", True), ("extra.pdf", True)]
+    lib.trash.empty()  # the merged-away duplicate goes for good; the kept paper's files stay
+    assert [a.path.read_bytes() for a in lib.attachments_of(keep)] == [b"same", b"extra"]
+    lib.history.undo()
+    lib.history.undo()
+    assert [a.name for a in lib.attachments_of(other)] == ["same.pdf", "extra.pdf"]
+
+
+def test_a_process_killed_in_the_middle_of_a_copy_leaves_no_row_and_no_half_file(library_path: Path,
+                                                                                  tmp_path: Path) -> None:
+    """kill -9 (os._exit) once the copy's bytes are written but before they are
+    durable and named: the library has no row, the final name no file."""
+    import subprocess
+    import sys
+
+    from lectern.core.domain.records import NewPaper
+    with Library.open(library_path) as library:
+        library.papers.add_many([NewPaper(title="T", citation_key="k1")])
+    source = make_file(tmp_path / "src", "big.pdf", b"%PDF" + b"x" * 3_000_000)
+    code = ("import os, sys; from pathlib import Path; from lectern.core.library.facade import Library\n"
+            "lib = Library.open(Path(sys.argv[1])); os.fsync = lambda fd: os._exit(9)\n"
+            "lib.attachments.add(lib.paper_ids()[0], [Path(sys.argv[2])], 'copy')\n")
+    killed = subprocess.run([sys.executable, "-c", code, str(library_path), str(source)], capture_output=True)
+    assert killed.returncode == 9, killed.stderr
+    folder = storage_folder(library_path) / "k1"
+    left = [p.name for p in folder.iterdir()]
+    assert len(left) == 1 and left[0].endswith(".part")  # the bytes, under a temporary name only
+    with Library.open(library_path) as library:
+        (paper,) = library.paper_ids()
+        assert library.attachments_of(paper) == ()
+        library.attachments.add(paper, [source], "copy")  # trying again works, and tidies the leftover
+        assert files_under(folder) == ["big.pdf"] and (folder / "big.pdf").read_bytes() == source.read_bytes()

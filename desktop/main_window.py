@@ -40,6 +40,7 @@ from lectern.core.text.wording import plural
 from lectern.desktop.actions.attach import Attach
 from lectern.desktop.actions.clipboard import ClipboardActions
 from lectern.desktop.actions.commands import CommandRegistry
+from lectern.desktop.actions.fulltext import FullTextActions
 from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
 from lectern.desktop.actions.searching import SearchActions
@@ -163,6 +164,9 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.transfer = Transfer(self)
         self.identify = Identify(self)  # the scholarly services, asked only when the user says so
         self.attach = Attach(self)  # `a`, files dropped on a row, the detail pane's Locate... and Remove
+        self.fulltext = FullTextActions(self)  # the PDFs' text, read in the background
+        self.detail.page_info = self.fulltext.page_info
+        self.signals.changed.connect(self.fulltext.changed)
         self.commands = CommandRegistry(self, key_overrides)
         self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
         self._key_hints = self.commands.multi_key_prefixes()
@@ -187,6 +191,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.go_to_row(0)
         self.table.setFocus()
         QTimer.singleShot(0, self.check_search_index)
+        QTimer.singleShot(0, self.fulltext.start)  # the PDFs still pending (a restart resumes them)
         if not self.model.complete:
             QTimer.singleShot(0, lambda: self.run_search(self.search_bar.text(), first_screen=None))
         self.table.setTabKeyNavigation(False)  # Tab moves between panes
@@ -309,6 +314,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
                        self.transfer.worker):
             worker.close()  # no background work starts after the window closes
         self.identify.close()
+        self.fulltext.close()
         super().closeEvent(event)
 
     # -- moving -----------------------------------------------------------------

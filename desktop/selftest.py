@@ -63,6 +63,16 @@ def self_test() -> int:
             parsed = parse_bibtex(bib.read_text(encoding="utf-8"))
             assert len(parsed.papers) == 222 and not parsed.failures, f"{len(parsed.papers)} entries read back"
             ok("read the 222 entries back")
+            step = "reading a PDF in the PDF worker process"  # the bundle starts itself with a flag
+            from lectern.core.fulltext.extractor import TextExtractor
+            from lectern.core.fulltext.sample import one_page_pdf
+
+            sample = folder / "selftest.pdf"
+            sample.write_bytes(one_page_pdf("self test words"))
+            with TextExtractor() as reader:
+                read = reader.extract(sample)
+            assert read.ok and read.pages == ((1, "self test words"),), read.reason or read.pages
+            ok("read a PDF's text in the PDF worker process")
             step = "rendering a note"
             assert "<strong>read</strong>" in note_html("**read** again"), "no Markdown preview"
             ok("rendered a Markdown note")

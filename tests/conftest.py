@@ -60,3 +60,46 @@ def fill_disk(folder: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real PDFs made once per session (tests/pdfs.py): name -> file. `paper` has
+    "zeppelin" only on page 3; the hostile ones are named for what is wrong."""
+    from reportlab.lib import pdfencrypt
+
+    from tests import pdfs as make
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    pages = ["Deep transformers for reading lists\nWe study attention.",
+             "Related work covers masked language modeling objectives.",
+             "A zeppelin appears only on this third page.", "Conclusion: reading is good."]
+    made = {
+        "paper": make.paper_pdf(folder / "paper.pdf", pages, title="Microsoft Word - draft.docx", author="",
+                                heading="Deep Transformers for Reading Lists",
+                                byline="Ada Lovelace1, Alan Turing2*",),
+        "titled": make.paper_pdf(folder / "titled.pdf", ["See arXiv:1706.03762v5 and doi:10.1145/3292500.3330701."],
+                                 title="Attention Is All You Need", author="Ashish Vaswani; Noam Shazeer"),
+        "html_title": make.paper_pdf(folder / "html.pdf", ["Body text."],
+                                     title="<b>Bold</b> <a href='x'>link</a> <script>alert(1)</script>"),
+        "user_password": make.paper_pdf(folder / "locked.pdf", pages, encrypt=pdfencrypt.StandardEncryption(
+            "secret", "owner", strength=128)),
+        "owner_password": make.paper_pdf(folder / "owner.pdf", pages, encrypt=pdfencrypt.StandardEncryption(
+            "", "owner", strength=128)),
+        "nested": make.nested_pdf(folder / "nested.pdf"),
+        "many_pages": make.many_pages_pdf(folder / "many.pdf", 100_000),
+        "bomb": make.bomb_pdf(folder / "bomb.pdf", 1024),
+        "scanned": make.image_only_pdf(folder / "scan.pdf"),
+    }
+    truncated = folder / "truncated.pdf"
+    truncated.write_bytes(made["paper"].read_bytes()[:1200])
+    made["truncated"] = truncated
+    not_pdf = folder / "notes.pdf"
+    not_pdf.write_text("These are my notes, not a PDF.\n" * 50)
+    made["not_pdf"] = not_pdf
+    huge = folder / "huge.pdf"
+    with huge.open("wb") as handle:  # sparse: 500 MB on paper, nothing on disk
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(500 * 1024 * 1024)
+    made["huge"] = huge
+    return made

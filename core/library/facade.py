@@ -15,6 +15,7 @@ from lectern.core.domain.names import short_authors
 from lectern.core.domain.records import PAPER_COLUMNS, PaperRecord, SortKey, stored_time
 from lectern.core.domain.shown_fields import ShownField, shown_fields
 from lectern.core.library.attachments import Attachment, Attachments
+from lectern.core.library.fulltext import FullText
 from lectern.core.library.history import History
 from lectern.core.library.lists import ReadingLists
 from lectern.core.library.papers import Papers
@@ -79,6 +80,7 @@ class Library:
         self.saved_searches = SavedSearches(self.db, self.history, self.compile)
         self.index = SearchIndex(self.db)
         self.attachments = Attachments(self.db, self.history, self.path)
+        self.fulltext = FullText(self.db)
         self._vocabulary: tuple[int, Vocabulary] | None = None
         self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids
 

@@ -4,13 +4,14 @@ a query, "did you mean", and the spans to highlight in shown text."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lectern.core.domain.records import SortKey
 from lectern.core.search.query import DUPLICATE_KEYS, FTS_COLUMNS, CompiledQuery, word_variants
 from lectern.core.search.spelling import Vocabulary, stem, surface_form, words
 from lectern.core.store.database import Connection
+from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags, venue, editor.
 BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0, 1.0, 1.0)"
@@ -55,6 +56,8 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
         terms=[t for q in queries for t in q.terms],
         list_name=next((q.list_name for q in queries if q.list_name), None),
         duplicate_groups=any(q.duplicate_groups for q in queries),
+        fulltext_match=matched[0].fulltext_match if len(matched := [q for q in queries if q.match]) == 1 else None,
+        page_match=" AND ".join(f"({q.page_match})" for q in queries if q.page_match) or None,
     )
 
 
@@ -73,12 +76,47 @@ def _select(query: CompiledQuery, match: str | None) -> tuple[str, list[Any]]:
     return f"SELECT p.id FROM {source} WHERE {' AND '.join(where) or '1'}", params + list(query.params)
 
 
+def _record_or_fulltext(query: CompiledQuery) -> CompiledQuery:
+    """`query` with its words matching either the record or a page of the full text."""
+    return replace(query, match=None, fulltext_match=None, where=[
+        f"p.id IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?) OR p.id IN ({PAPERS_WITH_PAGES})",
+        *query.where], params=[query.match, query.fulltext_match, *query.params])
+
+
+def fulltext_only_ids(conn: Connection, query: CompiledQuery, found: list[int], limit: int | None = None,
+                      ranked: bool = True) -> list[int]:
+    """The papers whose full text matches `query.fulltext_match` and that are not in
+    `found` (the record hits): ranked by their best page, or newest pages first."""
+    where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
+    where += [f"({w})" for w in query.where]
+    if ranked:  # each paper by its best document (bm25 is not allowed inside an aggregate: rank it first)
+        hits = ("SELECT a.paper_id AS pid, min(d.score) AS score FROM (SELECT rowid, rank AS score FROM document_fts "
+                "WHERE document_fts MATCH ? ORDER BY rank) d JOIN attachment a ON a.id = d.rowid GROUP BY a.paper_id")
+    else:  # the newest matching documents only: fast however many match
+        hits = ("SELECT a.paper_id AS pid, -max(d.rowid) AS score FROM (SELECT rowid FROM document_fts "
+                f"WHERE document_fts MATCH ? ORDER BY rowid DESC LIMIT {int(limit or RANK_ALL) * 2}) d "
+                "JOIN attachment a ON a.id = d.rowid GROUP BY a.paper_id")
+    sql = (f"SELECT p.id FROM ({hits}) x JOIN paper p ON p.id = x.pid "
+           f"WHERE {' AND '.join(where) or '1'} ORDER BY x.score, p.id")
+    seen = set(found)
+    ids = [i for i in fetch_ids(conn, sql, [query.fulltext_match, *query.params]) if i not in seen]
+    return ids[:limit] if limit is not None else ids
+
+
 def query_ids(
     conn: Connection, query: CompiledQuery, sort: str | None = None, descending: bool = False,
     limit: int | None = None,
 ) -> list[int]:
     """Ids matching `query`: by relevance when it has text and no sort is given,
-    otherwise by the sort column (ties by id)."""
+    otherwise by the sort column (ties by id). Papers found only in their full
+    text come after those whose record matches."""
+    if query.fulltext_match and query.match:
+        if sort in SORT_SQL:
+            return query_ids(conn, _record_or_fulltext(query), sort, descending, limit)
+        found = query_ids(conn, replace(query, fulltext_match=None), sort, descending, limit)
+        if limit is not None and len(found) >= limit:
+            return found
+        return found + fulltext_only_ids(conn, query, found, None if limit is None else limit - len(found))
     direction = "DESC" if descending else "ASC"
     extra: list[Any] = []
     if query.match and sort not in SORT_SQL:
@@ -134,7 +172,13 @@ def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple
     the newest papers matching in their title, then anywhere (complete=False)."""
     sql, params = _select(query, query.match)
     if not query.match or len(fetch_ids(conn, sql + f" LIMIT {RANK_ALL + 1}", params)) <= RANK_ALL:
-        return query_ids(conn, query), True
+        found = query_ids(conn, replace(query, fulltext_match=None))
+        if not query.fulltext_match:
+            return found, True
+        if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
+            return found, False
+        more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
+        return found + more[: size - len(found)], False  # ranked in the full result that follows
     ids: dict[int, None] = {}
     for match in (f"title : ({query.match})", query.match):
         sql, params = _select(query, match)

@@ -10,12 +10,21 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from lectern.core.domain.records import STATUSES
+from lectern.core.search.query_checks import (
+    QueryError,
+    check_balanced,
+    check_operators,
+    only_operators,
+    operator_tokens,
+)
 from lectern.core.search.record_filters import doi_condition, key_condition, type_condition, year_condition
+from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
 from lectern.core.text.latex import spell_greek
 
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
                "venue": "venue", "note": "notes", "tag": "tags"}
-TEXT_FIELDS = ("text", *FTS_COLUMNS)
+FULLTEXT = "fulltext"  # the papers' own text (their PDFs' pages), in its own index (core/store/fulltext_schema.py)
+TEXT_FIELDS = ("text", *FTS_COLUMNS, FULLTEXT)
 DUPLICATE_KEYS = ("doi_key", "arxiv_key", "title_key")  # the stored identity keys (core/domain/identity.py)
 IS_VALUES = {
     "starred": "p.starred = 1",
@@ -45,10 +54,6 @@ _ADDED = re.compile(r"^(\d{1,5})d$")
 _LEADING_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\s():\"*~^]+)$")
 _TRAILING_OPERATOR = re.compile(r"\s+(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
-OPERATORS = ("and", "or", "not", "andnot", "andmaybe")
-_OPERATOR_WORDS = frozenset(word.upper() for word in OPERATORS)  # operators only in capitals
-_TOKENS = re.compile(r"[()]|[^\s()]+")
-MAX_DEPTH = 32  # nested parentheses (Whoosh's parser recurses once per level)
 MAX_FILTERS = 32  # field filters (list:, is:, year: ...) in one query: each is a condition on every paper
 MAX_FUZZY = 6  # fuzzy words (word~) in one query: each is a scan of the library's vocabulary
 MIN_PREFIX = 2  # prefix* typed on purpose
@@ -56,10 +61,6 @@ MIN_TYPING_PREFIX = 3  # a word still being typed: shorter prefixes match too mu
 FUZZY_CANDIDATES = 24
 
 Expander = Callable[[str, int], list[str]]
-
-
-class QueryError(ValueError):
-    """The query cannot be understood; the message is short and says why."""
 
 
 @dataclass
@@ -73,6 +74,10 @@ class CompiledQuery:
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, field, text) to highlight
     list_name: str | None = None  # a list:"Name" filter: its papers keep the user's order
     duplicate_groups: bool = False  # an is:duplicate filter: copies of a paper are listed together
+    # The same words over the papers' full text (a query of plain words only): a paper
+    # matching there and not in its record is found too, ranked below (core/search/engine.py).
+    fulltext_match: str | None = None
+    page_match: str | None = None  # what finds the matching pages (fulltext: words, else fulltext_match)
 
 
 @dataclass
@@ -94,60 +99,6 @@ def _parser() -> Any:
     parser = qparser.QueryParser("text", fields.Schema(**schema_fields))
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
-
-
-def _check_balanced(text: str) -> None:
-    if text.count('"') % 2:
-        raise QueryError('A quote is not closed: add the closing ".')
-    depth = 0
-    in_quote = False
-    for ch in text:
-        if ch == '"':
-            in_quote = not in_quote
-        elif not in_quote and ch == "(":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise QueryError(f"Too many nested parentheses (at most {MAX_DEPTH}).")
-        elif not in_quote and ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise QueryError("A ) has no matching (.")
-    if depth > 0:
-        raise QueryError("A ( is not closed: add the closing ).")
-
-
-def _operator_tokens(text: str) -> list[str]:
-    """What the user typed as operators, words ("word") and parentheses; `-x` is `-` then `x`."""
-    tokens: list[str] = []
-    for i, piece in enumerate(text.split('"')):
-        if i % 2:
-            tokens.append("word")  # a quoted phrase
-            continue
-        for token in _TOKENS.findall(piece):
-            if token.startswith("-") and len(token) > 1 and token[1] != "-":
-                tokens += ["-", token[1:]]
-            elif token != "-":  # a lone - is punctuation, not NOT
-                tokens.append(token)
-    return tokens
-
-
-def _only_operators(tokens: list[str]) -> list[str]:
-    """The operators of a query that has nothing else (else [])."""
-    words = [t for t in tokens if t not in "()"]
-    return words if words and all(t in _OPERATOR_WORDS or t == "-" for t in words) else []
-
-
-def _check_operators(tokens: list[str]) -> None:
-    """Operators need words: a query of only AND/OR/NOT, or two operators in a
-    row (`NOT AND x`, `NOT -x`), is named for what it is (AND NOT, OR NOT are fine)."""
-    if only := _only_operators(tokens):
-        raise QueryError("The query has only operators (" + " ".join(dict.fromkeys(only)) +
-                         "): add a word to search for, or type the word in lower case to search for it.")
-    for before, after in zip(tokens, tokens[1:]):
-        if (before in _OPERATOR_WORDS or before == "-") and (after in _OPERATOR_WORDS or after == "-"):
-            if after in ("NOT", "-") and before in ("AND", "OR"):
-                continue
-            raise QueryError(f"Two operators in a row ({before} {after}): put a word between them.")
 
 
 def _outside_quotes(text: str, fn: Callable[[str], str]) -> str:
@@ -207,6 +158,8 @@ class _Compiler:
         self.filters = 0  # counted against MAX_FILTERS
         self.fuzzy = 0  # counted against MAX_FUZZY
         self.duplicate_groups = False
+        self.page_matches: list[str] = []  # each fulltext: word or phrase
+        self.qualified = False  # a field other than fulltext: was named (title:x): no full-text alternative
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -215,7 +168,14 @@ class _Compiler:
         method = getattr(self, f"_{name}", None)
         if method is None:
             raise QueryError(f"That kind of query ({name}) is not supported.")
-        return method(node)
+        part = method(node)
+        fieldname = getattr(node, "fieldname", None)
+        if part.match and fieldname == FULLTEXT:  # a word of the full text: papers having a page with it
+            self.page_matches.append(part.match)
+            return _Part(sql=f"p.id IN ({PAPERS_WITH_PAGES})", params=[part.match])
+        if part.match and fieldname not in (None, "text"):
+            self.qualified = True
+        return part
 
     # -- leaves ------------------------------------------------------------
     def _Term(self, node: Any) -> _Part:  # noqa: N802
@@ -462,14 +422,14 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         raise QueryError("The query is too long (over 2,000 characters).")
     if not text.strip():
         return CompiledQuery()
-    _check_balanced(text)
+    check_balanced(text)
     _check_fields(text)
     if typing:
         text = _TRAILING_OPERATOR.sub("", text) or text
-    tokens = _operator_tokens(text)
-    if typing and _only_operators(tokens):
+    tokens = operator_tokens(text)
+    if typing and only_operators(tokens):
         return CompiledQuery()  # `NOT` typed first: the word comes next
-    _check_operators(tokens)
+    check_operators(tokens)
     prefix_word = typing_prefix_word(text) if typing else None
     try:
         tree = _parser().parse(_prepare(text))
@@ -490,4 +450,8 @@ def compile_query(text: str, expand_fuzzy: Expander | None = None, typing: bool 
         list_name=compiler.list_name,
         duplicate_groups=compiler.duplicate_groups,
     )
+    if part.match and not compiler.qualified:
+        compiled.fulltext_match = part.match
+    matches = compiler.page_matches or ([part.match] if compiled.fulltext_match else [])
+    compiled.page_match = " AND ".join(f"({m})" for m in matches) if matches else None
     return compiled

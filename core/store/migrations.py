@@ -3,6 +3,7 @@ last one applied; each runs in one transaction after a backup of the file."""
 
 from __future__ import annotations
 
+from lectern.core.store.fulltext_schema import FULLTEXT_SCHEMA
 from lectern.core.store.search_schema import FTS_OBJECTS, FTS_REBUILD, FTS_SCHEMA
 
 __all__ = ["FTS_OBJECTS", "FTS_REBUILD", "FTS_SCHEMA", "MIGRATIONS", "SCHEMA_VERSION"]
@@ -244,5 +245,9 @@ CREATE TABLE attachment (
 CREATE INDEX ix_attachment_paper ON attachment (paper_id, position);
 CREATE INDEX ix_attachment_sha256 ON attachment (sha256);
 """)
+
+# 11: the attached PDFs' text (core/store/fulltext_schema.py): each one's extraction
+# state, its pages' text, and page_fts over them (external content: stored once).
+MIGRATIONS.append(FULLTEXT_SCHEMA)
 
 SCHEMA_VERSION = len(MIGRATIONS)

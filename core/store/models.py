@@ -114,6 +114,31 @@ class Attachment(SQLModel, table=True):
     added_at: datetime
 
 
+class FulltextState(SQLModel, table=True):
+    """How far an attached PDF's text is read (core/library/fulltext.py)."""
+
+    __tablename__ = "fulltext_state"
+
+    attachment_id: int = Field(primary_key=True, foreign_key="attachment.id")
+    status: str  # 'pending', 'done' or 'failed'
+    reason: str = ""
+    pages: int = 0
+    chars: int = 0
+    truncated: bool = False
+    updated_at: datetime
+
+
+class FulltextPage(SQLModel, table=True):
+    """One page of an attached PDF's text; page_fts indexes it (core/store/fulltext_schema.py)."""
+
+    __tablename__ = "fulltext_page"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    attachment_id: int = Field(foreign_key="attachment.id")
+    page: int
+    text: str
+
+
 class Meta(SQLModel, table=True):
     __tablename__ = "meta"
 

@@ -304,9 +304,12 @@ class PaperActions:
             self._apply(lambda: library.trash.empty())
 
     def open_url(self) -> None:
-        """`o`: open the paper's link; one that is not a web page, DOI or arXiv
-        id (a `file:` URL from an imported file) is opened only if the user agrees."""
+        """`o`: open the paper's PDF (at the page the search matched), else its
+        link; a link that is not a web page, DOI or arXiv id (a `file:` URL from
+        an imported file) is opened only if the user agrees."""
         paper_id = self.current_paper_id()
+        if paper_id is not None and self.fulltext.open_current(paper_id):
+            return
         detail = self.library.paper(paper_id) if paper_id is not None else None
         if detail is None:
             return

@@ -123,7 +123,8 @@ class SearchActions:
             self.search_bar.show_message("No papers match.")
         else:
             self.search_bar.show_message("")
-        self.detail.set_highlighter(_detail_highlighter(result))
+        self.fulltext.query = result.query if result.query.page_match else None
+        self.detail.set_highlighter(_detail_highlighter(result), Highlighter.for_field(result.query, "fulltext"))
         row = self.model.row_of(selected) if selected is not None else None
         # A first screen may not hold the selected paper yet: the rest decides.
         self._selection_to_keep = selected if row is None and not result.complete else None

@@ -119,11 +119,16 @@ class Transfer:
         if paths is None:
             names, _ = QFileDialog.getOpenFileNames(
                 self.window, "Import papers", str(last_folder(self.window.settings, "import")),
-                "Papers (*.bib *.bibtex *.json *.csljson *.ris *.txt);;BibTeX (*.bib *.bibtex);;"
-                "CSL-JSON (*.json *.csljson);;RIS (*.ris);;Listings and arXiv ids (*.txt);;All files (*)")
+                "Papers (*.bib *.bibtex *.json *.csljson *.ris *.txt *.pdf);;BibTeX (*.bib *.bibtex);;"
+                "CSL-JSON (*.json *.csljson);;RIS (*.ris);;Listings and arXiv ids (*.txt);;PDFs (*.pdf);;"
+                "All files (*)")
             paths = [Path(n) for n in names]
             if paths:
                 remember_folder(self.window.settings, "import", paths[0].parent)
+        pdfs = [p for p in paths if p.suffix.lower() == ".pdf" or p.is_dir()]  # one paper per PDF
+        if pdfs:
+            self.window.fulltext.import_paths(pdfs)  # type: ignore[attr-defined]
+            paths = [p for p in paths if p not in pdfs]
         self._waiting.extend(paths)
         if not self._importing:
             self._import_next()

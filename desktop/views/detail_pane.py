@@ -6,6 +6,7 @@ DOIs and arXiv ids at once, anything else only if the user agrees."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from lectern.core.domain.links import arxiv_url
 from lectern.core.library.facade import PaperDetail
+from lectern.core.library.fulltext import TextState
 from lectern.core.search.engine import Highlighter
+from lectern.core.search.pages import PageHit
 from lectern.core.search.related import RelatedPaper
 from lectern.desktop.views.attachment_list import attachment_action, attachments_html
 from lectern.desktop.views.theme import MATCH_BACKGROUND, MATCH_TEXT, MUTED_TEXT, pick
@@ -23,7 +26,23 @@ from lectern.desktop.views.untrusted import open_link
 PAPER_SCHEME = "lectern"
 
 
-def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) -> str:
+MAX_PAGE_HITS = 8  # page hits listed in the pane (the rest are counted)
+
+
+def page_lines(hits: list[PageHit], states: list[TextState], names: dict[int, str]) -> list[str]:
+    """The full text's lines for the pane, plain text: `p. 7: …snippet…` for each
+    page the search matched, and each PDF whose text is not (yet) there."""
+    several = len({h.attachment_id for h in hits}) > 1
+    lines = [(f"{names.get(h.attachment_id, 'PDF')}, " if several else "") + f"p. {h.page}: {h.snippet}"
+             for h in hits[:MAX_PAGE_HITS]]
+    if len(hits) > MAX_PAGE_HITS:
+        lines.append(f"… and {len(hits) - MAX_PAGE_HITS} more pages")
+    lines += [f"{names.get(s.attachment_id, 'PDF')}: {s.describe()}" for s in states if s.status != "done"]
+    return lines
+
+
+def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None,
+                fulltext: list[str] | None = None) -> str:
     """The pane's HTML for one paper, built from escaped text only: the title,
     the paper's facts, then every field of its record read as Unicode (the
     DOI, URL and arXiv id as links; a crossref parent's fields marked)."""
@@ -50,6 +69,9 @@ def detail_html(detail: PaperDetail, related: list[RelatedPaper] | None = None) 
     parts.append(attachments_html(detail.attachments, PAPER_SCHEME))  # the paper itself, before its abstract
     if detail.abstract_text:
         parts.append(f"<h3>Abstract</h3><p>{escape(detail.abstract_text)}</p>")
+    if fulltext:
+        parts.append("<h3>In the full text</h3>")
+        parts += [f"<p>{escape(line)}</p>" for line in fulltext]
     if detail.links:
         parts.append("<h3>Links</h3><ul>")
         for url in detail.links:
@@ -84,6 +106,10 @@ class DetailPane(QTextBrowser):
         self.detail: PaperDetail | None = None
         self.related: list[RelatedPaper] = []
         self.highlighter = Highlighter()
+        self.page_highlighter = Highlighter()  # the full text's words of the search (snippets)
+        # paper id -> (page hits, text states, attachment names); set by the window
+        self.page_info: Callable[[int], tuple[list[PageHit], list[TextState], dict[int, str]]] | None = None
+        self.fulltext_lines: list[str] = []
         self.match_spans: list[tuple[int, int]] = []
         self.current_match = -1
         self.show_paper(None)
@@ -105,15 +131,29 @@ class DetailPane(QTextBrowser):
             self._render()
             self.verticalScrollBar().setValue(scroll)
 
-    def set_highlighter(self, highlighter: Highlighter) -> None:
+    def refresh(self) -> None:
+        """Show the same paper again (its page hits came), keeping the scroll position."""
+        scroll = self.verticalScrollBar().value()
+        self._render()
+        self.verticalScrollBar().setValue(scroll)
+
+    def set_highlighter(self, highlighter: Highlighter, page_highlighter: Highlighter | None = None) -> None:
+        changed = page_highlighter is not None
         self.highlighter = highlighter
-        self._paint_matches()
+        if page_highlighter is not None:
+            self.page_highlighter = page_highlighter
+        if changed and self.detail is not None and self.page_info is not None:
+            self._render()  # the pages that match are the new search's
+        else:
+            self._paint_matches()
 
     def _render(self) -> None:
         if self.detail is None:
             self.setHtml(f"<p style='color: {pick(MUTED_TEXT).name()}'>No paper selected.</p>")
         else:
-            self.setHtml(detail_html(self.detail, self.related))
+            info = self.page_info(self.detail.paper.id) if self.page_info is not None else None
+            self.fulltext_lines = page_lines(*info) if info else []
+            self.setHtml(detail_html(self.detail, self.related, self.fulltext_lines))
         self._paint_matches()
 
     def _paint_matches(self) -> None:
@@ -124,6 +164,12 @@ class DetailPane(QTextBrowser):
                 offset = plain.find(shown) if shown else -1
                 if offset >= 0:
                     self.match_spans += [(offset + a, offset + b) for a, b in self.highlighter.spans(shown)]
+            at = 0
+            for line in self.fulltext_lines:
+                offset = plain.find(line, at)
+                if offset >= 0:
+                    at = offset + len(line)
+                    self.match_spans += [(offset + a, offset + b) for a, b in self.page_highlighter.spans(line)]
         self.current_match = -1
         selections = []
         fmt = QTextCharFormat()

@@ -21,7 +21,7 @@ CORE_LAYERS: list[set[str]] = [
     {"store"},
     {"search"},
     {"library"},
-    {"formats", "transfer", "identify"},
+    {"formats", "transfer", "identify", "fulltext"},
     {"cli"},
 ]
 

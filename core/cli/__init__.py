@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from lectern.core import __version__
+from lectern.core.cli.common import hold_lock, library_path, open_library
+from lectern.core.cli.identify import run_add, run_fetch_metadata
 from lectern.core.formats.export_formats import FORMATS
 from lectern.core.store.paths import default_library_path
 from lectern.core.text.wording import plural
 
 if TYPE_CHECKING:
-    from lectern.core.identify.http import Http
-    from lectern.core.identify.updates import Update
     from lectern.core.library.facade import Library
-    from lectern.core.store.instance_lock import InstanceLock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,13 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="+", help="a query in Lectern's search language")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20; 0 for all)")
     search.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    imp = commands.add_parser("import", help="import .bib files, arXiv id lists or paper listings")
+    imp = commands.add_parser("import", help="import .bib files, arXiv id lists, paper listings, "
+                                                      "PDFs or folders of PDFs")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    pdf_how = imp.add_mutually_exclusive_group()
+    pdf_how.add_argument("--copy", dest="mode", action="store_const", const="copy",
+                         help="PDFs: copy them into the folder beside the library (the default unless the "
+                              "settings say link)")
+    pdf_how.add_argument("--link", dest="mode", action="store_const", const="link",
+                         help="PDFs: link them where they are")
     imp.add_argument("--duplicates", choices=("skip", "merge", "import"), default="skip",
                      help="papers already in the library: skip them (default), merge them, or import anyway")
     imp.add_argument("--encoding", metavar="NAME",
                      help="read files that are not UTF-8 (nor UTF-16 with a BOM) in this encoding, "
                           "e.g. cp1252, latin-1, gb18030, shift_jis")
+    commands.add_parser("extract", help="read the text of the attached PDFs not read yet (the window does this "
+                                        "by itself)")
     exp = commands.add_parser("export", help="export papers as BibTeX, BibLaTeX, Markdown, CSL-JSON or CSV")
     exp.add_argument("--format", required=True, choices=FORMATS)
     exp.add_argument("--ascii", action="store_true", help="BibTeX with non-ASCII letters as LaTeX (Sabi{\\'a})")
@@ -81,10 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def library_path(args: argparse.Namespace) -> Path:
-    return Path(args.library or default_library_path()).expanduser()
-
-
 def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from lectern.core.search.query import QueryError
 
@@ -104,6 +108,11 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rows = library.rows(result.ids)
         keys = library.citation_keys_of(result.ids)
         hits = [{"citation_key": keys[i], "title": rows[i].title} for i in result.ids]
+        pages = library.fulltext.hits(result.query, result.ids)
+        for hit, paper_id in zip(hits, result.ids):
+            if pages.get(paper_id):  # found in its full text: where
+                hit["pages"] = [h.page for h in pages[paper_id]]
+                hit["snippet"] = pages[paper_id][0].snippet
     if args.json:
         json.dump(hits, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -198,25 +207,6 @@ def damage_advice(path: Path) -> str:
             "`lectern restore-backup` puts it in place (the damaged file is kept beside it, renamed).")
 
 
-def open_library(args: argparse.Namespace) -> "Library":
-    """The library the command works on (LibraryError, said by `run`, if it cannot open)."""
-    from lectern.core.library.facade import Library
-
-    return Library.open(library_path(args))
-
-
-def hold_lock(args: argparse.Namespace, err: TextIO, doing: str) -> "InstanceLock | None":
-    """The library's one-writer lock, or None after saying who holds it."""
-    from lectern.core.store.instance_lock import InstanceLock
-
-    lock = InstanceLock(library_path(args))
-    if not lock.acquire():
-        print(f"lectern: {lock.library} is in use: Lectern is open on it. {doing} "
-              "from its window, or close it first.", file=err)
-        return None
-    return lock
-
-
 def run_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """A consistent, checked copy of the library (what is in its -wal file included)."""
     from lectern.core.store.backups import checked_copy
@@ -306,10 +296,17 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if lock is None:
         return 2
     try:
+        from lectern.core.fulltext.commands import import_pdf_arguments, is_pdf_argument
+
         library = open_library(args)
         failed = 0
         with library:
-            for path in args.files:
+            pdfs = [path for path in args.files if is_pdf_argument(path)]
+            if pdfs:
+                from lectern.core.store.settings import attach_mode
+
+                failed += import_pdf_arguments(library, pdfs, args.mode or attach_mode(), out, err)
+            for path in (p for p in args.files if not is_pdf_argument(p)):
                 try:
                     report = import_file(library, path, policy=args.duplicates, encoding=args.encoding)
                 except (BibError, ListingError) as exc:
@@ -324,6 +321,19 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for warning in report.warnings:
                     print(f"lectern: {path}: {warning}", file=err)
         return 1 if failed else 0
+    finally:
+        lock.release()
+
+
+def run_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from lectern.core.fulltext.commands import run_extract as extract
+
+    lock = hold_lock(args, err, "Its window reads the PDFs' text by itself; run this")
+    if lock is None:
+        return 2
+    try:
+        with open_library(args) as library:
+            return extract(library, out, err)
     finally:
         lock.release()
 
@@ -377,98 +387,12 @@ def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for found in library.attachments_of(paper_id):
                 if found.id not in before:
                     out.write(f"{'copied' if found.mode == 'copy' else 'linked'} {found.name}\t{found.path}\n")
+            from lectern.core.fulltext.commands import extract_new
+
+            extract_new(library, before, paper_id, err)  # the new PDFs' text, read now
         return 0
     finally:
         lock.release()
-
-
-def _http() -> "Http":
-    from lectern.core.identify.http import Http
-    from lectern.core.store.paths import cache_dir
-
-    return Http(cache=cache_dir())
-
-
-def run_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Look identifiers up and add their papers; a service down changes nothing."""
-    from lectern.core.identify.http import ServiceError
-    from lectern.core.identify.identifiers import parse_identifiers
-    from lectern.core.transfer.identified import add_identified
-
-    identifiers, unknown = parse_identifiers(" ".join(args.identifiers))
-    if unknown or not identifiers:
-        named = ", ".join(unknown[:5]) or " ".join(args.identifiers)
-        print(f"lectern: not a DOI, arXiv id or ISBN: {named}. Nothing was added.", file=err)
-        return 2
-    lock = hold_lock(args, err, "Add papers (Ctrl+N)")
-    if lock is None:
-        return 2
-    try:
-        library = open_library(args)
-        with library, _http() as http:
-            try:
-                report = add_identified(library, http, identifiers)
-            except ServiceError as exc:
-                print(f"lectern: {exc} Nothing was changed.", file=err)
-                return 2
-    finally:
-        lock.release()
-    for key, title in report.added:
-        out.write(f"added {key}\t{title}\n")
-    for line in report.duplicates + report.not_found:
-        print(f"lectern: {line}; not added.", file=err)
-    return 0 if report.added or not report.not_found else 1
-
-
-def _describe(update: "Update") -> list[str]:
-    lookup = update.lookup
-    match = lookup.match
-    how = f"by {lookup.by}" if lookup.by != "title" or match is None else f"title match, score {match.score:.2f}"
-    head = f"{update.citation_key}\t{update.title} ({how})"
-    if match is None:
-        return [f"{head}: {lookup.problem}"]
-    if not update.changes:
-        return [f"{head}: already complete"]
-    if not update.confident:
-        head += ": not confident, not applied; the closest is “" + match.paper.title + "”"
-    return [head] + [f"  {c.name}: {c.old if c.old is not None else '(none)'} -> {c.new}" for c in update.changes]
-
-
-def run_fetch_metadata(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Print what the services would change, field by field; apply the confident matches with --yes."""
-    from lectern.core.identify.http import ServiceError
-    from lectern.core.search.query import QueryError
-    from lectern.core.transfer.export import export_ids
-    from lectern.core.transfer.identified import apply_updates, propose_updates
-
-    lock = hold_lock(args, err, "Complete metadata") if args.yes else None
-    if args.yes and lock is None:
-        return 2
-    try:
-        library = open_library(args)
-        with library, _http() as http:
-            try:
-                ids = export_ids(library, query=args.query)
-                updates = propose_updates(library, http, ids)
-            except QueryError as exc:
-                print(f"lectern: {exc}", file=err)
-                return 2
-            except ServiceError as exc:
-                print(f"lectern: {exc} Nothing was changed.", file=err)
-                return 2
-            for update in updates:
-                out.write("".join(line + "\n" for line in _describe(update)))
-            chosen = [u for u in updates if u.confident and u.changes]
-            if not args.yes:
-                out.write(f"Dry run: nothing was changed; {len(chosen)} of {len(updates)} papers would be "
-                          "completed. Run again with --yes to apply the confident matches.\n")
-                return 0
-            changes = apply_updates(library, chosen)
-            out.write(f"{plural(len(changes.papers), 'paper')} completed (one undo step).\n")
-            return 0
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -479,7 +403,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
                 "backup": run_backup, "restore-backup": run_restore, "add": run_add, "attach": run_attach,
-                "fetch-metadata": run_fetch_metadata, "check": run_check}
+                "fetch-metadata": run_fetch_metadata, "check": run_check, "extract": run_extract}
     try:
         return commands[args.command](args, out, err)
     except LibraryDamaged as exc:  # met on a damaged page while working

@@ -1,0 +1,69 @@
+"""The full text's tables as the search reads them (the migration that makes
+them is in core/store/migrations.py). Each attached PDF has an extraction state
+(pending / done / failed with its reason); its pages' text is in `fulltext_page`,
+indexed twice, without a second copy of the text (FTS5 external content):
+`page_fts` by page (which pages a hit is on) and `document_fts` by attachment
+(search and ranking: a few rows a paper, not one a page; with an index of
+3-letter prefixes, for the word being typed). Saving a document
+indexes it (core/library/fulltext.py); a trigger removes it from document_fts
+before its attachment goes, while its pages are still there to say its terms."""
+
+from __future__ import annotations
+
+STATES = ("pending", "done", "failed")
+# A page's row id is attachment id * PAGE_ROWS + page number: the index alone
+# names a hit's attachment, without reading the page rows (3 kB each).
+PAGE_ROWS = 100_000  # above any page cap (core/fulltext/results.py Limits.max_pages)
+
+# The papers whose full text (any attachment's pages, as one document) matches `document_fts MATCH ?`.
+PAPERS_WITH_PAGES = ("SELECT a.paper_id FROM document_fts JOIN attachment a ON a.id = document_fts.rowid "
+                     "WHERE document_fts MATCH ?")
+
+
+def document_text(attachment_id: str) -> str:
+    """SQL for an attachment's whole text as document_fts indexed it: its pages in order, one a line."""
+    return (f"(SELECT group_concat(text, char(10)) FROM (SELECT text FROM fulltext_page "
+            f"WHERE attachment_id = {attachment_id} ORDER BY id))")
+
+
+# An attachment whose text is still to be read: a PDF with no state yet, or pending.
+PENDING = ("SELECT a.id FROM attachment a LEFT JOIN fulltext_state s ON s.attachment_id = a.id "
+           "WHERE (s.status IS NULL OR s.status = 'pending') "
+           "AND (a.kind = 'application/pdf' OR lower(a.name) LIKE '%.pdf')")
+
+FULLTEXT_SCHEMA = """
+CREATE TABLE fulltext_state (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachment (id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    reason TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0,
+    chars INTEGER NOT NULL DEFAULT 0,
+    truncated BOOLEAN NOT NULL DEFAULT 0,
+    updated_at DATETIME NOT NULL
+);
+CREATE TABLE fulltext_page (
+    id INTEGER PRIMARY KEY,
+    attachment_id INTEGER NOT NULL REFERENCES attachment (id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX ix_fulltext_page_attachment ON fulltext_page (attachment_id, page);
+CREATE VIRTUAL TABLE page_fts USING fts5(
+    text, content = 'fulltext_page', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fulltext_page_after_insert AFTER INSERT ON fulltext_page BEGIN
+    INSERT INTO page_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER fulltext_page_after_delete AFTER DELETE ON fulltext_page BEGIN
+    INSERT INTO page_fts (page_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE VIRTUAL TABLE document_fts USING fts5(
+    text, content = '', prefix = '3', tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER attachment_document_before_delete BEFORE DELETE ON attachment
+WHEN EXISTS (SELECT 1 FROM fulltext_page WHERE attachment_id = old.id) BEGIN
+    INSERT INTO document_fts (document_fts, rowid, text)
+        VALUES ('delete', old.id, """ + document_text("old.id") + """);
+END;
+"""

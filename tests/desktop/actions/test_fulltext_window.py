@@ -1,0 +1,144 @@
+"""The papers' text in the real window: a PDF imported with Ctrl+O, a word only
+on page 3 searched and shown as "p. 3: …", `o` opening the PDF at that page,
+PDFs pending at start read in the background, and reasons shown as plain text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.desktop.app import open_window
+from lectern.desktop.runtime import pdf_viewer
+from tests.desktop.conftest import activate, settle
+
+
+def type_query(qtbot, win, text: str) -> None:
+    win.search_bar.box.setFocus()
+    win.search_bar.box.clear()
+    qtbot.keyClicks(win.search_bar.box, text)
+    qtbot.waitUntil(lambda: win.model.text == text and not win.searcher.busy(), timeout=10000)
+    settle(qtbot, win)
+
+
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    calls: list[str] = []
+
+    def record(url: QUrl) -> bool:
+        calls.append(url.toString())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", record)
+    return calls
+
+
+@pytest.fixture
+def launched(monkeypatch) -> list[list[str]]:
+    """Commands started as a PDF viewer (recorded, not run)."""
+    calls: list[list[str]] = []
+
+    class Recorded:
+        DEVNULL = subprocess.DEVNULL
+
+        class Popen:
+            def __init__(self, command, **kwargs) -> None:
+                calls.append(list(command))
+
+    monkeypatch.setattr(pdf_viewer, "subprocess", Recorded)  # the viewer's only: the PDF worker still starts
+    return calls
+
+
+def import_with_ctrl_o(qtbot, window, monkeypatch, paths: list[Path]) -> None:
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], ""))
+    before = window.library.count()
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.library.count() > before and window.fulltext._importing is None, timeout=30000)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)  # the progress dialog is gone
+
+
+def test_a_pdf_imported_with_ctrl_o_is_found_by_a_word_on_page_3_and_o_opens_that_page(
+        qtbot, window, monkeypatch, pdfs, launched, opened, message_boxes):
+    import_with_ctrl_o(qtbot, window, monkeypatch, [pdfs["paper"]])
+    type_query(qtbot, window, "zeppelin")
+    assert window.model.rowCount() == 1
+    window.go_to_row(0)
+    qtbot.waitUntil(lambda: "p. 3:" in window.detail.toPlainText(), timeout=5000)
+    text = window.detail.toPlainText()
+    line = next(x for x in text.splitlines() if x.startswith("p. 3:"))
+    assert "zeppelin" in line and "Deep Transformers for Reading Lists" in text
+    spans = [text[a:b] for a, b in window.detail.match_spans]
+    assert "zeppelin" in spans  # highlighted like the title and abstract matches
+    monkeypatch.setattr(pdf_viewer.shutil, "which", lambda name: f"/usr/bin/{name}" if name == "evince" else None)
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_O)
+    assert window.commands.ran[-1] == "paper.open_url"
+    [command] = launched
+    copy = window.library.attachments_of(window.current_paper_id())[0].path
+    assert command == ["/usr/bin/evince", "--page-label=3", str(copy)]
+    assert opened == []
+
+
+def test_o_without_a_page_viewer_hands_the_pdf_to_the_desktop(qtbot, window, monkeypatch, pdfs, opened,
+                                                             message_boxes):
+    import_with_ctrl_o(qtbot, window, monkeypatch, [pdfs["paper"]])
+    type_query(qtbot, window, "zeppelin")
+    monkeypatch.setattr(pdf_viewer.shutil, "which", lambda name: None)
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_O)
+    copy = window.library.attachments_of(window.current_paper_id())[0].path
+    assert opened == [QUrl.fromLocalFile(str(copy)).toString()]
+
+
+def test_pdfs_pending_at_start_are_read_in_the_background(qtbot, library_path, pdfs, tmp_path):
+    with Library.open(library_path) as lib:
+        lib.papers.add_many([NewPaper(title="Waiting for its text")])
+        [paper_id] = lib.paper_ids()
+        lib.attachments.add(paper_id, [pdfs["paper"]], "link")
+    window = open_window(library_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.library.fulltext.pending() == [] and window.ops.idle(), timeout=30000)
+        assert "Text read from 1 PDF" in window.statusBar().currentMessage()
+        type_query(qtbot, window, "fulltext:zeppelin")
+        assert [window.model.paper_id(r) for r in range(window.model.rowCount())] == [paper_id]
+    finally:
+        window.close()
+        window.library.close()
+
+
+def test_a_pdf_without_text_says_why_in_the_detail_pane_and_html_stays_text(
+        qtbot, window, monkeypatch, pdfs, message_boxes):
+    import_with_ctrl_o(qtbot, window, monkeypatch, [pdfs["user_password"], pdfs["html_title"]])
+    type_query(qtbot, window, "locked")
+    window.go_to_row(0)
+    qtbot.waitUntil(lambda: "text not extracted" in window.detail.toPlainText(), timeout=5000)
+    assert "locked.pdf: text not extracted: encrypted (needs a password)" in window.detail.toPlainText()
+    type_query(qtbot, window, "alert")
+    window.go_to_row(0)
+    qtbot.waitUntil(lambda: "<script>" in window.detail.toPlainText(), timeout=5000)
+    assert "<b>Bold</b> <a href='x'>link</a> <script>alert(1)</script>" in window.detail.toPlainText()
+    assert any("text not extracted" in m[1] for m in message_boxes)  # the import's report named it
+
+
+def test_importing_a_folder_of_pdfs_with_a_duplicate_reports_it(qtbot, window, monkeypatch, pdfs, tmp_path,
+                                                               message_boxes):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copyfile(pdfs["paper"], folder / "a.pdf")
+    shutil.copyfile(pdfs["paper"], folder / "b.pdf")
+    window.fulltext.import_paths([folder])
+    qtbot.waitUntil(lambda: window.fulltext._importing is None, timeout=30000)
+    settle(qtbot, window)
+    assert window.library.search("fulltext:zeppelin").ids and len(window.library.search("zeppelin").ids) == 1
+    assert any("b.pdf: a duplicate" in m[1] for m in message_boxes)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from lectern.core.domain.records import STATUSES
 from lectern.core.search.query_checks import (
+    OPERATORS,
     QueryError,
     check_balanced,
     check_operators,

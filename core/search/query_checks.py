@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_DEPTH", "OPERATORS", "QueryError", "check_balanced", "check_operators", "only_operators", "operator_tokens"]
+__all__ = ["MAX_DEPTH", "OPERATORS", "QueryError", "check_balanced", "check_operators", "only_operators",
+           "operator_tokens"]
 
 OPERATORS = ("and", "or", "not", "andnot", "andmaybe")
 _OPERATOR_WORDS = frozenset(word.upper() for word in OPERATORS)  # operators only in capitals

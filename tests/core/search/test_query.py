@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from lectern.core.library.facade import Library
-from lectern.core.search.query import MAX_DEPTH, MAX_FILTERS, MAX_FUZZY, QueryError, compile_query
+from lectern.core.search.query import MAX_FILTERS, MAX_FUZZY, QueryError, compile_query
+from lectern.core.search.query_checks import MAX_DEPTH
 from lectern.core.transfer.importing import import_text
 
 BIB = "\n".join(f"@article{{k{i}, title = {{Paper {i} on attention}}, author = {{Doe, J.}}, year = {2000 + i}}}"

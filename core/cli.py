@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--from", dest="source", type=Path, metavar="FILE",
                      help="restore this backup file instead of the latest good one")
     res.add_argument("--list", action="store_true", help="only list the library's backups, newest first")
+    sync = commands.add_parser("sync", help="share the library through a git remote: send this library's changes, "
+                                             "receive others' and merge them")
+    sync.add_argument("--remote", metavar="URL_OR_PATH",
+                      help="the git remote to sync with (needed the first time; a URL or a repository's path)")
     return parser
 
 
@@ -342,6 +346,25 @@ def run_fetch_metadata(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
             lock.release()
 
 
+def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One sync with the library's git remote (see core/sync/engine.py)."""
+    from lectern.core.sync.engine import SyncError, sync
+
+    lock = hold_lock(args, err, "Sync")
+    if lock is None:
+        return 2
+    try:
+        with open_library(args) as library:
+            report = sync(library, args.remote)
+    except SyncError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 1
+    finally:
+        lock.release()
+    out.write(report.summary() + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
     from lectern.core.store.library_errors import LibraryDamaged, LibraryError
@@ -350,7 +373,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
                 "backup": run_backup, "restore-backup": run_restore, "add": run_add,
-                "fetch-metadata": run_fetch_metadata}
+                "fetch-metadata": run_fetch_metadata, "sync": run_sync}
     try:
         return commands[args.command](args, out, err)
     except LibraryDamaged as exc:  # met on a damaged page while working

@@ -224,4 +224,15 @@ CREATE INDEX ix_live_venue_sort ON paper (venue_sort) WHERE deleted_at IS NULL;
 CREATE INDEX ix_live_entry_type ON paper (entry_type COLLATE NOCASE) WHERE deleted_at IS NULL;
 """)
 
+
+# 10: each paper's stable id in a synced library (core/sync/): the name of its
+# file in the sync repository, the same on every machine. Given at sync time
+# (one statement for the papers without one), so adding papers pays nothing.
+MIGRATIONS.append("""
+CREATE TABLE paper_uid (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE
+);
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

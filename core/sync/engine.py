@@ -1,0 +1,312 @@
+"""One sync of a library with its git remote: take in what was edited by hand
+in the sync folder, commit the library's changes, fetch, merge at the data
+level against the common ancestor (git's merge-base, so a sync killed at any
+step is finished by the next one), apply the merge to the library in one
+transaction, commit the merge with both parents, push (again after a fetch
+when someone pushed in between)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lectern.core.domain.changes import Changes
+from lectern.core.library.facade import Library
+from lectern.core.sync.git import Git, PushRejected, SyncError
+from lectern.core.sync.local import Snapshot, apply, assign_uids, checkpoint, snapshot
+from lectern.core.sync.merge import Conflict, merge_collections, merge_paper
+from lectern.core.sync.tree import (
+    LISTS_PATH,
+    MAX_COLLECTION_BYTES,
+    MAX_PAPER_BYTES,
+    PAPER_PATH,
+    SEARCHES_PATH,
+    Collections,
+    PaperDoc,
+    TreeError,
+    paper_path,
+    parse_lists,
+    parse_paper,
+    parse_searches,
+    render_lists,
+    render_paper,
+    render_searches,
+)
+
+BRANCH = "main"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+PUSH_ATTEMPTS = 5
+MARKER = "lectern-writing"  # in .git: the sync is writing the tree (its changes there are not hand edits)
+
+__all__ = ["SyncError", "SyncReport", "sync", "sync_folder"]
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for the user."""
+
+    set_up: str = ""
+    sent: int = 0
+    received: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+
+    def summary(self) -> str:
+        lines = [self.set_up] if self.set_up else []
+        counts = f"sent {_n(self.sent, 'change')}, received {_n(self.received, 'change')}"
+        lines.append(counts + (f", {_n(len(self.conflicts), 'conflict')}:" if self.conflicts else "."))
+        lines += [f"  {c.describe()}" for c in self.conflicts]
+        lines += [f"  refused {r}" for r in self.refused]
+        return "\n".join(lines)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def sync_folder(library_path: Path) -> Path:
+    """The sync repository's working tree, beside the library file."""
+    return library_path.parent / f"{library_path.stem} sync"
+
+
+def sync(library: Library, remote: str | None = None, folder: Path | None = None) -> SyncReport:
+    """Sync `library` with its remote (set to `remote` first when given)."""
+    folder = folder or sync_folder(library.path)
+    report = SyncReport()
+    git = _repository(folder, remote, report)
+    if git.remote_url() is None:
+        raise SyncError("This library has no sync remote yet: give one with --remote URL_OR_PATH.")
+    assign_uids(library)
+    marker = Path(git.text(["rev-parse", "--absolute-git-dir"])) / MARKER
+    if not marker.exists():
+        _absorb_hand_edits(library, git, report)
+    marker.touch()
+    _export(library, folder)
+    checkpoint("before-commit")
+    _commit(git, "Lectern: changes from this library")
+    marker.unlink()
+    for attempt in range(PUSH_ATTEMPTS):
+        git.fetch()
+        checkpoint("after-fetch")
+        remote_head = git.rev(f"origin/{BRANCH}")
+        if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
+            marker.touch()
+            _merge(library, git, folder, remote_head, report)
+            marker.unlink()
+        head = git.rev("HEAD")
+        if head == remote_head:
+            break
+        report.sent = len(_changed_paths(git, remote_head or EMPTY_TREE, "HEAD"))
+        checkpoint("before-push")
+        try:
+            git.push(BRANCH)
+            break
+        except PushRejected:
+            if attempt == PUSH_ATTEMPTS - 1:
+                raise SyncError("Others kept pushing to the remote meanwhile; your changes are kept "
+                                "here: sync again in a moment.") from None
+    return report
+
+
+def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
+    """The sync repository, made (and pointed at `remote`) when missing."""
+    git = Git(folder)
+    if not (folder / ".git").exists():
+        if remote is None:
+            raise SyncError("This library is not set up for sync yet: run `lectern sync --remote URL_OR_PATH` "
+                            "once (a git URL, or the path of a repository).")
+        if folder.exists() and any(folder.iterdir()):
+            raise SyncError(f"{folder} already exists and is not a Lectern sync folder: move it away first.")
+        folder.mkdir(parents=True, exist_ok=True)
+        git.run(["init", "-q", "-b", BRANCH])
+        git.run(["remote", "add", "origin", remote])
+        report.set_up = f"Set up sync with {remote} in {folder}."
+        exclude = folder / ".git" / "info" / "exclude"
+        exclude.parent.mkdir(exist_ok=True)
+        exclude.write_text("*.refused\n.lectern-tmp-*\n", encoding="utf-8")
+        if not git.ok(["config", "user.email"]):  # commits need an author; git's own settings win
+            git.run(["config", "user.name", f"Lectern on {socket.gethostname()}"])
+            git.run(["config", "user.email", "lectern@localhost"])
+    elif remote is not None and remote != git.remote_url():
+        git.run(["remote", "set-url", "origin", remote] if git.remote_url() else ["remote", "add", "origin", remote])
+        report.set_up = f"The sync remote is now {remote}."
+    return git
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """Write a file of the tree whole (a temporary file renamed over it); False when it held `data` already."""
+    try:
+        if not path.is_symlink() and path.is_file() and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    temporary = path.with_name(f".lectern-tmp-{path.name}")
+    with open(temporary, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    return True
+
+
+def _export(library: Library, folder: Path) -> Snapshot:
+    """Write the library into the working tree: a file a paper, the lists and searches."""
+    snap = snapshot(library)
+    papers = folder / "papers"
+    papers.mkdir(exist_ok=True)
+    for uid, doc in snap.papers.items():
+        _write(papers / f"{uid}.md", render_paper(doc))
+    for path in papers.iterdir():
+        match = PAPER_PATH.fullmatch(f"papers/{path.name}")
+        if match and match.group(1) not in snap.papers:
+            path.unlink()
+    _write(folder / LISTS_PATH, render_lists(dict(snap.collections.lists)))
+    _write(folder / SEARCHES_PATH, render_searches(dict(snap.collections.searches)))
+    return snap
+
+
+def _commit(git: Git, message: str) -> bool:
+    git.run(["add", "-A", "--", "papers", LISTS_PATH, SEARCHES_PATH])
+    if git.ok(["diff", "--cached", "--quiet"]):
+        return False
+    git.run(["commit", "-q", "--no-verify", "-m", message])
+    return True
+
+
+def _changed_paths(git: Git, old: str, new: str) -> list[tuple[str, str]]:
+    """(new mode, path) of every path that differs between two commits or trees."""
+    raw = git.run(["diff", "--raw", "-z", "--no-renames", old, new]).stdout.decode("utf-8", errors="replace")
+    parts = raw.split("\0")
+    return [(parts[i].split()[1], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+
+
+def _doc(data: bytes | None, uid: str, refused: list[str] | None) -> PaperDoc | None:
+    if data is None:
+        return None
+    try:
+        return parse_paper(uid, data)
+    except TreeError as exc:
+        if refused is not None:
+            refused.append(str(exc))
+        return None
+
+
+def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> None:
+    """Take into the library what was edited by hand in the sync folder since
+    the last commit (merged with the library's own changes since then)."""
+    if git.rev("HEAD") is None:
+        return
+    listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers"]).stdout
+    paths = [entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3]
+    uids = [m.group(1) for m in map(PAPER_PATH.fullmatch, paths) if m]
+    if not uids:
+        return
+    base = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
+    snap = snapshot(library)
+    merged: dict[str, PaperDoc | None] = {}
+    for uid in uids:
+        path = git.work_tree / paper_path(uid)
+        theirs: PaperDoc | None = None
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            report.refused.append(f"{paper_path(uid)}: not a regular file, left out")
+            continue
+        if path.exists():
+            try:
+                with open(path, "rb") as source:
+                    theirs = parse_paper(uid, source.read(MAX_PAPER_BYTES + 1))
+            except TreeError as exc:
+                os.replace(path, path.with_name(path.name + ".refused"))
+                report.refused.append(f"{exc} Your text is kept in {paper_path(uid)}.refused.")
+                continue
+        doc, conflicts, _ = merge_paper(_doc(base[f"HEAD:{paper_path(uid)}"], uid, None), snap.papers.get(uid), theirs)
+        report.conflicts += conflicts
+        merged[uid] = doc
+    applied = apply(library, snap, merged, None, "Edits in the sync folder")
+    report.received += applied.received
+    report.refused += applied.refused
+    report.changes = report.changes.merge(applied.changes)
+
+
+def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport) -> None:
+    """Merge the remote's commit into the library and the tree, and commit the merge."""
+    base = git.text(["merge-base", "HEAD", remote_head]) if git.ok(["merge-base", "HEAD", remote_head]) else None
+    changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
+    snap = snapshot(library)
+    uids, carried, collections_changed = [], [], False
+    for mode, path in changed:
+        match = PAPER_PATH.fullmatch(path)
+        if mode not in ("100644", "100755", "000000"):
+            report.refused.append(f"{path}: not a regular file (a link or submodule), left out")
+        elif match:
+            uids.append(match.group(1))
+        elif path in (LISTS_PATH, SEARCHES_PATH):
+            collections_changed = True
+        elif path.startswith("papers/"):
+            report.refused.append(f"{path}: not a paper file Lectern writes (papers/<id>.md), left out")
+        else:
+            carried.append((mode, path))
+    specs = [f"{rev}:{paper_path(uid)}" for uid in uids for rev in (base, remote_head) if rev]
+    blobs = git.blobs(specs, MAX_PAPER_BYTES)
+    too_big = [s for s in specs if s.startswith(remote_head) and blobs[s] is None and git.ok(["cat-file", "-e", s])]
+    report.refused += [f"{s.split(':', 1)[1]} is larger than {MAX_PAPER_BYTES >> 20} MB, left out" for s in too_big]
+    merged: dict[str, PaperDoc | None] = {}
+    for uid in uids:
+        spec = f"{remote_head}:{paper_path(uid)}"
+        theirs = _doc(blobs.get(spec), uid, report.refused)
+        if theirs is None and blobs.get(spec) is not None or spec in too_big:
+            continue  # a file that cannot be read: the paper stays as it is here
+        old = _doc(blobs.get(f"{base}:{paper_path(uid)}"), uid, None) if base else None
+        doc, conflicts, _ = merge_paper(old, snap.papers.get(uid), theirs)
+        report.conflicts += conflicts
+        if doc != snap.papers.get(uid):
+            merged[uid] = doc
+    collections = None
+    if collections_changed:
+        collections = _merged_collections(git, base, remote_head, snap.collections, report)
+    applied = apply(library, snap, merged, collections, "Sync")
+    report.received += applied.received
+    report.refused += applied.refused
+    report.changes = report.changes.merge(applied.changes)
+    _export(library, folder)
+    local_changes = {p for _, p in _changed_paths(git, base, "HEAD")} if base else set()
+    for mode, path in carried:  # files others keep in the tree (a README): theirs unless changed here too
+        if path not in local_changes:
+            if mode == "000000":
+                git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", path])
+                (folder / path).unlink(missing_ok=True)
+            else:
+                git.run(["checkout", remote_head, "--", path])
+    git.run(["add", "-A", "--", "papers", LISTS_PATH, SEARCHES_PATH])
+    tree = git.text(["write-tree"])
+    if tree == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
+        git.run(["reset", "-q", "--soft", remote_head])  # nothing of ours the remote lacks: fast-forward
+    else:
+        commit = git.text(["commit-tree", tree, "-p", "HEAD", "-p", remote_head, "-m", "Lectern: merged"])
+        git.run(["update-ref", "HEAD", commit])
+
+
+def _merged_collections(git: Git, base: str | None, remote_head: str, local: Collections,
+                        report: SyncReport) -> Collections | None:
+    specs = [f"{rev}:{name}" for rev in (base, remote_head) if rev for name in (LISTS_PATH, SEARCHES_PATH)]
+    blobs = git.blobs(specs, MAX_COLLECTION_BYTES)
+
+    def read(rev: str | None, refused: list[str] | None) -> Collections | None:
+        if rev is None:
+            return Collections()
+        try:
+            lists, searches = blobs.get(f"{rev}:{LISTS_PATH}"), blobs.get(f"{rev}:{SEARCHES_PATH}")
+            return Collections(parse_lists(lists) if lists else {}, parse_searches(searches) if searches else {})
+        except TreeError as exc:
+            if refused is not None:
+                refused.append(str(exc))
+            return None
+
+    theirs = read(remote_head, report.refused)
+    if theirs is None:
+        return None
+    merged, conflicts = merge_collections(read(base, None) or Collections(), local, theirs)
+    report.conflicts += conflicts
+    return merged

@@ -176,6 +176,12 @@ def _commit(git: Git, message: str) -> bool:
     return True
 
 
+def _safe_path(path: str) -> bool:
+    """Whether a path from the remote stays inside the working tree, out of `.git`."""
+    parts = path.split("/")
+    return "\\" not in path and all(p not in ("", ".", "..") and p.lower() != ".git" for p in parts)
+
+
 def _changed_paths(git: Git, old: str, new: str) -> list[tuple[str, str]]:
     """(new mode, path) of every path that differs between two commits or trees."""
     raw = git.run(["diff", "--raw", "-z", "--no-renames", old, new]).stdout.decode("utf-8", errors="replace")
@@ -246,6 +252,8 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
             collections_changed = True
         elif path.startswith("papers/"):
             report.refused.append(f"{path}: not a paper file Lectern writes (papers/<id>.md), left out")
+        elif not _safe_path(path):
+            report.refused.append(f"{path}: a path that leaves the sync folder or enters git's own, left out")
         else:
             carried.append((mode, path))
     specs = [f"{rev}:{paper_path(uid)}" for uid in uids for rev in (base, remote_head) if rev]
@@ -277,8 +285,8 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
             if mode == "000000":
                 git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", path])
                 (folder / path).unlink(missing_ok=True)
-            else:
-                git.run(["checkout", remote_head, "--", path])
+            elif not git.ok(["checkout", remote_head, "--", path]):
+                report.refused.append(f"{path}: git could not write it here, left out")
     git.run(["add", "-A", "--", "papers", LISTS_PATH, SEARCHES_PATH])
     tree = git.text(["write-tree"])
     if tree == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):

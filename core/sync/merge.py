@@ -42,11 +42,12 @@ def merge_value(base: T | None, local: T, remote: T) -> tuple[T, bool]:
 
 
 def merge_set(base: Sequence[str], local: Sequence[str], remote: Sequence[str]) -> tuple[str, ...]:
-    """Tags: what both keep, plus what either side added (any case; local spelling first)."""
-    fold = str.casefold
-    b, loc, rem = {fold(t) for t in base}, {fold(t) for t in local}, {fold(t) for t in remote}
-    keep = (b & loc & rem) | (loc - b) | (rem - b)
-    return sorted_tags(t for t in (*local, *remote) if fold(t) in keep)
+    """Tags: what both keep, plus what either side added (compared in any case;
+    a change of spelling on one side is taken, like a value)."""
+    b, loc, rem = ({t.casefold(): t for t in side} for side in (base, local, remote))
+    keep = (b.keys() & loc.keys() & rem.keys()) | (loc.keys() - b.keys()) | (rem.keys() - b.keys())
+    spelt = [merge_value(b.get(t), loc.get(t), rem.get(t))[0] or loc.get(t) or rem[t] for t in keep]
+    return sorted_tags(spelt)
 
 
 def merge_sequence(base: Sequence[str], local: Sequence[str], remote: Sequence[str]) -> tuple[str, ...]:

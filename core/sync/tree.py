@@ -74,7 +74,18 @@ class _Flow(list):  # type: ignore[type-arg]
     """A list written on one line: `[name, value]`, `[nlp, survey]`."""
 
 
-_Dumper.add_representer(_Macro, lambda d, v: d.represent_scalar("!macro", str(v)))
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """Text with a line break or control character double-quoted, where YAML escapes it
+    (plain and single-quoted text would fold it: NEL, U+2028 and CR read back as newlines)."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if _UNSAFE.search(value) else None)
+
+
+_Dumper.add_representer(str, _string)
+_Dumper.add_representer(_Macro, lambda d, v: d.represent_scalar("!macro", str(v),
+                                                               style='"' if _UNSAFE.search(v) else None))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
@@ -138,7 +149,7 @@ def _text(data: bytes, name: str, cap: int) -> str:
     return text
 
 
-def _string(value: Any, what: str, name: str) -> str:
+def _text_value(value: Any, what: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise TreeError(f"{name}: {what} must be text.")
     return str(value)
@@ -163,8 +174,8 @@ def parse_paper(uid: str, data: bytes) -> PaperDoc:
     unknown = set(front) - {"key", "type", "fields", "starred", "status", "tags", "added"}
     if unknown:
         raise TreeError(f"{name}: unknown entries {', '.join(sorted(map(str, unknown)))}.")
-    key = _string(front.get("key"), "key", name).strip()
-    kind = _string(front.get("type", "misc"), "type", name).strip().lower()
+    key = _text_value(front.get("key"), "key", name).strip()
+    kind = _text_value(front.get("type", "misc"), "type", name).strip().lower()
     if not key:
         raise TreeError(f"{name} has no citation key.")
     raw_fields = front.get("fields") or []
@@ -175,8 +186,8 @@ def parse_paper(uid: str, data: bytes) -> PaperDoc:
         if not (isinstance(pair, list) and len(pair) == 2):
             raise TreeError(f"{name}: each field must be a [name, value] pair.")
         value = pair[1]
-        fields.append((_string(pair[0], "a field name", name),
-                       RAW + value if isinstance(value, _Macro) else _string(value, "a field value", name)))
+        fields.append((_text_value(pair[0], "a field name", name),
+                       RAW + value if isinstance(value, _Macro) else _text_value(value, "a field value", name)))
     starred = front.get("starred", False)
     if not isinstance(starred, bool):
         raise TreeError(f"{name}: starred must be true or false.")
@@ -188,8 +199,8 @@ def parse_paper(uid: str, data: bytes) -> PaperDoc:
         raise TreeError(f"{name}: tags must be a list.")
     added = front.get("added", "")
     return PaperDoc(uid=uid, key=key, type=kind, fields=tuple(fields), starred=starred, status=status,
-                    tags=sorted_tags(_string(t, "a tag", name) for t in tags),
-                    added=added.isoformat() if hasattr(added, "isoformat") else _string(added, "added", name),
+                    tags=sorted_tags(_text_value(t, "a tag", name) for t in tags),
+                    added=added.isoformat() if hasattr(added, "isoformat") else _text_value(added, "added", name),
                     note=body[:-1] if body.endswith("\n") else body)
 
 
@@ -208,10 +219,11 @@ def parse_lists(data: bytes) -> dict[str, tuple[str, ...]]:
         if not isinstance(papers, list) or not all(isinstance(p, str) and re.fullmatch("[0-9a-f]{32}", p)
                                                    for p in papers):
             raise TreeError(f"{LISTS_PATH}: the papers of a list must be paper ids.")
-        lists[_string(entry["name"], "a list name", LISTS_PATH)] = tuple(dict.fromkeys(papers))
+        lists[_text_value(entry["name"], "a list name", LISTS_PATH)] = tuple(dict.fromkeys(papers))
     return lists
 
 
 def parse_searches(data: bytes) -> dict[str, str]:
-    return {_string(e["name"], "a search name", SEARCHES_PATH): _string(e.get("query", ""), "a query", SEARCHES_PATH)
+    return {_text_value(e["name"], "a search name", SEARCHES_PATH):
+            _text_value(e.get("query", ""), "a query", SEARCHES_PATH)
             for e in _entries(data, SEARCHES_PATH, "searches")}

@@ -7,9 +7,11 @@ when someone pushed in between)."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from lectern.core.domain.changes import Changes
@@ -99,7 +101,7 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         head = git.rev("HEAD")
         if head == remote_head:
             break
-        report.sent = len(_changed_paths(git, remote_head or EMPTY_TREE, "HEAD"))
+        report.sent = _count_sent(git, remote_head)
         checkpoint("before-push")
         try:
             git.push(BRANCH)
@@ -108,7 +110,17 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
             if attempt == PUSH_ATTEMPTS - 1:
                 raise SyncError("Others kept pushing to the remote meanwhile; your changes are kept "
                                 "here: sync again in a moment.") from None
+    _remember(library, report)
     return report
+
+
+def _remember(library: Library, report: SyncReport) -> None:
+    """The last sync's outcome in the library (meta `sync_last`), for the window to show."""
+    value = json.dumps({"at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "sent": report.sent,
+                        "received": report.received, "conflicts": [c.describe() for c in report.conflicts],
+                        "refused": report.refused}, ensure_ascii=False)
+    with library.db.write() as conn:
+        conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_last', ?)", (value,))
 
 
 def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
@@ -174,6 +186,14 @@ def _commit(git: Git, message: str) -> bool:
         return False
     git.run(["commit", "-q", "--no-verify", "-m", message])
     return True
+
+
+def _count_sent(git: Git, remote_head: str | None) -> int:
+    """The papers, lists and searches HEAD has that the remote lacks (empty lists and searches files not counted)."""
+    paths = [path for _, path in _changed_paths(git, remote_head or EMPTY_TREE, "HEAD")]
+    empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
+    held = git.blobs([f"HEAD:{p}" for p in paths if p in empty], MAX_COLLECTION_BYTES)
+    return sum(1 for p in paths if PAPER_PATH.fullmatch(p) or (p in empty and held.get(f"HEAD:{p}") != empty[p]))
 
 
 def _safe_path(path: str) -> bool:
@@ -275,6 +295,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     if collections_changed:
         collections = _merged_collections(git, base, remote_head, snap.collections, report)
     applied = apply(library, snap, merged, collections, "Sync")
+    checkpoint("after-apply")
     report.received += applied.received
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)

@@ -6,13 +6,15 @@ merged result written back through the library's managers in one transaction
 from __future__ import annotations
 
 import os
+import re
 import signal
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lectern.core.domain.changes import Changes
-from lectern.core.domain.entry import load_fields, readings
+from lectern.core.domain.citekeys import is_valid_key
+from lectern.core.domain.entry import RAW, balanced, load_fields, readings
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
@@ -104,8 +106,7 @@ def apply(library: Library, snap: Snapshot, merged: Mapping[str, PaperDoc | None
     done = Applied()
     with library.history.step(label) as step:
         new = [(uid, doc) for uid, doc in merged.items() if doc is not None and uid not in snap.ids]
-        if new:
-            _add(library, new, done)
+        _add(library, new, done)
         checkpoint("mid-apply")
         for uid, doc in merged.items():
             if uid in snap.ids and (doc != snap.papers.get(uid)):
@@ -122,20 +123,48 @@ def apply(library: Library, snap: Snapshot, merged: Mapping[str, PaperDoc | None
     return done
 
 
+def check_record(doc: PaperDoc) -> None:
+    """EditError unless the paper's record is one the library could hold (the
+    rules of `Papers.set_record`, applied to a paper that arrives new)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", doc.type):
+        raise EditError(f"{doc.type!r} is not an entry type (like article, book or inproceedings).")
+    seen: set[str] = set()
+    for name, value in doc.fields:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_:.+-]*", name):
+            raise EditError(f"{name!r} is not a field name (letters, digits and - _ : . + only).")
+        if name.lower() in seen:
+            raise EditError(f"The field {name} is given twice.")
+        if not balanced(value.removeprefix(RAW)):
+            raise EditError(f"The braces in {name} do not pair up: BibTeX needs each {{ closed by a }}.")
+        seen.add(name.lower())
+
+
 def _add(library: Library, new: list[tuple[str, PaperDoc]], done: Applied) -> None:
     taken = library.citation_keys()
     papers = []
+    checked = []
+    for uid, doc in new:
+        try:
+            check_record(doc)
+        except EditError as exc:
+            done.refused.append(f"{doc.key} ({uid}): {exc}")
+            continue
+        checked.append((uid, doc))
+    new[:] = checked
     for _, doc in new:
         values = readings(doc.fields)
         key: str | None = doc.key
-        if doc.key.lower() in taken:
-            done.refused.append(f"{doc.key}: this key is already used here, so the paper received a new one")
+        if doc.key.lower() in taken or not is_valid_key(doc.key):
+            done.refused.append(f"{doc.key}: this key is already used here or is not valid, so the paper "
+                                "received a new one")
             key = None
         taken.add(doc.key.lower())
         papers.append(NewPaper(title=values["title"] or doc.key, abstract=values["abstract"],
                                authors=values["authors"], year=values["year"], venue=values["venue"],
                                arxiv_id=values["arxiv_id"], doi=values["doi"], url=values["url"], citation_key=key,
                                entry_type=doc.type, fields=doc.fields))
+    if not new:
+        return
     with library.db.write() as conn:
         before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
     changes = library.papers.add_many(papers, tags=[d.tags for _, d in new], notes=[d.note for _, d in new])

@@ -57,11 +57,17 @@ def test_hostile_files_are_refused_one_by_one_and_good_ones_still_arrive(machine
         "papers/sub/nested.md": b"---\nkey: nested\n---\n",
         "papers/Not-An-Id.md": b"---\nkey: named\n---\n",
         f"papers/{'a' * 32}.md": render_paper(good),
+        f"papers/{'1' * 32}.md": render_paper(PaperDoc(uid="1" * 32, key="braces", type="article",
+                                                        fields=(("title", "{Unclosed"),))),
+        f"papers/{'2' * 32}.md": render_paper(PaperDoc(uid="2" * 32, key="names", type="article",
+                                                        fields=(("ti tle}", "x"),))),
+        f"papers/{'3' * 32}.md": b"---\nkey: k\nstatus: deleted-all\n---\n",
         "README.md": b"Our lab's reading list.\n",
     }, links={f"papers/{'f' * 32}.md": "/etc/passwd"})
     report = run_sync(a)
     refused = "\n".join(report.refused)
-    for name in ("b" * 32, "c" * 32, "d" * 32, "e" * 32, "sub/nested.md", "Not-An-Id.md", "f" * 32):
+    for name in ("b" * 32, "c" * 32, "d" * 32, "e" * 32, "sub/nested.md", "Not-An-Id.md", "f" * 32, "1" * 32,
+                 "2" * 32, "3" * 32):
         assert name in refused, name
     assert "not UTF-8" in refused and "larger than" in refused and "aliases" in refused
     assert a.paper(by_key(a, "good2024")).title_text == "A good paper"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from lectern.core.domain.entry import get
+from lectern.core.sync import engine
 from lectern.core.sync.engine import SyncError, sync_folder
 from lectern.core.sync.merge import NOTE_MARK
 from tests.core.sync.conftest import add, by_key, run_sync, state
@@ -162,18 +162,22 @@ def test_a_citation_key_changed_on_one_machine_is_taken(machine, remote) -> None
     assert paper.starred
 
 
-def test_a_push_race_fetches_merges_and_pushes_again(machine, remote, tmp_path: Path) -> None:
+def test_a_push_race_fetches_merges_and_pushes_again(machine, remote, monkeypatch) -> None:
     a, b, _ = _three(machine, remote)
-    b.papers.update(by_key(b, "p2"), venue="ICLR")
-    run_sync(b)
     a.papers.update(by_key(a, "p1"), venue="ACL")
-    # A fetched before B pushed: its remote-tracking branch is behind, so its first push is refused.
-    git = ["git", "-C", str(sync_folder(a.path))]
-    stale = subprocess.run([*git, "rev-parse", "origin/main~0"], capture_output=True, text=True).stdout.strip()
+    b.papers.update(by_key(b, "p2"), venue="ICLR")
+    pushed_between: list[str] = []
+
+    def b_pushes_first(step: str) -> None:  # the sync's test hook: B pushes after A fetched, before A pushes
+        if step == "before-push" and not pushed_between:
+            pushed_between.append(step)
+            run_sync(b)
+
+    monkeypatch.setattr(engine, "checkpoint", b_pushes_first)
     report = run_sync(a)
-    assert report.received == 1 and _field(a, "p2", "journal") == "ICLR"
-    assert subprocess.run([*git, "rev-list", "--count", f"{stale}..origin/main"], capture_output=True,
-                          text=True).stdout.strip() != "0"
+    assert pushed_between and report.received == 1
+    assert _field(a, "p2", "journal") == "ICLR" and _field(a, "p1", "journal") == "ACL"
+    monkeypatch.undo()
     run_sync(b)
     assert _field(b, "p1", "journal") == "ACL" and state(a) == state(b)
 

@@ -85,7 +85,7 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
     marker = Path(git.text(["rev-parse", "--absolute-git-dir"])) / MARKER
     if not marker.exists():
         _absorb_hand_edits(library, git, report)
-    marker.touch()
+    _touch(marker)
     _export(library, folder)
     checkpoint("before-commit")
     _commit(git, "Lectern: changes from this library")
@@ -95,7 +95,7 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         checkpoint("after-fetch")
         remote_head = git.rev(f"origin/{BRANCH}")
         if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
-            marker.touch()
+            _touch(marker)
             _merge(library, git, folder, remote_head, report)
             marker.unlink()
         head = git.rev("HEAD")
@@ -121,6 +121,12 @@ def _remember(library: Library, report: SyncReport) -> None:
                         "refused": report.refused}, ensure_ascii=False)
     with library.db.write() as conn:
         conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_last', ?)", (value,))
+
+
+def _touch(marker: Path) -> None:
+    """Say, durably, that the sync is writing the tree (see MARKER)."""
+    with open(marker, "wb") as out:
+        os.fsync(out.fileno())
 
 
 def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
@@ -156,10 +162,7 @@ def _write(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     temporary = path.with_name(f".lectern-tmp-{path.name}")
-    with open(temporary, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
+    temporary.write_bytes(data)  # no fsync a file: the library holds the truth, and the next sync rewrites
     os.replace(temporary, path)
     return True
 
@@ -190,9 +193,9 @@ def _commit(git: Git, message: str) -> bool:
 
 def _count_sent(git: Git, remote_head: str | None) -> int:
     """The papers, lists and searches HEAD has that the remote lacks (empty lists and searches files not counted)."""
-    paths = [path for _, path in _changed_paths(git, remote_head or EMPTY_TREE, "HEAD")]
+    paths = [c.path for c in _changed_paths(git, remote_head or EMPTY_TREE, "HEAD")]
     empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
-    held = git.blobs([f"HEAD:{p}" for p in paths if p in empty], MAX_COLLECTION_BYTES)
+    held, _ = git.blobs([f"HEAD:{p}" for p in paths if p in empty], MAX_COLLECTION_BYTES)
     return sum(1 for p in paths if PAPER_PATH.fullmatch(p) or (p in empty and held.get(f"HEAD:{p}") != empty[p]))
 
 
@@ -202,11 +205,26 @@ def _safe_path(path: str) -> bool:
     return "\\" not in path and all(p not in ("", ".", "..") and p.lower() != ".git" for p in parts)
 
 
-def _changed_paths(git: Git, old: str, new: str) -> list[tuple[str, str]]:
-    """(new mode, path) of every path that differs between two commits or trees."""
-    raw = git.run(["diff", "--raw", "-z", "--no-renames", old, new]).stdout.decode("utf-8", errors="replace")
-    parts = raw.split("\0")
-    return [(parts[i].split()[1], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+@dataclass(frozen=True)
+class _Changed:
+    """One path that differs between two commits, with its blobs (ids of objects, not names: reading
+    `rev:papers/x.md` made git unpack the 100k-entry `papers` tree again for every file)."""
+
+    path: str
+    mode: str  # the new side's mode; 000000 when deleted
+    old: str  # the blob ids; all zeros when absent
+    new: str
+
+
+def _changed_paths(git: Git, old: str, new: str) -> list[_Changed]:
+    """Every path that differs between two commits or trees."""
+    raw = git.run(["diff", "--raw", "-z", "--no-renames", "--no-abbrev", old, new]).stdout
+    parts = raw.decode("utf-8", errors="replace").split("\0")
+    out = []
+    for i in range(0, len(parts) - 1, 2):
+        _, mode, old_blob, new_blob, _ = parts[i].split()
+        out.append(_Changed(parts[i + 1], mode, old_blob, new_blob))
+    return out
 
 
 def _doc(data: bytes | None, uid: str, refused: list[str] | None) -> PaperDoc | None:
@@ -230,7 +248,7 @@ def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> None:
     uids = [m.group(1) for m in map(PAPER_PATH.fullmatch, paths) if m]
     if not uids:
         return
-    base = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
+    base, _ = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
     snap = snapshot(library)
     merged: dict[str, PaperDoc | None] = {}
     for uid in uids:
@@ -261,13 +279,16 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     base = git.text(["merge-base", "HEAD", remote_head]) if git.ok(["merge-base", "HEAD", remote_head]) else None
     changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
     snap = snapshot(library)
-    uids, carried, collections_changed = [], [], False
-    for mode, path in changed:
+    papers: list[tuple[str, _Changed]] = []
+    carried: list[_Changed] = []
+    collections_changed = False
+    for change in changed:
+        path, mode = change.path, change.mode
         match = PAPER_PATH.fullmatch(path)
         if mode not in ("100644", "100755", "000000"):
             report.refused.append(f"{path}: not a regular file (a link or submodule), left out")
         elif match:
-            uids.append(match.group(1))
+            papers.append((match.group(1), change))
         elif path in (LISTS_PATH, SEARCHES_PATH):
             collections_changed = True
         elif path.startswith("papers/"):
@@ -275,18 +296,19 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
         elif not _safe_path(path):
             report.refused.append(f"{path}: a path that leaves the sync folder or enters git's own, left out")
         else:
-            carried.append((mode, path))
-    specs = [f"{rev}:{paper_path(uid)}" for uid in uids for rev in (base, remote_head) if rev]
-    blobs = git.blobs(specs, MAX_PAPER_BYTES)
-    too_big = [s for s in specs if s.startswith(remote_head) and blobs[s] is None and git.ok(["cat-file", "-e", s])]
-    report.refused += [f"{s.split(':', 1)[1]} is larger than {MAX_PAPER_BYTES >> 20} MB, left out" for s in too_big]
+            carried.append(change)
+    absent = "0" * 40
+    wanted = [blob for _, c in papers for blob in (c.old, c.new) if blob != absent]
+    blobs, too_big = git.blobs(wanted, MAX_PAPER_BYTES)
     merged: dict[str, PaperDoc | None] = {}
-    for uid in uids:
-        spec = f"{remote_head}:{paper_path(uid)}"
-        theirs = _doc(blobs.get(spec), uid, report.refused)
-        if theirs is None and blobs.get(spec) is not None or spec in too_big:
+    for uid, change in papers:
+        if change.new in too_big:
+            report.refused.append(f"{change.path} is larger than {MAX_PAPER_BYTES >> 20} MB, left out")
+            continue
+        theirs = _doc(blobs.get(change.new), uid, report.refused)
+        if theirs is None and change.new != absent:
             continue  # a file that cannot be read: the paper stays as it is here
-        old = _doc(blobs.get(f"{base}:{paper_path(uid)}"), uid, None) if base else None
+        old = _doc(blobs.get(change.old), uid, None)
         doc, conflicts, _ = merge_paper(old, snap.papers.get(uid), theirs)
         report.conflicts += conflicts
         if doc != snap.papers.get(uid):
@@ -300,10 +322,11 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
     _export(library, folder)
-    local_changes = {p for _, p in _changed_paths(git, base, "HEAD")} if base else set()
-    for mode, path in carried:  # files others keep in the tree (a README): theirs unless changed here too
+    local_changes = {c.path for c in _changed_paths(git, base, "HEAD")} if base else set()
+    for change in carried:  # files others keep in the tree (a README): theirs unless changed here too
+        path = change.path
         if path not in local_changes:
-            if mode == "000000":
+            if change.mode == "000000":
                 git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", path])
                 (folder / path).unlink(missing_ok=True)
             elif not git.ok(["checkout", remote_head, "--", path]):
@@ -320,7 +343,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
 def _merged_collections(git: Git, base: str | None, remote_head: str, local: Collections,
                         report: SyncReport) -> Collections | None:
     specs = [f"{rev}:{name}" for rev in (base, remote_head) if rev for name in (LISTS_PATH, SEARCHES_PATH)]
-    blobs = git.blobs(specs, MAX_COLLECTION_BYTES)
+    blobs, _ = git.blobs(specs, MAX_COLLECTION_BYTES)
 
     def read(rev: str | None, refused: list[str] | None) -> Collections | None:
         if rev is None:

@@ -94,24 +94,26 @@ class Git:
         raise SyncError(f"The remote {self.remote_url()} could not be reached: {_last_line(output)}. "
                         "Your changes wait for the next sync.")
 
-    def blobs(self, specs: Sequence[str], cap: int) -> dict[str, bytes | None]:
-        """The contents of `rev:path` objects (one `cat-file` run for the sizes,
-        one for the contents); None for a missing object or one over `cap` bytes."""
-        if not specs:
-            return {}
-        checked = self.run(["cat-file", "--batch-check=%(objecttype) %(objectsize)"],
-                           input="".join(f"{s}\n" for s in specs).encode()).stdout.decode().splitlines()
-        wanted = [s for s, line in zip(specs, checked)
-                  if line.split()[0] == "blob" and len(line.split()) == 2 and int(line.split()[1]) <= cap]
+    def blobs(self, specs: Sequence[str], cap: int) -> tuple[dict[str, bytes | None], set[str]]:
+        """The contents of objects named by `specs` (blob ids, or `rev:path`), one
+        `cat-file` run for the sizes and one for the contents: ({spec: bytes, or
+        None when missing or not a blob}, the specs over `cap` bytes, left unread)."""
         out: dict[str, bytes | None] = {s: None for s in specs}
+        if not specs:
+            return out, set()
+        checked = self.run(["cat-file", "--batch-check=%(objecttype) %(objectsize)", "--buffer"],
+                           input="".join(f"{s}\n" for s in specs).encode()).stdout.decode().splitlines()
+        sizes = {s: int(line.split()[1]) for s, line in zip(specs, checked)
+                 if line.startswith("blob ") and len(line.split()) == 2}
+        too_big = {s for s, size in sizes.items() if size > cap}
+        wanted = [s for s in dict.fromkeys(specs) if s in sizes and s not in too_big]
         if not wanted:
-            return out
-        data = self.run(["cat-file", "--batch"], input="".join(f"{s}\n" for s in wanted).encode()).stdout
+            return out, too_big
+        data = self.run(["cat-file", "--batch", "--buffer"], input="".join(f"{s}\n" for s in wanted).encode()).stdout
         pos = 0
         for spec in wanted:
             end = data.index(b"\n", pos)
-            header = data[pos:end].split()
-            size = int(header[2])
+            size = int(data[pos:end].split()[2])
             out[spec] = data[end + 1:end + 1 + size]
             pos = end + 1 + size + 1
-        return out
+        return out, too_big

@@ -66,7 +66,12 @@ class _Macro(str):
     """A bare BibTeX expression (RAW value), written as `!macro jan`."""
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's C emitter and parser when PyYAML has them (ten times faster), else the Python ones.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc, valid-type]
     pass
 
 
@@ -84,8 +89,9 @@ def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _string)
+# quoted always: libyaml would write `!macro jan` and PyYAML's own emitter `!macro 'jan'`
 _Dumper.add_representer(_Macro, lambda d, v: d.represent_scalar("!macro", str(v),
-                                                               style='"' if _UNSAFE.search(v) else None))
+                                                               style='"' if _UNSAFE.search(v) else "'"))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
@@ -120,7 +126,7 @@ def render_searches(searches: dict[str, str]) -> bytes:
 
 
 # -- reading ------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     pass
 
 
@@ -128,13 +134,29 @@ _Loader.add_constructor("!macro", lambda loader, node: _Macro(loader.construct_s
 
 
 def _load(text: str, name: str) -> Any:
+    """One YAML document, refused when it uses aliases (an alias bomb expands to
+    gigabytes): the composed nodes are walked once, and a node met twice is an alias."""
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        seen: set[int] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if id(current) in seen:
                 raise TreeError(f"{name} uses YAML aliases, which Lectern does not read.")
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader with one plain-string tag)
+            seen.add(id(current))
+            if isinstance(current, yaml.SequenceNode):
+                stack.extend(current.value)
+            elif isinstance(current, yaml.MappingNode):
+                stack.extend(part for pair in current.value for part in pair)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise TreeError(f"{name} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    finally:
+        loader.dispose()
 
 
 def _text(data: bytes, name: str, cap: int) -> str:

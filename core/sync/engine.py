@@ -7,6 +7,7 @@ when someone pushed in between)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -82,13 +83,16 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
     if git.remote_url() is None:
         raise SyncError("This library has no sync remote yet: give one with --remote URL_OR_PATH.")
     assign_uids(library)
-    marker = Path(git.text(["rev-parse", "--absolute-git-dir"])) / MARKER
+    git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
+    marker = git_dir / MARKER
+    written = _Written(git_dir, git.rev("HEAD"), trusted=not marker.exists())
     if not marker.exists():
-        _absorb_hand_edits(library, git, report)
+        written.forget(_absorb_hand_edits(library, git, report))
     _touch(marker)
-    _export(library, folder)
+    _export(library, folder, written)
     checkpoint("before-commit")
     _commit(git, "Lectern: changes from this library")
+    written.save(git.rev("HEAD"))
     marker.unlink()
     for attempt in range(PUSH_ATTEMPTS):
         git.fetch()
@@ -96,7 +100,8 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         remote_head = git.rev(f"origin/{BRANCH}")
         if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
             _touch(marker)
-            _merge(library, git, folder, remote_head, report)
+            _merge(library, git, folder, remote_head, report, written)
+            written.save(git.rev("HEAD"))
             marker.unlink()
         head = git.rev("HEAD")
         if head == remote_head:
@@ -167,17 +172,52 @@ def _write(path: Path, data: bytes) -> bool:
     return True
 
 
-def _export(library: Library, folder: Path) -> Snapshot:
-    """Write the library into the working tree: a file a paper, the lists and searches."""
+class _Written:
+    """What the last export wrote, by paper (a digest of each paper as the library
+    held it), so that a sync renders only the papers changed since: rendering
+    every paper took most of a sync. Kept in .git beside the commit it matches;
+    any doubt (another commit, an interrupted sync) and every paper is rendered."""
+
+    def __init__(self, git_dir: Path, head: str | None, trusted: bool) -> None:
+        self.path = git_dir / "lectern-written.json"
+        self.digests: dict[str, str] = {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if trusted and head and saved.get("head") == head and isinstance(saved.get("papers"), dict):
+                self.digests = saved["papers"]
+        except (OSError, ValueError):
+            pass
+
+    @staticmethod
+    def digest(doc: PaperDoc) -> str:
+        return hashlib.blake2b(repr(doc).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def forget(self, uids: set[str]) -> None:
+        for uid in uids:
+            self.digests.pop(uid, None)
+
+    def save(self, head: str | None) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(json.dumps({"head": head, "papers": self.digests}), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _export(library: Library, folder: Path, written: _Written) -> Snapshot:
+    """Write the library into the working tree: a file a paper (those changed
+    since the last export), the lists and searches."""
     snap = snapshot(library)
     papers = folder / "papers"
     papers.mkdir(exist_ok=True)
+    digests = {}
     for uid, doc in snap.papers.items():
-        _write(papers / f"{uid}.md", render_paper(doc))
+        digests[uid] = written.digest(doc)
+        if written.digests.get(uid) != digests[uid]:
+            _write(papers / f"{uid}.md", render_paper(doc))
     for path in papers.iterdir():
         match = PAPER_PATH.fullmatch(f"papers/{path.name}")
         if match and match.group(1) not in snap.papers:
             path.unlink()
+    written.digests = digests
     _write(folder / LISTS_PATH, render_lists(dict(snap.collections.lists)))
     _write(folder / SEARCHES_PATH, render_searches(dict(snap.collections.searches)))
     return snap
@@ -238,16 +278,16 @@ def _doc(data: bytes | None, uid: str, refused: list[str] | None) -> PaperDoc | 
         return None
 
 
-def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> None:
+def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> set[str]:
     """Take into the library what was edited by hand in the sync folder since
     the last commit (merged with the library's own changes since then)."""
     if git.rev("HEAD") is None:
-        return
+        return set()
     listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers"]).stdout
     paths = [entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3]
     uids = [m.group(1) for m in map(PAPER_PATH.fullmatch, paths) if m]
     if not uids:
-        return
+        return set()
     base, _ = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
     snap = snapshot(library)
     merged: dict[str, PaperDoc | None] = {}
@@ -272,9 +312,11 @@ def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> None:
     report.received += applied.received
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
+    return set(uids)  # written again by the export, whatever the library holds
 
 
-def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport) -> None:
+def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport,
+           written: "_Written") -> None:
     """Merge the remote's commit into the library and the tree, and commit the merge."""
     base = git.text(["merge-base", "HEAD", remote_head]) if git.ok(["merge-base", "HEAD", remote_head]) else None
     changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
@@ -321,7 +363,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     report.received += applied.received
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
-    _export(library, folder)
+    _export(library, folder, written)
     local_changes = {c.path for c in _changed_paths(git, base, "HEAD")} if base else set()
     for change in carried:  # files others keep in the tree (a README): theirs unless changed here too
         path = change.path

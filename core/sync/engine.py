@@ -283,10 +283,12 @@ def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> set[st
     the last commit (merged with the library's own changes since then)."""
     if git.rev("HEAD") is None:
         return set()
-    listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers"]).stdout
+    listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
+                       SEARCHES_PATH]).stdout
     paths = [entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3]
     uids = [m.group(1) for m in map(PAPER_PATH.fullmatch, paths) if m]
-    if not uids:
+    hand_collections = any(p in (LISTS_PATH, SEARCHES_PATH) for p in paths)
+    if not uids and not hand_collections:
         return set()
     base, _ = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
     snap = snapshot(library)
@@ -308,11 +310,44 @@ def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> set[st
         doc, conflicts, _ = merge_paper(_doc(base[f"HEAD:{paper_path(uid)}"], uid, None), snap.papers.get(uid), theirs)
         report.conflicts += conflicts
         merged[uid] = doc
-    applied = apply(library, snap, merged, None, "Edits in the sync folder")
+    collections = _hand_edited_collections(git, snap.collections, report) if hand_collections else None
+    applied = apply(library, snap, merged, collections, "Edits in the sync folder")
     report.received += applied.received
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
     return set(uids)  # written again by the export, whatever the library holds
+
+
+def _hand_edited_collections(git: Git, local: Collections, report: SyncReport) -> Collections | None:
+    """lists.yaml and searches.yaml as edited in the folder, merged with the library's."""
+    held, _ = git.blobs([f"HEAD:{LISTS_PATH}", f"HEAD:{SEARCHES_PATH}"], MAX_COLLECTION_BYTES)
+    sides = []
+    for source in ("HEAD", "folder"):
+        try:
+            data = {}
+            for name in (LISTS_PATH, SEARCHES_PATH):
+                path = git.work_tree / name
+                if source == "HEAD":
+                    data[name] = held[f"HEAD:{name}"]
+                elif path.is_file() and not path.is_symlink():
+                    with open(path, "rb") as file:
+                        data[name] = file.read(MAX_COLLECTION_BYTES + 1)
+                else:
+                    data[name] = None
+            sides.append(Collections(parse_lists(data[LISTS_PATH]) if data[LISTS_PATH] else {},
+                                     parse_searches(data[SEARCHES_PATH]) if data[SEARCHES_PATH] else {}))
+        except TreeError as exc:
+            if source == "HEAD":
+                sides.append(Collections())
+                continue
+            for name in (LISTS_PATH, SEARCHES_PATH):
+                if (git.work_tree / name).is_file():
+                    os.replace(git.work_tree / name, git.work_tree / f"{name}.refused")
+            report.refused.append(f"{exc} Your text is kept in {LISTS_PATH}.refused and {SEARCHES_PATH}.refused.")
+            return None
+    merged, conflicts = merge_collections(sides[0], local, sides[1])
+    report.conflicts += conflicts
+    return merged
 
 
 def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport,

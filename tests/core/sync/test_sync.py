@@ -193,6 +193,20 @@ def test_a_note_edited_by_hand_in_the_sync_folder_arrives_in_the_library(machine
     assert a.papers.note(by_key(a, "p1")) == "edited in vim"
 
 
+def test_a_reading_list_edited_by_hand_in_the_sync_folder_arrives_in_the_library(machine, remote) -> None:
+    a, b, _ = _three(machine, remote)
+    lists = sync_folder(b.path) / "lists.yaml"
+    assert lists.read_text() == "lists: []\n"
+    lists.write_text("lists:\n- name: Written in vim\n  papers: []\n", encoding="utf-8")
+    searches = sync_folder(b.path) / "searches.yaml"
+    searches.write_text("searches:\n- name: Old ones\n  query: 'year:<2000'\n", encoding="utf-8")
+    run_sync(b)
+    assert [row.name for row in b.lists.all()] == ["Written in vim"]
+    assert [(s.name, s.query) for s in b.saved_searches.all()] == [("Old ones", "year:<2000")]
+    run_sync(a)
+    assert [row.name for row in a.lists.all()] == ["Written in vim"]
+
+
 def test_an_unreachable_remote_says_so_and_changes_nothing(machine, tmp_path: Path) -> None:
     a = machine("a")
     add(a, "p1", "Paper one")

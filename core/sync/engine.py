@@ -7,7 +7,6 @@ when someone pushed in between)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -188,10 +187,6 @@ class _Written:
         except (OSError, ValueError):
             pass
 
-    @staticmethod
-    def digest(doc: PaperDoc) -> str:
-        return hashlib.blake2b(repr(doc).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
     def forget(self, uids: set[str]) -> None:
         for uid in uids:
             self.digests.pop(uid, None)
@@ -209,10 +204,10 @@ def _export(library: Library, folder: Path, written: _Written) -> Snapshot:
     papers = folder / "papers"
     papers.mkdir(exist_ok=True)
     digests = {}
-    for uid, doc in snap.papers.items():
-        digests[uid] = written.digest(doc)
+    for uid in snap.papers:
+        digests[uid] = snap.papers.digest(uid)
         if written.digests.get(uid) != digests[uid]:
-            _write(papers / f"{uid}.md", render_paper(doc))
+            _write(papers / f"{uid}.md", render_paper(snap.papers[uid]))
     for path in papers.iterdir():
         match = PAPER_PATH.fullmatch(f"papers/{path.name}")
         if match and match.group(1) not in snap.papers:

@@ -5,12 +5,14 @@ merged result written back through the library's managers in one transaction
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lectern.core.domain.changes import Changes
 from lectern.core.domain.citekeys import is_valid_key
@@ -47,11 +49,41 @@ def _added(stored: str) -> str:
     return stored[:19].replace(" ", "T") + "Z" if stored else ""
 
 
+class Papers(Mapping[str, PaperDoc]):
+    """Live papers by uid, each read into a PaperDoc only when asked for (a sync
+    of a few changes in a large library reads a few): `digest` tells a paper's
+    state from its stored values, without reading it."""
+
+    def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
+        self.rows = rows  # uid -> (key, type, fields JSON, starred, status, tags, added, note)
+        self._docs: dict[str, PaperDoc] = {}
+
+    def __getitem__(self, uid: str) -> PaperDoc:
+        doc = self._docs.get(uid)
+        if doc is None:
+            key, kind, fields, starred, status, tags, added, note = self.rows[uid]
+            doc = self._docs[uid] = PaperDoc(uid=uid, key=key, type=kind, fields=load_fields(fields),
+                                             starred=bool(starred), status=status, tags=tags, added=added, note=note)
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.rows
+
+    def digest(self, uid: str) -> str:
+        return hashlib.blake2b(repr(self.rows[uid]).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 @dataclass
 class Snapshot:
     """The library as the sync tree would hold it."""
 
-    papers: dict[str, PaperDoc]  # live papers by uid
+    papers: Papers  # live papers by uid
     ids: dict[str, int]  # uid -> paper id (papers in the Trash too)
     trashed: set[str]
     collections: Collections
@@ -64,7 +96,7 @@ def snapshot(library: Library) -> Snapshot:
                 "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"):
             tags.setdefault(paper_id, []).append(name)
         notes = dict(conn.exec_driver_sql("SELECT paper_id, body FROM note").all())
-        papers: dict[str, PaperDoc] = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         ids: dict[str, int] = {}
         trashed: set[str] = set()
         for (paper_id, uid, key, kind, fields, starred, status, added, deleted) in conn.exec_driver_sql(
@@ -74,9 +106,8 @@ def snapshot(library: Library) -> Snapshot:
             if deleted is not None:
                 trashed.add(uid)
                 continue
-            papers[uid] = PaperDoc(uid=uid, key=key, type=kind, fields=load_fields(fields), starred=bool(starred),
-                                   status=status, tags=sorted_tags(tags.get(paper_id, [])), added=_added(str(added)),
-                                   note=notes.get(paper_id, ""))
+            rows[uid] = (key, kind, fields, starred, status, sorted_tags(tags.get(paper_id, ())),
+                         _added(str(added)), notes.get(paper_id, ""))
         by_id = {paper_id: uid for uid, paper_id in ids.items() if uid not in trashed}
         lists: dict[str, list[str]] = {}
         for (name,) in conn.exec_driver_sql("SELECT name FROM reading_list"):
@@ -87,7 +118,7 @@ def snapshot(library: Library) -> Snapshot:
             if paper_id in by_id:
                 lists[name].append(by_id[paper_id])
         searches = dict(conn.exec_driver_sql("SELECT name, query FROM saved_search").all())
-    return Snapshot(papers, ids, trashed, Collections({k: tuple(v) for k, v in lists.items()}, searches))
+    return Snapshot(Papers(rows), ids, trashed, Collections({k: tuple(v) for k, v in lists.items()}, searches))
 
 
 @dataclass

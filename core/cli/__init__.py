@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--list", action="store_true", help="only list the library's backups, newest first")
     commands.add_parser("check", help="check the library file and its search index (rebuilt if damaged); "
                                       "exit 0 when healthy")
+    sync = commands.add_parser("sync", help="share the library through a git remote: send this library's changes, "
+                                             "receive others' and merge them")
+    sync.add_argument("--remote", metavar="URL_OR_PATH",
+                      help="the git remote to sync with (needed the first time; a URL or a repository's path)")
     return parser
 
 
@@ -395,6 +399,25 @@ def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lock.release()
 
 
+def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One sync with the library's git remote (see core/sync/engine.py)."""
+    from lectern.core.sync.engine import SyncError, sync
+
+    lock = hold_lock(args, err, "Sync")
+    if lock is None:
+        return 2
+    try:
+        with open_library(args) as library:
+            report = sync(library, args.remote)
+    except SyncError as exc:
+        print(f"lectern: {exc}", file=err)
+        return 1
+    finally:
+        lock.release()
+    out.write(report.summary() + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a subcommand; returns the exit code."""
     from lectern.core.store.library_errors import LibraryDamaged, LibraryError, classify
@@ -403,7 +426,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     commands = {"search": run_search, "import": run_import, "export": run_export,
                 "backup": run_backup, "restore-backup": run_restore, "add": run_add, "attach": run_attach,
-                "fetch-metadata": run_fetch_metadata, "check": run_check, "extract": run_extract}
+                "fetch-metadata": run_fetch_metadata, "check": run_check, "extract": run_extract, "sync": run_sync}
     try:
         return commands[args.command](args, out, err)
     except LibraryDamaged as exc:  # met on a damaged page while working

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from lectern.core.domain.changes import CancelToken, Changes, Progress, ProgressFn
 from lectern.core.library.pacing import Pacer
@@ -18,13 +20,14 @@ from lectern.core.search.index import (
     recreate_search_index,
     set_aside_search_index,
 )
-from lectern.core.store.database import Database, WriteYielded
+from lectern.core.store.database import Connection, Database, WriteYielded
 from lectern.core.store.migrations import FTS_OBJECTS
 
 # What one transaction of a rebuild starts with; each is then paced (core/library/pacing.py).
 REBUILD_BATCH = 100  # papers indexed
 MERGE_PAGES = 16  # index pages merged once all are indexed
 FREE_ROWS = 200  # rows of the set-aside index freed
+T = TypeVar("T")
 
 
 class SearchIndex:
@@ -99,15 +102,18 @@ class SearchIndex:
             while done < len(ids):
                 if cancel:
                     cancel.check()
-                with pacer.timing() as size, self.db.write() as conn:
-                    batch = ids[done : done + size]
+                batch = ids[done : done + pacer.size]
+
+                def index_batch(conn: Connection, batch: Sequence[int] = batch) -> None:
                     # a trigger may have indexed some of them already
                     conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
                     index_papers(conn, "rowid BETWEEN ? AND ?", (batch[0], batch[-1]))
-                    done += len(batch)
-                    if done >= len(ids):  # whole: merging as usual from the same commit
+                    if done + len(batch) >= len(ids):  # whole: merging as usual from the same commit
                         fts_setting(conn, "automerge", FTS_AUTOMERGE)
                         fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
+
+                pacer.took(self._giving_way(index_batch)[1])
+                done += len(batch)
                 self.db.checkpoint()
                 self._merge(merge_pacer)
                 if progress:
@@ -125,15 +131,32 @@ class SearchIndex:
         reads more than a few segments (merging a thousand batches' segments at
         the end cost a tenth of a second a step, whatever its size)."""
         merging = True
+
+        def merge_step(conn: Connection) -> bool:
+            before = conn.raw.total_changes
+            fts_setting(conn, "merge", pacer.size)
+            return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+
         while merging:
-            start = time.perf_counter()
-            with self.db.write() as conn:
-                before = conn.raw.total_changes
-                fts_setting(conn, "merge", pacer.size)
-                merging = conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+            merging, took = self._giving_way(merge_step)
             if merging:  # (a step that found nothing to merge says nothing of the pace)
-                pacer.took(time.perf_counter() - start)
+                pacer.took(took)
             self.db.checkpoint()
+
+    def _giving_way(self, step: Callable[[Connection], T]) -> tuple[T, float]:
+        """Run one step of upkeep in a write transaction that gives way to any
+        other writer (a star): the step is rolled back the moment one waits, run
+        again once it is done. (A lock released and taken again at once would
+        let a waiting writer sleep through every gap between two steps.)
+        Returns the step's result and how long its transaction took."""
+        while True:
+            start = time.perf_counter()
+            try:
+                with self.db.yielding_write() as conn:
+                    result = step(conn)
+                return result, time.perf_counter() - start
+            except WriteYielded:
+                self.db.wait_for_writers()
         return Changes(membership=True)
 
     def _free_set_aside(self) -> None:
@@ -151,10 +174,10 @@ class SearchIndex:
             rows = "rowid" if shadow != "idx" else "segid, term"
             pacer = Pacer(FREE_ROWS, 10, 5000)
             while table in tables:
-                with pacer.timing() as size, self.db.write() as conn:
-                    gone = conn.exec_driver_sql(
-                        f"DELETE FROM {table} WHERE ({rows}) IN "
-                        f"(SELECT {rows} FROM {table} WHERE {keep} LIMIT {size})").rowcount
+                size = pacer.size
+                sql = f"DELETE FROM {table} WHERE ({rows}) IN (SELECT {rows} FROM {table} WHERE {keep} LIMIT {size})"
+                gone, took = self._giving_way(lambda conn, sql=sql: conn.exec_driver_sql(sql).rowcount)
+                pacer.took(took)
                 self.db.checkpoint()
                 if gone < size:
                     break

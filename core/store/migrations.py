@@ -250,4 +250,14 @@ CREATE INDEX ix_attachment_sha256 ON attachment (sha256);
 # state, its pages' text, and page_fts over them (external content: stored once).
 MIGRATIONS.append(FULLTEXT_SCHEMA)
 
+# 12: each paper's stable id in a synced library (core/sync/): the name of its
+# file in the sync repository, the same on every machine. Given at sync time
+# (one statement for the papers without one), so adding papers pays nothing.
+MIGRATIONS.append("""
+CREATE TABLE paper_uid (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE
+);
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

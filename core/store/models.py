@@ -144,3 +144,12 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class PaperUid(SQLModel, table=True):
+    """A paper's stable id in a synced library (core/sync/): its file's name in the sync repository."""
+
+    __tablename__ = "paper_uid"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True)
+    uid: str = Field(unique=True)

@@ -22,6 +22,7 @@ CORE_LAYERS: list[set[str]] = [
     {"search"},
     {"library"},
     {"formats", "transfer", "identify", "fulltext"},
+    {"sync"},
     {"cli"},
 ]
 

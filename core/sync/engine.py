@@ -17,7 +17,7 @@ from pathlib import Path
 from lectern.core.domain.changes import Changes
 from lectern.core.library.facade import Library
 from lectern.core.sync.git import Git, PushRejected, SyncError
-from lectern.core.sync.local import Snapshot, apply, assign_uids, checkpoint, snapshot
+from lectern.core.sync.local import Snapshot, apply, assign_uids, checkpoint, snapshot, snapshot_one
 from lectern.core.sync.merge import Conflict, merge_collections, merge_paper
 from lectern.core.sync.tree import (
     LISTS_PATH,
@@ -381,7 +381,19 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
         if theirs is None and change.new != absent:
             continue  # a file that cannot be read: the paper stays as it is here
         old = _doc(blobs.get(change.old), uid, None)
-        doc, conflicts, _ = merge_paper(old, snap.papers.get(uid), theirs)
+        mine = snap.papers.get(uid)
+        trashed_here = uid in snap.trashed and theirs is not None and theirs != old
+        if trashed_here:  # in the Trash here, edited there: kept, with what was typed here merged in
+            mine = snapshot_one(library, snap.ids[uid], uid)
+            if old is None and base:  # its deletion was sent already: the last version sent is the base
+                deleted_in = git.text(["rev-list", "-1", base, "--", change.path])
+                if deleted_in:
+                    last = f"{deleted_in}^:{change.path}"
+                    old = _doc(git.blobs([last], MAX_PAPER_BYTES)[0].get(last), uid, None)
+        doc, conflicts, _ = merge_paper(old, mine, theirs)
+        if trashed_here and doc is not None:
+            conflicts.append(Conflict(doc.key, "deleted", "deleted here but edited on the remote: kept", ""))
+            collections_changed = True  # its reading lists here come back with it: they are merged again
         report.conflicts += conflicts
         if doc != snap.papers.get(uid):
             merged[uid] = doc

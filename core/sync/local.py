@@ -265,11 +265,11 @@ def _collections(library: Library, have: Collections, want: Collections, ids: di
                 done.refused.append(f"list {name}: {exc}")
                 continue
             changes = changes.merge(created)
-        if have.lists.get(name) == uids:
-            continue
         list_id = lists[name]
         wanted = [ids[u] for u in uids if u in ids]
-        current = library.lists.paper_ids(list_id)
+        current = library.lists.paper_ids(list_id)  # (after this merge's restores: not the snapshot's)
+        if current == wanted:
+            continue
         extra = set(current) - set(wanted)
         if extra:
             changes = changes.merge(library.lists.remove(list_id, extra))

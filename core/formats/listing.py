@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lectern.core.store.input_files import regular_input_file
+from lectern.core.store.input_files import read_regular_file
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 
 # Page chrome a copied listing page starts with.
@@ -80,22 +80,8 @@ def parse_listing(text: str) -> Listing:
 
 def read_input_bytes(path: Path, error: type[ValueError]) -> bytes:
     """The bytes of a file the user chose to import; `error` (with a message
-    that says what to do) for folders, missing, unreadable or oversized files."""
-    try:
-        size = regular_input_file(path, error).st_size  # a FIFO or a device is refused unread
-        if size > MAX_FILE_BYTES:
-            raise error(f"{path.name} is {size // (1024 * 1024)} MB: too large to import.")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # the cap holds even if the file grows meanwhile
-        if len(data) > MAX_FILE_BYTES:
-            raise error(f"{path.name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB: too large to import.")
-        return data
-    except FileNotFoundError:
-        raise error(f"{path} does not exist.") from None
-    except PermissionError:
-        raise error(f"Lectern may not read {path}: check the file's permissions.") from None
-    except OSError as exc:
-        raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
+    that says what to do) for folders, pipes, missing, unreadable or oversized files."""
+    return read_regular_file(path, MAX_FILE_BYTES, error)
 
 
 class ListingEncodingError(EncodingError, ListingError):

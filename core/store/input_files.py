@@ -1,6 +1,7 @@
-"""Files the user hands to Lectern (to import or attach): only regular files
-are opened. A FIFO would block the reader forever and a device (/dev/zero)
-never ends, so both are refused by their type before anything reads them."""
+"""Files Lectern did not write (an import, an attachment, the user's keymap):
+only regular files are opened, and never read past a cap. A FIFO would block
+the reader forever and a device (/dev/zero) never ends, so both are refused
+by their type before anything reads them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import stat
 from pathlib import Path
 
 
-def regular_input_file(path: Path, error: type[ValueError], verb: str = "import") -> os.stat_result:
+def regular_input_file(path: Path, error: type[Exception], verb: str = "import") -> os.stat_result:
     """The file's status when `path` is an existing regular file (through
     symlinks); otherwise `error` with a message that says what to do."""
     try:
@@ -25,3 +26,31 @@ def regular_input_file(path: Path, error: type[ValueError], verb: str = "import"
     if not stat.S_ISREG(info.st_mode):  # a FIFO or a device: reading it could wait or run forever
         raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and {verb} that.")
     return info
+
+
+def read_regular_file(path: Path, max_bytes: int, error: type[Exception], verb: str = "import") -> bytes:
+    """The bytes of the regular file at `path`; `error` (with a message that
+    says what to do) for a folder, a pipe or device, a missing, unreadable or
+    larger file. The file is opened without blocking and checked again once
+    open, so a FIFO put in its place meanwhile is refused too; the cap holds
+    while reading, even if the file grows meanwhile."""
+    info = regular_input_file(path, error, verb)
+    too_large = f"too large to {verb}."
+    if info.st_size > max_bytes:
+        raise error(f"{path.name} is {info.st_size // (1024 * 1024)} MB: {too_large}")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and "
+                            f"{verb} that.")
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error(f"{path} does not exist.") from None
+    except PermissionError:
+        raise error(f"Lectern may not read {path}: check the file's permissions.") from None
+    except OSError as exc:
+        raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
+    if len(data) > max_bytes:
+        raise error(f"{path.name} is over {max_bytes // (1024 * 1024)} MB: {too_large}")
+    return data

@@ -8,8 +8,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lectern.core.store.input_files import read_regular_file
 from lectern.core.store.paths import config_dir
-from lectern.core.store.regular_file import read_regular_file
 
 MAX_KEYMAP_BYTES = 1024 * 1024  # a keymap is a few lines; anything this large is not one
 
@@ -41,7 +41,7 @@ def load_keymap(path: Path, known: set[str]) -> Keymap:
     try:
         if not path.exists() and not path.is_symlink():
             return keymap
-        data = tomllib.loads(read_regular_file(path, MAX_KEYMAP_BYTES, _Unreadable).decode("utf-8"))
+        data = tomllib.loads(read_regular_file(path, MAX_KEYMAP_BYTES, _Unreadable, "use").decode("utf-8"))
     except (OSError, UnicodeDecodeError, _Unreadable) as exc:  # a FIFO, /dev/zero, 50 MB, a folder in the way
         keymap.problems.append(f"{path} could not be read ({exc}); the default keys are used.")
         return keymap

@@ -243,10 +243,14 @@ def test_permission_denied_is_a_clear_message(tmp_path: Path, monkeypatch) -> No
     path = tmp_path / "secret.txt"
     path.write_text("Title\nAbstract\n")
 
-    def denied(self: Path, *args, **kwargs):  # root reads any file: the refusal is the OS's, simulated
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "open", denied)
+    def denied(file, *args, **kwargs):  # root reads any file: the refusal is the OS's, simulated
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(ListingError, match="may not read"):
         read_listing(path)
 

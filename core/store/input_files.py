@@ -10,21 +10,31 @@ import stat
 from pathlib import Path
 
 
+def _unreadable(path: Path, exc: OSError, error: type[Exception]) -> Exception:
+    """An OS refusal to stat, open or read `path`, said in the user's terms."""
+    if isinstance(exc, FileNotFoundError):
+        return error(f"{path} does not exist.")
+    if isinstance(exc, PermissionError):
+        return error(f"Lectern may not read {path}: check the file's permissions.")
+    return error(f"Could not read {path}: {exc.strerror or exc}.")
+
+
+def _not_regular(path: Path, error: type[Exception], verb: str) -> Exception:
+    # a FIFO or a device: reading it could wait or run forever
+    return error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and {verb} that.")
+
+
 def regular_input_file(path: Path, error: type[Exception], verb: str = "import") -> os.stat_result:
     """The file's status when `path` is an existing regular file (through
     symlinks); otherwise `error` with a message that says what to do."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise error(f"{path} does not exist.") from None
-    except PermissionError:
-        raise error(f"Lectern may not read {path}: check the file's permissions.") from None
     except OSError as exc:
-        raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
+        raise _unreadable(path, exc, error) from None
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{path} is a folder, not a file.")
-    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device: reading it could wait or run forever
-        raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and {verb} that.")
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(path, error, verb)
     return info
 
 
@@ -42,15 +52,10 @@ def read_regular_file(path: Path, max_bytes: int, error: type[Exception], verb: 
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise error(f"{path.name} is not a regular file (a pipe or a device): save it to a file and "
-                            f"{verb} that.")
+                raise _not_regular(path, error, verb)
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise error(f"{path} does not exist.") from None
-    except PermissionError:
-        raise error(f"Lectern may not read {path}: check the file's permissions.") from None
     except OSError as exc:
-        raise error(f"Could not read {path}: {exc.strerror or exc}.") from None
+        raise _unreadable(path, exc, error) from None
     if len(data) > max_bytes:
         raise error(f"{path.name} is over {max_bytes // (1024 * 1024)} MB: {too_large}")
     return data

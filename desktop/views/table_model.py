@@ -117,9 +117,11 @@ class PaperTableModel(QAbstractTableModel):
         if cached is None:
             if len(self._cache) > CACHE_LIMIT:
                 self._cache.clear()
-            start = row - row % BLOCK
+            start = row - row % BLOCK  # the rows around it not held yet (one changed paper: itself)
+            cache = self._cache
             try:
-                self._cache.update(self._library.rows(self._ids[start : start + BLOCK]))
+                self._cache.update(self._library.rows(
+                    [pid for pid in self._ids[start : start + BLOCK] if pid not in cache]))
             except LibraryDamaged:  # the window hears of it from the library and offers the backup
                 return None
             cached = self._cache.get(paper_id)

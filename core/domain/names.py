@@ -81,12 +81,17 @@ def parse_names(value: str) -> tuple[Name, ...]:
 
 
 def short_authors(value: str) -> str:
-    """The Authors column: "Clark", "Clark, Luong", "Clark, Luong et al."."""
-    names = parse_names(value)
+    """The Authors column: "Clark", "Clark, Luong", "Clark, Luong et al.".
+    Only the first two names are parsed (each one cached: names recur across
+    papers), so a long author list costs no more than a short one."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    written = [w for w in (w.strip() for w in split_multiple_persons_names(" ".join(value.split()))) if w]
+    listed = [w for w in written if w != "others"]
     shown = [n.literal if n.literal else " ".join(p for p in (n.prefix, n.family) if p) or n.given
-             for n in names if not n.others]
+             for w in listed[:2] for n in parse_names(w)]
     if not shown:
         return ""
-    if len(shown) > 2 or (len(names) > len(shown)):
+    if len(listed) > 2 or len(written) > len(listed):
         return ", ".join(shown[:2]) + " et al."
     return ", ".join(shown)

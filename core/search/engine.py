@@ -21,13 +21,13 @@ SORT_SQL: dict[SortKey, str] = {  # one order for each of SORT_KEYS
     "status": "p.status",
     "year": "p.year",
     # by the first tag in alphabetical order (papers without tags first)
-    "tags": "(SELECT min(t.name COLLATE NOCASE) FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-    "WHERE pt.paper_id = p.id)",
+    "tags": "tag_order.tag_key",  # (papers without tags first; the key is kept by triggers, migration 13)
     "added": "p.added_at",
     "authors": "p.authors_sort",  # stored sort keys (core/domain/sorting.py), indexed
     "venue": "p.venue_sort",
     "type": "p.entry_type COLLATE NOCASE",
 }
+SORT_JOIN: dict[SortKey, str] = {"tags": " LEFT JOIN paper_tag_order tag_order ON tag_order.paper_id = p.id"}
 
 
 RANK_ALL = 1000  # up to this many matches, every match is ranked at every keystroke
@@ -61,8 +61,9 @@ def combine(*queries: CompiledQuery) -> CompiledQuery:
     )
 
 
-def _select(query: CompiledQuery, match: str | None) -> tuple[str, list[Any]]:
-    """`SELECT p.id FROM ... WHERE ...` for a query (with `match` as its MATCH)."""
+def _select(query: CompiledQuery, match: str | None, join: str = "") -> tuple[str, list[Any]]:
+    """`SELECT p.id FROM ... WHERE ...` for a query (with `match` as its MATCH, and
+    `join` joined to the papers: a sort key's table)."""
     where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
     where += [f"({w})" for w in query.where]
     params: list[Any] = []
@@ -73,7 +74,7 @@ def _select(query: CompiledQuery, match: str | None) -> tuple[str, list[Any]]:
         source = "paper_fts CROSS JOIN paper p ON p.id = paper_fts.rowid"
         where.insert(0, "paper_fts MATCH ?")
         params.append(match)
-    return f"SELECT p.id FROM {source} WHERE {' AND '.join(where) or '1'}", params + list(query.params)
+    return f"SELECT p.id FROM {source}{join} WHERE {' AND '.join(where) or '1'}", params + list(query.params)
 
 
 def _record_or_fulltext(query: CompiledQuery) -> CompiledQuery:
@@ -119,6 +120,7 @@ def query_ids(
         return found + fulltext_only_ids(conn, query, found, None if limit is None else limit - len(found))
     direction = "DESC" if descending else "ASC"
     extra: list[Any] = []
+    join = ""
     if query.match and sort not in SORT_SQL:
         order = f"{BM25}, p.id"
     elif query.list_name and sort not in SORT_SQL:
@@ -129,8 +131,9 @@ def query_ids(
         ids = grouped_ids(conn, query)
         return ids if limit is None else ids[:limit]
     else:
-        order = f"{SORT_SQL[sort if sort in SORT_SQL else 'added']} {direction}, p.id {direction}"
-    sql, params = _select(query, query.match)
+        key = sort if sort in SORT_SQL else "added"
+        order, join = f"{SORT_SQL[key]} {direction}, p.id {direction}", SORT_JOIN.get(key, "")
+    sql, params = _select(query, query.match, join)
     params += extra
     sql += f" ORDER BY {order}"
     if limit is not None:

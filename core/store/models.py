@@ -153,3 +153,13 @@ class PaperUid(SQLModel, table=True):
 
     paper_id: int = Field(foreign_key="paper.id", primary_key=True)
     uid: str = Field(unique=True)
+
+
+class PaperTagOrder(SQLModel, table=True):
+    """A tagged paper's first tag in alphabetical order: the Tags column's sort
+    key, kept by triggers on paper_tag and tag (migration 13)."""
+
+    __tablename__ = "paper_tag_order"
+
+    paper_id: int = Field(primary_key=True)
+    tag_key: str

@@ -30,8 +30,8 @@ WIDTHS = {"title": 240, "starred": 28, "status": 72, "year": 48, "tags": 130, "a
 def column_of(key: str) -> int:
     """The model column that shows `key`."""
     return next(i for i, (k, _label) in enumerate(COLUMNS) if k == key)
-BLOCK = 256
-CACHE_LIMIT = 20 * BLOCK
+BLOCK = 64  # rows read at once when one is missing: a screen and a half (each costs its authors' parsing)
+CACHE_LIMIT = 80 * BLOCK
 SORT_SCREEN = 200  # rows a sort shows before every id is read (at 100k, reading them all takes ~50 ms)
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words

@@ -86,3 +86,65 @@ def test_a_library_from_before_gets_its_sort_keys(library_path: Path, monkeypatc
         titles = [library.paper(i).paper.title for i in library.paper_ids(sort="authors")]
         assert titles == ["C", "B", "A", "Z"]
         assert [library.paper(i).paper.title for i in library.paper_ids(sort="venue")] == ["C", "B", "A", "Z"]
+
+
+def _by_first_tag(library: Library, descending: bool = False) -> list[str]:
+    """The titles in the order the Tags column should show them: by each paper's
+    first tag alphabetically, case aside, papers without tags first (ties by id)."""
+    rows = []
+    for paper_id in library.paper_ids():
+        tags = sorted((t.lower() for t in library.paper(paper_id).tags))
+        rows.append(((tags[0] if tags else ""), paper_id))
+    rows.sort(reverse=descending)
+    return [library.paper(i).paper.title for _, i in rows]
+
+
+def test_the_tags_column_sorts_by_first_tag_through_every_kind_of_tag_edit(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        library.papers.add_many(_papers())
+        a, b, c, z = library.paper_ids(sort="title")
+        titles = lambda **kw: [library.paper(i).paper.title for i in library.paper_ids(sort="tags", **kw)]  # noqa: E731
+
+        def agrees() -> None:
+            assert titles() == _by_first_tag(library)
+            assert titles(descending=True) == _by_first_tag(library, descending=True)
+
+        library.tags.add([z], ["Beta", "zeta"])
+        library.tags.add([a], ["alpha"])
+        library.tags.add([b], ["gamma"])
+        assert titles() == ["C", "A", "Z", "B"]  # untagged, alpha, Beta, gamma
+        agrees()
+        library.tags.remove([z], ["Beta"])  # Z's first tag is zeta now
+        assert titles() == ["C", "A", "B", "Z"]
+        agrees()
+        library.tags.rename("gamma", "aardvark")
+        assert titles()[:2] == ["C", "B"]
+        agrees()
+        library.tags.rename("zeta", "alpha")  # merged into another tag
+        agrees()
+        library.history.undo()
+        library.history.undo()
+        agrees()
+        library.history.redo()
+        agrees()
+        library.trash.put([a])
+        library.trash.empty()
+        assert "A" not in titles()
+        agrees()
+        library.history.undo()  # the emptied Trash comes back, tags and all
+        library.trash.restore([a])
+        agrees()
+
+
+def test_a_library_from_before_sorts_by_its_tags(library_path: Path, monkeypatch) -> None:
+    mine = next(i for i, m in enumerate(database.MIGRATIONS) if "CREATE TABLE paper_tag_order" in m)
+    with monkeypatch.context() as patch:  # a library as the release before wrote it, with tagged papers
+        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:mine])
+        patch.setattr(database, "SCHEMA_VERSION", mine)
+        with Library.open(library_path) as library:
+            library.papers.add_many(_papers())
+            a, b, c, z = library.paper_ids(sort="title")
+            library.tags.add([z], ["alpha"])
+            library.tags.add([a], ["omega", "Mu"])
+    with Library.open(library_path) as library:
+        assert [library.paper(i).paper.title for i in library.paper_ids(sort="tags")] == ["B", "C", "Z", "A"]

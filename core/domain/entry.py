@@ -36,12 +36,19 @@ NOT_INHERITED = frozenset({"title", "crossref", "xdata", "ids", "key", "entryset
 _EDIT_FIELD = {"title": "title", "abstract": "abstract", "doi": "doi", "url": "url"}
 
 
+def as_written(value: str) -> str:
+    """A stored field value as written: a bare expression (RAW) without its mark."""
+    return value[1:] if value.startswith(RAW) else value
+
+
 def get(fields: Sequence[Field], name: str) -> str | None:
     """The value of the first field called `name` (any case), or None; a bare
     expression (RAW) reads as it is written."""
     name = name.lower()
-    value = next((value for key, value in fields if key.lower() == name), None)
-    return value[1:] if value is not None and value.startswith(RAW) else value
+    for key, value in fields:  # (a plain loop: called for every field of every exported paper)
+        if key.lower() == name:
+            return as_written(value)
+    return None
 
 
 def strip_braces(value: str) -> str:

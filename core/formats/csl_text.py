@@ -8,6 +8,7 @@ expect: citeproc title-cases them where a style asks), keeping braced words."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import tex_escape
@@ -31,6 +32,7 @@ _MACRO = re.compile(r"\\([A-Za-z]+|.)\s*", re.DOTALL)
 _SWITCH = re.compile(r"\\([A-Za-z]+)\s*")
 _ACCENT_ONLY = re.compile(r"\s*(\\[^A-Za-z\s]\s*\{?\\?[A-Za-z]\}?|\\[A-Za-z]{1,2}|\\[A-Za-z]\s*\{?[A-Za-z]\}?)\s*")
 _CLOSE = {v[0]: v[1] for v in _MARKS.values()}
+_PLAIN_RUN = re.compile(r"[^\\{]+")
 
 
 def _matching(text: str, start: int) -> int:
@@ -58,6 +60,12 @@ def _marked(text: str, title: bool, top: bool = True) -> str:
     i = 0
     while i < len(text):
         ch = text[i]
+        if ch not in "\\{":  # a run of plain text at once (a character at a time was most of an export)
+            run = _PLAIN_RUN.match(text, i)
+            assert run is not None
+            out.append(run.group(0))
+            i = run.end()
+            continue
         if ch == "\\":
             match = _MACRO.match(text, i)
             assert match is not None
@@ -104,14 +112,15 @@ def _marked(text: str, title: bool, top: bool = True) -> str:
                 opening, closing = _MARKS["nocase"]
                 out.append(opening + "{" + _marked(inner, title, False) + "}" + closing)
             i = close + 1
-            continue
-        out.append(ch)
-        i += 1
     return "".join(out)
 
 
 _WORD = re.compile(r"[^\W_]+")  # a word with its digits: `GPT4Image` is one, and not capitalised
 _NOCASE_SPAN = re.compile("\ue10b(.*?)\ue10c", re.DOTALL)
+_TOKEN = re.compile(r"[^\W_]+|[\ue10b-\ue10e]|[.?!:](?=\s)|\S")
+_APOSTROPHE = re.compile(r"(?<=\w)'|'(?=\w)")
+_BLANKS = re.compile(r"[ \t\r\n]+")
+_LATEX_OR_QUOTES = re.compile(r"[\\{}$~^_%&'`-]")
 
 
 def sentence_case(text: str) -> str:
@@ -122,7 +131,7 @@ def sentence_case(text: str) -> str:
     pos = 0
     start = True  # at the beginning, or after . ? ! and a space
     protected = False
-    for match in re.finditer(r"[^\W_]+|[\ue10b-\ue10e]|[.?!:](?=\s)|\S", text):
+    for match in _TOKEN.finditer(text):
         out.append(text[pos:match.start()])
         token = match.group(0)
         pos = match.end()
@@ -149,17 +158,18 @@ def sentence_case(text: str) -> str:
 
 def apostrophes(text: str) -> str:
     """Straight apostrophes and backquotes as typographic ones (pandoc's smart reading)."""
-    return re.sub(r"(?<=\w)'|'(?=\w)", "’", text).replace("`", "‘")
+    return _APOSTROPHE.sub("’", text).replace("`", "‘")
 
 
 _NBSP = "\ue10f"
 _TILDE = re.compile(r"(?<!\\)~")
 
 
+@lru_cache(maxsize=4096)  # (a record asks for its title several times; venues recur across records)
 def csl_text(value: str, title: bool = False) -> str:
     """A field's LaTeX as CSL rich text; `title`: also put in sentence case."""
-    value = re.sub(r"[ \t\r\n]+", " ", value).strip()  # a no-break space (`~` read) stays
-    if not re.search(r"[\\{}$~^_%&'`-]", value):
+    value = _BLANKS.sub(" ", value).strip()  # a no-break space (`~` read) stays
+    if not _LATEX_OR_QUOTES.search(value):
         return sentence_case(value) if title else value
     text = latex_to_text(_TILDE.sub(_NBSP, _marked(value, title)))
     if "-" in text:

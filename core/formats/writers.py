@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lectern.core.domain.arxiv import paper_url, parse_arxiv
-from lectern.core.domain.entry import get, strip_braces
+from lectern.core.domain.entry import as_written, strip_braces
 from lectern.core.domain.names import NAME_FIELDS, parse_names
 from lectern.core.store.atomic import write_atomic
 from lectern.core.text.latex import latex_to_text
@@ -42,22 +42,26 @@ def _authors(paper: "Paper") -> list[str]:
     return [a.strip() for a in re.split(r"\s+and\s+", latex_to_text(paper.authors)) if a.strip()]
 
 
+_NAMES = frozenset(NAME_FIELDS)
+_VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw"})  # fields whose dashes are not TeX's
+
+
 def field_readings(paper: "Paper") -> list[tuple[str, str]]:
     """Every field of a paper's record with its Unicode reading (names as
     "Given Family; ..."), in record order, each name once."""
     seen: set[str] = set()
     out = []
-    for name, _value in paper.fields:
+    for name, value in paper.fields:
         lower = name.lower()
         if lower in seen:
             continue
         seen.add(lower)
-        value = get(paper.fields, name) or ""
-        if lower in NAME_FIELDS:
+        value = as_written(value)  # (the first field of that name, as `get` reads it)
+        if lower in _NAMES:
             reading = "; ".join(n.display if not n.others else "others" for n in parse_names(value))
         else:
             reading = " ".join(latex_to_text(strip_braces(value)).split())
-            if lower not in ("url", "doi", "eprint", "file", "urlraw"):
+            if "--" in reading and lower not in _VERBATIM:
                 reading = reading.replace("---", "—").replace("--", "–")  # TeX's dashes, as printed
         out.append((name, reading))
     return out

@@ -83,14 +83,19 @@ def spread_annotations(library: Library, rng: random.Random) -> None:
 
 
 def cold_start(path: Path, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """A new process each run, as a user's launch: with Python's compiled modules
+    written (an installed Lectern has them; PYTHONDONTWRITEBYTECODE would make
+    every launch compile its sources), after one launch that writes them."""
     painted, handled, steady, peak = [], [], [], []
-    for _ in range(runs):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for run in range(runs + 1):
         t0 = time.time()
         out = subprocess.run([sys.executable, "-c", COLD_START, str(path), repr(t0), str(ROOT)],
-                             capture_output=True, text=True, check=True,
-                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                             capture_output=True, text=True, check=True, env=env)
         p, h, rss, maxrss = map(float, out.stdout.split()[-4:])
-        painted.append(p), handled.append(h), steady.append(rss), peak.append(maxrss)
+        if run:
+            painted.append(p), handled.append(h), steady.append(rss), peak.append(maxrss)
     return painted, handled, steady, peak
 
 

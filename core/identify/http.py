@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from lectern.core import __version__
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -147,6 +145,8 @@ class Http:
         self.timeout, self.retries, self.backoff, self.max_age = timeout, retries, backoff, max_age
         self.mailto = mailto if mailto is not None else (os.environ.get("LECTERN_MAILTO", "").strip() or None)
         self.requests = 0  # sent, cache hits aside
+        import httpx  # (here, not at the top: the window starts without loading it, until a lookup)
+
         self.client = httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5,
                                    headers={"User-Agent": user_agent(self.mailto)},
                                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
@@ -190,6 +190,8 @@ class Http:
     def get(self, service: Service, path: str, params: dict[str, str] | None = None,
             accept: str | None = None) -> Answer:
         """GET `path` of `service`: a 2xx answer, else NotFound (404, 410) or ServiceError."""
+        import httpx
+
         name = service.name
         try:
             request = self.client.build_request("GET", service.base_url + path, params=params,
@@ -235,6 +237,8 @@ class Http:
 
 
 def _reason(exc: Exception) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):

@@ -89,6 +89,8 @@ def _marked(text: str, title: bool, top: bool = True) -> str:
                 continue
             if name in _CHARACTERS:
                 out.append(_CHARACTERS[name])
+            elif name in _LETTER_ACCENTS:  # `\b0`, `\c c`: an accent on what follows, as written
+                out.append(text[i:end])
             elif name.isalpha():
                 out.append("\\" + name + "{}")  # the space after a control word is not text: `\TeX book`
             else:
@@ -158,11 +160,15 @@ def sentence_case(text: str) -> str:
 
 def apostrophes(text: str) -> str:
     """Straight apostrophes and backquotes as typographic ones (pandoc's smart reading)."""
-    return _APOSTROPHE.sub("’", text).replace("`", "‘")
+    if "'" in text:
+        text = _APOSTROPHE.sub("’", text)
+    return text.replace("`", "‘") if "`" in text else text
 
 
 _NBSP = "\ue10f"
 _TILDE = re.compile(r"(?<!\\)~")
+_LETTER_ACCENTS = frozenset("bcdHkrtuv")  # LaTeX's accents named by a letter
+_ANY_MARK = re.compile("[\ue101-\ue10e]")
 
 
 @lru_cache(maxsize=4096)  # (a record asks for its title several times; venues recur across records)
@@ -171,15 +177,17 @@ def csl_text(value: str, title: bool = False) -> str:
     value = _BLANKS.sub(" ", value).strip()  # a no-break space (`~` read) stays
     if not _LATEX_OR_QUOTES.search(value):
         return sentence_case(value) if title else value
-    text = latex_to_text(_TILDE.sub(_NBSP, _marked(value, title)))
+    marked = _marked(value, title)
+    text = latex_to_text(_TILDE.sub(_NBSP, marked) if "~" in marked else marked)
     if "-" in text:
         text = text.replace("---", "—").replace("--", "–")
     if title:
         text = sentence_case(text)
-    text = _NOCASE_SPAN.sub(r"\1", text)  # pandoc writes protected words as plain text
-    for name, (opening, closing) in _MARKS.items():
-        tags = _TAGS.get(name, ("“", "”") if name == "quote" else ("", ""))
-        text = text.replace(opening, tags[0]).replace(closing, tags[1])
+    if _ANY_MARK.search(text):
+        text = _NOCASE_SPAN.sub(r"\1", text)  # pandoc writes protected words as plain text
+        for name, (opening, closing) in _MARKS.items():
+            tags = _TAGS.get(name, ("“", "”") if name == "quote" else ("", ""))
+            text = text.replace(opening, tags[0]).replace(closing, tags[1])
     return apostrophes(text.replace(_NBSP, "\u00a0"))
 
 

@@ -170,7 +170,9 @@ def _month(value: str | None) -> int | None:
 
 def _old_date(v: Mapping[str, str], prefix: str) -> dict[str, Any] | None:
     def number(name: str) -> int | None:
-        raw = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}", "", v[name]) if name in v else ""  # `{\noopsort{a}}1973`
+        if name not in v:
+            return None
+        raw = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}", "", v[name]) if "\\" in v[name] else v[name]  # `{\noopsort{a}}1973`
         text = plain_text(raw).replace("–", "-").replace("—", "-").strip()
         return int(text) if re.fullmatch(r"-?\d+", text) else None
 

@@ -53,31 +53,29 @@ def _text(parts: list[str]) -> str:
 @lru_cache(maxsize=65536)
 def parse_names(value: str) -> tuple[Name, ...]:
     """The names in a BibTeX name list (`A and B and others`)."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+    from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    names = []
-    for written in split_multiple_persons_names(" ".join(value.split())):
-        written = written.strip()
-        if not written:
-            continue
-        if written == "others":
-            names.append(Name(literal="others"))
-            continue
-        if written.startswith("{") and written.endswith("}") and written.count("{") == 1:
-            names.append(Name(literal=latex_to_text(written).strip()))
-            continue
-        try:
-            parts = parse_single_name_into_parts(written, strict=False)
-        except Exception:  # noqa: BLE001 - a name BibTeX itself would stumble over: kept whole
-            names.append(Name(literal=latex_to_text(written).strip()))
-            continue
-        if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1 and \
-                parts.last[0].startswith("{") and parts.last[0].endswith("}"):
-            names.append(Name(literal=_text(parts.last)))
-            continue
-        names.append(Name(family=_text(parts.last), given=_text(parts.first), prefix=_text(parts.von),
-                          suffix=_text(parts.jr)))
-    return tuple(names)
+    return tuple(_parse_name(w) for w in (w.strip() for w in split_multiple_persons_names(" ".join(value.split())))
+                 if w)
+
+
+@lru_cache(maxsize=65536)
+def _parse_name(written: str) -> Name:
+    """One name of a list (cached on its own: the same people write many papers)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    if written == "others":
+        return Name(literal="others")
+    if written.startswith("{") and written.endswith("}") and written.count("{") == 1:
+        return Name(literal=latex_to_text(written).strip())
+    try:
+        parts = parse_single_name_into_parts(written, strict=False)
+    except Exception:  # noqa: BLE001 - a name BibTeX itself would stumble over: kept whole
+        return Name(literal=latex_to_text(written).strip())
+    if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1 and \
+            parts.last[0].startswith("{") and parts.last[0].endswith("}"):
+        return Name(literal=_text(parts.last))
+    return Name(family=_text(parts.last), given=_text(parts.first), prefix=_text(parts.von), suffix=_text(parts.jr))
 
 
 def short_authors(value: str) -> str:
@@ -89,7 +87,7 @@ def short_authors(value: str) -> str:
     written = [w for w in (w.strip() for w in split_multiple_persons_names(" ".join(value.split()))) if w]
     listed = [w for w in written if w != "others"]
     shown = [n.literal if n.literal else " ".join(p for p in (n.prefix, n.family) if p) or n.given
-             for w in listed[:2] for n in parse_names(w)]
+             for n in map(_parse_name, listed[:2])]
     if not shown:
         return ""
     if len(listed) > 2 or len(written) > len(listed):

@@ -19,7 +19,7 @@ from lectern.core.library.rows import EditError
 from lectern.core.sync.merge import Conflict
 
 META_KEY = "sync_conflicts"
-SCALARS = ("key", "type", "starred", "status")  # the paper's own values; any other `what` is a field of its record
+NOTE_LOCAL, NOTE_REMOTE = "edited on both sides", "both texts kept"  # how merge_paper words a note kept twice
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,14 @@ class OpenConflict:
     uid: str = ""
 
     @property
+    def about_note(self) -> bool:
+        """The paper's note edited on both sides (not a record field named `note`: the sync words it so)."""
+        return (self.what, self.local, self.remote) == ("note", NOTE_LOCAL, NOTE_REMOTE)
+
+    @property
     def choosable(self) -> bool:
         """Whether the user chooses a side: a note (both texts kept) and a deletion (the paper kept) are told only."""
-        return self.what not in ("note", "deleted")
+        return not self.about_note and self.what != "deleted"
 
     def describe(self) -> str:
         return Conflict(self.where, self.what, self.local, self.remote).describe()

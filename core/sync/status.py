@@ -14,10 +14,10 @@ from pathlib import Path
 
 from lectern.core.library.facade import Library
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts
-from lectern.core.sync.engine import MARKER, _Written, sync_folder
+from lectern.core.sync.engine import BRANCH, EMPTY_TREE, MARKER, _Written, sync_folder
 from lectern.core.sync.git import Git, SyncError
 from lectern.core.sync.local import snapshot
-from lectern.core.sync.tree import LISTS_PATH, SEARCHES_PATH, render_lists, render_searches
+from lectern.core.sync.tree import LISTS_PATH, PAPER_PATH, SEARCHES_PATH, render_lists, render_searches
 
 
 @dataclass(frozen=True)
@@ -58,30 +58,37 @@ def sync_status(library: Library, folder: Path | None = None) -> SyncStatus:
 
 
 def _to_send(library: Library, git: Git) -> int | None:
+    """Papers (and the lists and searches files) the next sync sends: changed
+    here since the last sync wrote them, edited by hand in the sync folder, or
+    committed by a sync that could not push."""
     head = git.rev("HEAD")
     git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
     with library.db.read() as conn:
         without_id = conn.exec_driver_sql("SELECT count(*) FROM paper WHERE deleted_at IS NULL AND id NOT IN "
                                           "(SELECT paper_id FROM paper_uid)").scalar_one()
     snap = snapshot(library)
+    rendered = {LISTS_PATH: render_lists(dict(snap.collections.lists)),
+                SEARCHES_PATH: render_searches(dict(snap.collections.searches))}
+    empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
     if head is None:  # never synced: the first sync sends everything
-        return without_id + len(snap.papers) + bool(snap.collections.lists) + bool(snap.collections.searches)
+        return without_id + len(snap.papers) + sum(rendered[name] != empty[name] for name in rendered)
     written = _Written(git_dir, head, trusted=not (git_dir / MARKER).exists()).digests
     if not written and snap.papers:
         return None  # the sync's record of what it wrote is missing: it renders every paper next time
-    changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}
-    changed |= set(written) - set(snap.papers)
+    remote_head = git.rev(f"origin/{BRANCH}")
+    unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
+                         ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
     listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
                        SEARCHES_PATH]).stdout
     hand = {entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3}
-    changed |= {path.removeprefix("papers/").removesuffix(".md") for path in hand if path.startswith("papers/")}
+    changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}
+    changed |= set(written) - set(snap.papers)
+    changed |= {m.group(1) for m in map(PAPER_PATH.fullmatch, unsent | hand) if m}
     collections = 0
-    for name, data in ((LISTS_PATH, render_lists(dict(snap.collections.lists))),
-                       (SEARCHES_PATH, render_searches(dict(snap.collections.searches)))):
-        path = git.work_tree / name
+    for name, data in rendered.items():
         try:
-            differs = name in hand or path.read_bytes() != data
+            differs = name in hand or (git.work_tree / name).read_bytes() != data
         except OSError:
             differs = True
-        collections += differs
+        collections += differs or (name in unsent and (remote_head is not None or data != empty[name]))
     return without_id + len(changed) + collections

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lectern.core.domain.entry import get
 from lectern.core.sync.conflicts import open_conflicts, record_conflicts, resolve
+from lectern.core.sync.engine import SyncError
 from lectern.core.sync.status import sync_status
 from tests.core.sync.conftest import add, by_key, run_sync
 
@@ -63,3 +66,16 @@ def test_keeping_mine_changes_nothing_here(machine, remote) -> None:
     assert conflict.what == "status"
     resolve(a, conflict, take_theirs=False)
     assert a.paper(paper).paper.status == "skipped" and open_conflicts(a) == []
+
+
+def test_changes_a_sync_could_not_push_still_count_as_to_send(machine, remote, tmp_path) -> None:
+    a = machine("a")
+    paper = add(a, "clark2020electra", "ELECTRA")
+    add(a, "devlin2019bert", "BERT")
+    run_sync(a, remote)
+    a.papers.set_starred([paper], True)
+    with pytest.raises(SyncError):
+        run_sync(a, str(tmp_path / "gone.git"))  # committed here, not sent
+    assert sync_status(a).to_send == 1
+    run_sync(a, remote)
+    assert sync_status(a).to_send == 0

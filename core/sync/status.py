@@ -15,7 +15,7 @@ from pathlib import Path
 from lectern.core.library.facade import Library
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts
 from lectern.core.sync.engine import BRANCH, EMPTY_TREE, MARKER, _Written, sync_folder
-from lectern.core.sync.git import Git, SyncError
+from lectern.core.sync.git import NETWORK_TIMEOUT, Git, SyncError
 from lectern.core.sync.local import snapshot
 from lectern.core.sync.tree import LISTS_PATH, PAPER_PATH, SEARCHES_PATH, render_lists, render_searches
 
@@ -92,3 +92,13 @@ def _to_send(library: Library, git: Git) -> int | None:
             differs = True
         collections += differs or (name in unsent and (remote_head is not None or data != empty[name]))
     return without_id + len(changed) + collections
+
+
+def remote_holds_library(remote: str, where: Path) -> bool:
+    """Whether the remote already holds a synced library (its branch exists); False when it cannot be reached
+    (the sync that follows says why). `where`: the folder a relative path is read from."""
+    try:
+        done = Git(where).run(["ls-remote", "--heads", remote, BRANCH], check=False, timeout=NETWORK_TIMEOUT)
+    except SyncError:
+        return False
+    return done.returncode == 0 and bool(done.stdout.strip())

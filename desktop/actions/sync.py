@@ -22,12 +22,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
+from lectern.core.domain.changes import Changes
 from lectern.core.library.facade import Library
 from lectern.core.store.settings import sync_auto
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts, record_conflicts, resolve
 from lectern.core.sync.engine import SyncError, SyncReport, sync, sync_folder
-from lectern.core.sync.status import SyncStatus, sync_status
+from lectern.core.sync.status import SyncStatus, remote_holds_library, sync_status
 from lectern.core.text.wording import plural
+from lectern.core.transfer.sample import only_the_sample, remove_the_sample
 from lectern.desktop.runtime.workers import LatestOnly
 from lectern.desktop.views.sync_dialogs import ConflictsDialog, SetUpDialog
 from lectern.desktop.views.untrusted import plain_tooltip, warning
@@ -46,9 +48,16 @@ def _when(at: datetime) -> str:
     return f"synced on {local.day} {local:%b} at {local:%H:%M}"
 
 
-def _run_sync(library: Library, remote: str | None) -> tuple[SyncReport, SyncStatus]:
-    """The worker's job: one sync, its conflicts kept open, and the state afterwards."""
+def _run_sync(library: Library, remote: str | None, sample_gives_way: bool = False) -> tuple[SyncReport, SyncStatus]:
+    """The worker's job: one sync, its conflicts kept open, and the state afterwards. At set-up, the
+    untouched sample reading list gives way to a library the remote holds (core/transfer/sample.py)."""
+    removed = Changes()
+    if sample_gives_way and remote is not None and remote_holds_library(remote, library.path.parent):
+        removed = remove_the_sample(library)
     report = sync(library, remote)
+    if removed:
+        report.changes = removed.merge(report.changes)
+        report.set_up += " Lectern's sample reading list made way for the remote's library."
     record_conflicts(library, report.conflicts)
     return report, sync_status(library)
 
@@ -147,10 +156,11 @@ class SyncActions:
         """File > Sync > Set up…: ask for the remote, then sync with it."""
         dialog = SetUpDialog(self.status.remote, self.window)
         if dialog.exec() == SetUpDialog.DialogCode.Accepted and dialog.remote():
-            self.sync_now(remote=dialog.remote())
+            self.sync_now(remote=dialog.remote(), sample_gives_way=not self.has_remote()
+                          and only_the_sample(self.library))
         dialog.deleteLater()
 
-    def sync_now(self, remote: str | None = None, auto: bool = False) -> None:
+    def sync_now(self, remote: str | None = None, auto: bool = False, sample_gives_way: bool = False) -> None:
         """Sync (File > Sync > Sync now, Ctrl+Shift+S; or the timer): in the background."""
         if self.running:
             if not auto:
@@ -169,7 +179,7 @@ class SyncActions:
         self.window.statusBar().showMessage(f"Syncing with {remote or self.status.remote or 'the remote'}…")
         self.show_state()
         library = self.library
-        self.worker.submit(lambda job: _run_sync(library, remote))
+        self.worker.submit(lambda job: _run_sync(library, remote, sample_gives_way))
 
     def _synced(self, result: tuple[SyncReport, SyncStatus]) -> None:
         report, status = result
@@ -180,7 +190,7 @@ class SyncActions:
         text = f"Synced: sent {plural(report.sent, 'change')}, received {plural(report.received, 'change')}"
         if report.conflicts:
             text += f", {plural(len(report.conflicts), 'conflict')} (File > Sync > Conflicts… to resolve them)"
-        self.window.statusBar().showMessage(text + ".", MESSAGE_MS)
+        self.window.statusBar().showMessage(f"{report.set_up} {text}.".strip(), MESSAGE_MS)
         if report.refused and self.manual:
             warning(self.window, "Synced, with files left out",
                     "These files in the remote could not be read and were left out; nothing here was changed "

@@ -5,7 +5,9 @@ other machines."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -80,7 +82,11 @@ class SetUpDialog(QDialog):
             self.edit.setText(chosen)
 
     def remote(self) -> str:
-        return self.edit.text().strip()
+        """The remote as typed; a folder's path made absolute (git would read a relative one from the sync folder)."""
+        text = self.edit.text().strip()
+        if not text or re.match(r"[A-Za-z][\w+.-]*://", text) or re.match(r"[^/\\]+:", text):
+            return text  # a URL, or scp's user@host:path
+        return str(Path(text).expanduser().absolute())
 
 
 def _shown(conflict: OpenConflict, value: str) -> str:

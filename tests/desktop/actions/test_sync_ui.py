@@ -17,6 +17,7 @@ from lectern.core.domain.entry import get
 from lectern.core.library.facade import Library
 from lectern.core.store.settings import save_setting
 from lectern.core.sync.engine import sync
+from lectern.desktop.app import open_window
 from lectern.desktop.main_window import MainWindow
 from lectern.desktop.views.sync_dialogs import ConflictsDialog, SetUpDialog
 from tests.desktop.conftest import activate
@@ -210,3 +211,28 @@ def test_with_automatic_sync_on_quitting_sends_the_last_changes_first(
     assert window.sync.quit_synced
     sync(other)
     assert other.paper(by_key(other, key_of(window.library, paper))).paper.starred
+
+
+def test_a_second_machine_whose_window_loaded_the_sample_takes_the_remote_library_over(
+        qtbot, window: MainWindow, remote: str, tmp_path: Path) -> None:
+    set_up(qtbot, window, remote)  # the first machine publishes its library (the sample, one paper starred)
+    window.go_to_row(0)
+    paper = window.current_paper_id()
+    activate(qtbot, window)
+    QTest.keyClick(window.table, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.library.paper(paper).paper.starred)
+    press_sync(qtbot, window)
+    (tmp_path / "second").mkdir()
+    second = open_window(tmp_path / "second" / "library.sqlite")  # a new machine: the sample is loaded
+    qtbot.addWidget(second)
+    try:
+        assert second.library.count() == window.library.count()
+        set_up(qtbot, second, remote)
+        assert second.sync.problem is None
+        assert second.library.count() == window.library.count()  # taken over, not doubled
+        assert second.library.paper(by_key(second.library, key_of(window.library, paper))).paper.starred
+        assert "made way for the remote's library" in second.statusBar().currentMessage()
+        assert second.model.rowCount() == second.library.count()
+    finally:
+        second.close()
+        second.library.close()

@@ -38,6 +38,7 @@ AUTO_SYNC_MS = 5 * 60 * 1000  # every five minutes, as often as users of other s
 START_SYNC_MS = 3000  # the first automatic sync, once the window is up
 STATUS_DELAY_MS = 1500  # the changes to send are counted again once edits pause this long
 MESSAGE_MS = 8000
+QUIT_WAIT_MS = 2000  # at quit, the longest the window waits for a sync still running
 
 
 def _when(at: datetime) -> str:
@@ -78,6 +79,7 @@ class SyncActions:
         self.manual = False  # the running sync was asked for (its failure is said in a dialog)
         self.quitting = False  # the window closes once the sync at quit is done
         self.quit_synced = False
+        self.closed = False
         self.dialog: ConflictsDialog | None = None
         self.label = QToolButton(window)
         self.label.setObjectName("syncState")
@@ -182,6 +184,8 @@ class SyncActions:
         self.worker.submit(lambda job: _run_sync(library, remote, sample_gives_way))
 
     def _synced(self, result: tuple[SyncReport, SyncStatus]) -> None:
+        if self.closed:  # a sync that outlived the window (quit twice): the library says what it did
+            return
         report, status = result
         self.running, self.problem, self.status = False, None, status
         self.window.signals.publish(report.changes)  # the table and the detail pane show what arrived
@@ -200,6 +204,8 @@ class SyncActions:
         self._after_quit_sync()
 
     def _failed(self, error: Exception) -> None:
+        if self.closed:
+            return
         self.running = False
         if isinstance(error, SyncError):
             message = str(error)
@@ -253,9 +259,10 @@ class SyncActions:
         sync sends what was changed, then close (True: the close waits)."""
         if self.quit_synced or not self.auto():
             return False
+        if self.quitting:  # asked to quit again while it runs (a slow network): quit now, the rest waits
+            self.quit_synced = True
+            return False
         event.ignore()
-        if self.quitting:
-            return True
         self.quitting = True
         self.window.notes.flush()
         self.window.statusBar().showMessage("Syncing before quitting…")
@@ -271,7 +278,8 @@ class SyncActions:
             self.window.close()
 
     def close(self) -> None:
+        self.closed = True
         self.timer.stop()
         self.status_timer.stop()
         self.status_worker.close()
-        self.worker.close()
+        self.worker.close(QUIT_WAIT_MS)  # a sync cut short is finished by the next one (core/sync/engine.py)

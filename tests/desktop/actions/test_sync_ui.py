@@ -236,3 +236,18 @@ def test_a_second_machine_whose_window_loaded_the_sample_takes_the_remote_librar
     finally:
         second.close()
         second.library.close()
+
+
+def test_quitting_again_while_the_last_sync_waits_on_the_network_quits_at_once(
+        qtbot, window: MainWindow, remote: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_up(qtbot, window, remote)
+    subprocess.run(["git", "-C", str(window.library.path.parent / "library sync"), "remote", "set-url", "origin",
+                    "ssh://example.invalid/papers.git"], check=True)
+    monkeypatch.setenv("GIT_SSH_COMMAND", "sleep 3")  # a server that does not answer
+    save_setting("sync_auto", True)
+    window.close()
+    qtbot.waitUntil(lambda: window.sync.running)
+    assert window.isVisible()  # the last sync runs
+    window.close()  # Ctrl+Q again: no more waiting
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.sync.worker.busy(), timeout=SYNCED_MS)

@@ -78,7 +78,9 @@ def _to_send(library: Library, git: Git) -> int | None:
     remote_head = git.rev(f"origin/{BRANCH}")
     unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
                          ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
-    listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
+    # --no-optional-locks: a status read beside a running sync never takes the index lock its `git add` needs
+    listing = git.run(["--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--",
+                       "papers", LISTS_PATH,
                        SEARCHES_PATH]).stdout
     hand = {entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3}
     changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}

@@ -95,10 +95,10 @@ class SyncActions:
         self.timer.setInterval(AUTO_SYNC_MS)
         self.timer.timeout.connect(lambda: self.sync_now(auto=True))
         self.window.signals.changed.connect(lambda _changes: self.status_timer.start())
-        QTimer.singleShot(0, self.refresh_status)
+        QTimer.singleShot(0, self.label, self.refresh_status)
         self.settings_changed()
         if self.auto():
-            QTimer.singleShot(START_SYNC_MS, lambda: self.sync_now(auto=True))
+            QTimer.singleShot(START_SYNC_MS, self.label, lambda: self.sync_now(auto=True))
 
     # -- state --------------------------------------------------------------
     def has_remote(self) -> bool:
@@ -117,7 +117,7 @@ class SyncActions:
 
     def refresh_status(self) -> None:
         """Count the changes to send again, off the GUI thread."""
-        if self.has_remote() and not self.running:
+        if self.has_remote() and not self.running and not self.closed:
             library = self.library
             self.status_worker.submit(lambda job: sync_status(library))
 
@@ -164,6 +164,8 @@ class SyncActions:
 
     def sync_now(self, remote: str | None = None, auto: bool = False, sample_gives_way: bool = False) -> None:
         """Sync (File > Sync > Sync now, Ctrl+Shift+S; or the timer): in the background."""
+        if self.closed:
+            return
         if self.running:
             if not auto:
                 self.window.statusBar().showMessage("A sync is running already.", MESSAGE_MS)

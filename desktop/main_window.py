@@ -44,6 +44,7 @@ from lectern.desktop.actions.fulltext import FullTextActions
 from lectern.desktop.actions.identify import Identify
 from lectern.desktop.actions.paper_actions import PaperActions
 from lectern.desktop.actions.searching import SearchActions
+from lectern.desktop.actions.sync import SyncActions
 from lectern.desktop.actions.transfer import Transfer
 from lectern.desktop.runtime.bridge import LibrarySignals
 from lectern.desktop.runtime.ops import WRITER_BUSY_MS, OpRunner
@@ -166,6 +167,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.attach = Attach(self)  # `a`, files dropped on a row, the detail pane's Locate... and Remove
         self.fulltext = FullTextActions(self)  # the PDFs' text, read in the background
         self.detail.page_info = self.fulltext.page_info
+        self.sync = SyncActions(self)  # File > Sync: the git remote, Ctrl+Shift+S, the state in the status bar
         self.signals.changed.connect(self.fulltext.changed)
         self.commands = CommandRegistry(self, key_overrides)
         self.keymap_problems = [*(keymap_problems or []), *self.commands.problems]
@@ -302,6 +304,8 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.sync.hold_close(event):  # automatic sync: one last sync first, then the window closes
+            return
         self.related_timer.stop()  # no background work may start after the window closes
         self.checkpoint_timer.stop()
         if self._damageHeard.emit in self.library.db.damage_listeners:
@@ -313,8 +317,8 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         for worker in (self.searcher, self.related_worker, self.index_worker, self.upkeep_worker,
                        self.transfer.worker):
             worker.close()  # no background work starts after the window closes
-        self.identify.close()
-        self.fulltext.close()
+        for part in (self.identify, self.fulltext, self.sync):
+            part.close()
         super().closeEvent(event)
 
     # -- moving -----------------------------------------------------------------

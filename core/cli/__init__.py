@@ -401,6 +401,7 @@ def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One sync with the library's git remote (see core/sync/engine.py)."""
+    from lectern.core.sync.conflicts import record_conflicts
     from lectern.core.sync.engine import SyncError, sync
 
     lock = hold_lock(args, err, "Sync")
@@ -409,6 +410,7 @@ def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with open_library(args) as library:
             report = sync(library, args.remote)
+            record_conflicts(library, report.conflicts)  # open until resolved in the window's Conflicts view
     except SyncError as exc:
         print(f"lectern: {exc}", file=err)
         return 1

@@ -12,7 +12,9 @@ from lectern.core.store.atomic import write_atomic
 from lectern.core.store.paths import config_dir
 
 ATTACH_MODES = ("copy", "link")
-DEFAULTS: dict[str, Any] = {"attach_mode": "copy"}  # attached files: copied into the library's folder
+# Attached files: copied into the library's folder. Sync: automatic (every few minutes and at quit) once the
+# user has set a remote up, as other synced apps do; without a remote it does nothing.
+DEFAULTS: dict[str, Any] = {"attach_mode": "copy", "sync_auto": True}
 
 
 def settings_path() -> Path:
@@ -45,3 +47,8 @@ def save_setting(name: str, value: Any, path: Path | None = None) -> None:
 def attach_mode(path: Path | None = None) -> str:
     """How files are attached unless told otherwise: "copy" (default) or "link"."""
     return str(load_settings(path)["attach_mode"])
+
+
+def sync_auto(path: Path | None = None) -> bool:
+    """Whether a library with a sync remote syncs by itself (every few minutes and at quit): on unless turned off."""
+    return bool(load_settings(path)["sync_auto"])

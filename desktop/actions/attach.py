@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
-from lectern.core.store.settings import attach_mode, save_setting
+from lectern.core.store.settings import attach_mode, save_setting, sync_auto
 from lectern.desktop.views.preferences import PreferencesDialog
 from lectern.desktop.views.untrusted import ask, choose, open_link
 
@@ -149,7 +149,9 @@ class Attach(QObject):
             self.remove(chosen)
 
     def preferences(self) -> None:
-        dialog = PreferencesDialog(attach_mode(), self.window)
+        dialog = PreferencesDialog(attach_mode(), self.window, sync_auto())
         if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
             save_setting("attach_mode", dialog.attach_mode())
+            save_setting("sync_auto", dialog.sync_auto())
+            self.window.sync.settings_changed()
         dialog.deleteLater()

@@ -164,15 +164,20 @@ COMMANDS: list[Command] = [
     Command("file.import_clipboard", "Import from the clipboard", "Lectern",
             lambda w: w.identify.paste(QApplication.clipboard().text()), ("Ctrl+Shift+V",)),
     Command("file.export", "Export papers…", "Lectern", lambda w: w.transfer.export_dialog(), ("Ctrl+Shift+E",)),
+    Command("sync.setup", "Set up sync…", "Sync", lambda w: w.sync.set_up()),
+    Command("sync.now", "Sync now", "Sync", lambda w: w.sync.sync_now(), ("Ctrl+Shift+S",)),
+    Command("sync.conflicts", "Sync conflicts…", "Sync", lambda w: w.sync.show_conflicts(), (),
+            lambda w: w.sync.has_conflicts(), "No sync conflicts are open."),
     Command("app.palette", "Command palette…", "Lectern", lambda w: w.open_palette(), ("Ctrl+K", "Ctrl+Shift+P")),
     Command("app.help", "Keyboard help", "Lectern", lambda w: w.open_help(), ("?",)),
     Command("app.about", "About Lectern", "Lectern", lambda w: w.show_about()),
     Command("app.quit", "Quit", "Lectern", lambda w: w.close(), ("Ctrl+Q",)),
 ]
 SPECS = {command.id: command for command in COMMANDS}
-GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "View", "Lectern")
+GROUP_ORDER = ("Move", "Search", "Paper", "List", "Edit", "View", "Lectern", "Sync")
 MENUS = (("Lectern", "&File"), ("Edit", "&Edit"), ("View", "&View"), ("Move", "&Go"), ("Search", "&Search"),
          ("Paper", "&Paper"), ("List", "&Lists"))
+SUBMENUS = {"file.export": ("Sync", "S&ync")}  # after this command, the group's commands in a submenu
 COLUMN_COMMANDS = [f"view.column.{key}" for key, _label in OPTIONAL_COLUMNS]
 
 
@@ -249,6 +254,13 @@ class CommandRegistry:
             for command in COMMANDS:
                 if command.group == group and command.id not in COLUMN_COMMANDS:
                     menu.addAction(self.actions[command.id])
+                if command.group == group and command.id in SUBMENUS:
+                    inner, title = SUBMENUS[command.id]
+                    submenu = menu.addMenu(title)
+                    submenu.setObjectName(f"{inner.lower()}Menu")
+                    for other in COMMANDS:
+                        if other.group == inner:
+                            submenu.addAction(self.actions[other.id])
         self.refresh()
 
     def column_menu(self, parent: QWidget, order: list[str] | None = None) -> QMenu:

@@ -1,0 +1,106 @@
+"""Where a library's sync stands, for the window's status bar (read only):
+its remote, when it last synced, how many changes the next sync will send,
+and the conflicts still open. Counting the changes reads the library once
+and compares each paper with what the last sync wrote (the digests the sync
+keeps beside its commit), so nothing is rendered or run through git but one
+`git status` for files edited by hand in the sync folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lectern.core.library.facade import Library
+from lectern.core.sync.conflicts import OpenConflict, open_conflicts
+from lectern.core.sync.engine import BRANCH, EMPTY_TREE, MARKER, _Written, sync_folder
+from lectern.core.sync.git import NETWORK_TIMEOUT, Git, SyncError
+from lectern.core.sync.local import snapshot
+from lectern.core.sync.tree import LISTS_PATH, PAPER_PATH, SEARCHES_PATH, render_lists, render_searches
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    remote: str | None  # None: this library is not set up for sync
+    last_synced: datetime | None = None  # the last sync that finished (UTC)
+    to_send: int | None = None  # papers, lists and searches the next sync sends (None: not known)
+    conflicts: list[OpenConflict] = field(default_factory=list)
+
+
+def last_synced(library: Library) -> datetime | None:
+    """When the library last finished a sync (UTC), from what the sync records."""
+    try:
+        at = json.loads(library.get_meta("sync_last") or "{}").get("at")
+        return datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) if at else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def remote_of(library: Library, folder: Path | None = None) -> str | None:
+    """The sync remote set for this library, or None when it has none."""
+    folder = folder or sync_folder(library.path)
+    if not (folder / ".git").exists():
+        return None
+    try:
+        return Git(folder).remote_url()
+    except SyncError:  # git is not installed
+        return None
+
+
+def sync_status(library: Library, folder: Path | None = None) -> SyncStatus:
+    """The library's sync state now (a read of the library and of the sync folder)."""
+    folder = folder or sync_folder(library.path)
+    remote = remote_of(library, folder)
+    if remote is None:
+        return SyncStatus(None)
+    return SyncStatus(remote, last_synced(library), _to_send(library, Git(folder)), open_conflicts(library))
+
+
+def _to_send(library: Library, git: Git) -> int | None:
+    """Papers (and the lists and searches files) the next sync sends: changed
+    here since the last sync wrote them, edited by hand in the sync folder, or
+    committed by a sync that could not push."""
+    head = git.rev("HEAD")
+    git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
+    with library.db.read() as conn:
+        without_id = conn.exec_driver_sql("SELECT count(*) FROM paper WHERE deleted_at IS NULL AND id NOT IN "
+                                          "(SELECT paper_id FROM paper_uid)").scalar_one()
+    snap = snapshot(library)
+    rendered = {LISTS_PATH: render_lists(dict(snap.collections.lists)),
+                SEARCHES_PATH: render_searches(dict(snap.collections.searches))}
+    empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
+    if head is None:  # never synced: the first sync sends everything
+        return without_id + len(snap.papers) + sum(rendered[name] != empty[name] for name in rendered)
+    written = _Written(git_dir, head, trusted=not (git_dir / MARKER).exists()).digests
+    if not written and snap.papers:
+        return None  # the sync's record of what it wrote is missing: it renders every paper next time
+    remote_head = git.rev(f"origin/{BRANCH}")
+    unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
+                         ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
+    # --no-optional-locks: a status read beside a running sync never takes the index lock its `git add` needs
+    listing = git.run(["--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--",
+                       "papers", LISTS_PATH,
+                       SEARCHES_PATH]).stdout
+    hand = {entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3}
+    changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}
+    changed |= set(written) - set(snap.papers)
+    changed |= {m.group(1) for m in map(PAPER_PATH.fullmatch, unsent | hand) if m}
+    collections = 0
+    for name, data in rendered.items():
+        try:
+            differs = name in hand or (git.work_tree / name).read_bytes() != data
+        except OSError:
+            differs = True
+        collections += differs or (name in unsent and (remote_head is not None or data != empty[name]))
+    return without_id + len(changed) + collections
+
+
+def remote_holds_library(remote: str, where: Path) -> bool:
+    """Whether the remote already holds a synced library (its branch exists); False when it cannot be reached
+    (the sync that follows says why). `where`: the folder a relative path is read from."""
+    try:
+        done = Git(where).run(["ls-remote", "--heads", remote, BRANCH], check=False, timeout=NETWORK_TIMEOUT)
+    except SyncError:
+        return False
+    return done.returncode == 0 and bool(done.stdout.strip())

@@ -168,18 +168,17 @@ def grouped_ids(conn: Connection, query: CompiledQuery) -> list[int]:
 def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:
     """The papers a user sees first, fast even when nearly every paper matches.
     Up to RANK_ALL matches are all ranked by bm25 (complete=True); beyond that,
-    the first screen is the top of the same ranking (`ranked_ids`) and the
-    rest follows (complete=False): the rows shown first never move."""
-    sql, params = _select(query, query.match)
-    if not query.match or len(fetch_ids(conn, sql + f" LIMIT {RANK_ALL + 1}", params)) <= RANK_ALL:
-        found = query_ids(conn, replace(query, fulltext_match=None))
-        if not query.fulltext_match:
-            return found, True
-        if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
-            return found, False
-        more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
-        return found + more[: size - len(found)], False  # ranked in the full result that follows
-    return ranked_ids(conn, query, size), False
+    the first screen is the top of the same ranking (`ranked_ids`, one pass over
+    the matches) and the rest follows (complete=False): the rows shown first never move."""
+    found = query_ids(conn, replace(query, fulltext_match=None), limit=RANK_ALL + 1 if query.match else None)
+    if query.match and len(found) > RANK_ALL:
+        return found[:size], False
+    if not query.fulltext_match:
+        return found, True
+    if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
+        return found, False
+    more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
+    return found + more[: size - len(found)], False  # ranked in the full result that follows
 
 
 def ranked_ids(conn: Connection, query: CompiledQuery, limit: int | None = None) -> list[int]:

@@ -1,5 +1,8 @@
 """Search benchmark: Lectern's FTS5 engine against a plain Whoosh index of the
 same synthetic corpus, at 1k / 10k / 100k papers. Prints tables; no pass/fail.
+Per query kind: the first screen's latency, the full ranking's, and how much of
+the full ranking's first 200 the first screen holds (its overlap; 100% when the
+rows shown first are the ranking's top and never move).
 
     .venv/bin/python bench/search.py [--sizes 1000 10000 100000] [--whoosh-max 10000]
 """
@@ -77,34 +80,52 @@ def first_result_in_fresh_process(path: Path) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def screen(library: Library, text: str, typing: bool) -> int:
+def screen(library: Library, text: str, typing: bool) -> list[int]:
     """What the window does for one keystroke: first screen, rows, highlights."""
     result = library.search(text, typing=typing, first_screen=FIRST_SCREEN, suggest_spelling=False)
     lit = Highlighter.for_field(result.query, "title")
     rows = library.rows(result.ids[:SCREENFUL])
     for row in rows.values():
         lit.spans(row.title)
-    return len(result.ids)
+    return result.ids
 
 
-def lectern_queries(library: Library, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
-    out: dict[str, tuple[list[float], list[float]]] = {}
+def overlap(first: list[int], full: list[int]) -> float | None:
+    """The share of the full ranking's first FIRST_SCREEN papers the first screen shows (None: no match)."""
+    top = full[:FIRST_SCREEN]
+    return len(set(first[:FIRST_SCREEN]) & set(top)) / len(top) if top else None
+
+
+Measures = tuple[list[float], list[float], list[float]]  # first screen ms, every match ranked ms, overlaps
+
+
+def lectern_queries(library: Library, repeat: int) -> dict[str, Measures]:
+    out: dict[str, Measures] = {}
     for category, queries in QUERIES.items():
-        first, full = [], []
+        first, full, overlaps = [], [], []
         for query in queries:
-            for _ in range(repeat):
+            for n in range(repeat):
                 library._results.clear()  # measure the work, not the cache of recent results
-                first.append(timed(lambda: screen(library, query, False))[0])
+                ms, shown = timed(lambda: screen(library, query, False))
+                first.append(ms)
                 library._results.clear()
-                full.append(timed(lambda: library.search(query))[0])
-        out[category] = (first, full)
-    keystrokes = []
-    for _ in range(repeat):
+                ms, ranked = timed(lambda: library.search(query, suggest_spelling=False))
+                full.append(ms)
+                share = overlap(shown, ranked.ids)
+                if n == 0 and share is not None:
+                    overlaps.append(share)
+        out[category] = (first, full, overlaps)
+    keystrokes, overlaps = [], []
+    for n in range(repeat):
         for query in TYPED:  # each session from an empty cache; keystrokes in order, as typed
             library._results.clear()
             for end in range(1, len(query) + 1):
-                keystrokes.append(timed(lambda: screen(library, query[:end], True))[0])
-    out["typing (per keystroke)"] = (keystrokes, [])
+                ms, shown = timed(lambda: screen(library, query[:end], True))
+                keystrokes.append(ms)
+                if n == 0:  # the full ranking of each keystroke, once (outside the timing)
+                    share = overlap(shown, library.search(query[:end], typing=True, suggest_spelling=False).ids)
+                    overlaps += [share] if share is not None else []
+    out["typing (per keystroke)"] = (keystrokes, [], overlaps)
     return out
 
 
@@ -147,6 +168,11 @@ def whoosh_peer(size: int, folder: Path, repeat: int) -> tuple[float, dict[str, 
     return build_ms, out
 
 
+def load() -> str:
+    """The machine's 1-minute load average (other programs' work slows every figure)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -154,7 +180,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {__import__('sqlite3').sqlite_version}")
+          f"SQLite {__import__('sqlite3').sqlite_version}; load average {load()} (other work inflates times)")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -162,7 +188,9 @@ def main() -> None:
             library, facts = build(size, folder)
             facts["first result, fresh process"] = f"{first_result_in_fresh_process(library.path):.0f} ms"
             rss_open = rss_mb()
+            load_before = load()
             results = lectern_queries(library, args.repeat)
+            facts["load average while searching"] = f"{load_before} before, {load()} after"
             facts["memory added by searching"] = (f"{rss_mb() - rss_open:+.1f} MB (process {rss_mb():.0f} MB, "
                                                   f"{rss_before:.0f} MB before the library)")
             library.close()
@@ -175,19 +203,22 @@ def main() -> None:
                 print(f"Whoosh peer skipped at {size:,} papers (above --whoosh-max {args.whoosh_max:,}: "
                       "its build alone takes minutes)")
             rows = []
-            for category, (first, full) in results.items():
+            for category, (first, full, overlaps) in results.items():
                 med, p95 = median_p95(first)
                 full_text = "—" if not full else "{:.1f} / {:.1f}".format(*median_p95(full))
+                shared = f"{100 * min(overlaps):.0f}% / {100 * sum(overlaps) / len(overlaps):.0f}%" if overlaps else "—"
                 if category in peer:
                     w_med, w_p95 = median_p95(peer[category])
                     whoosh_text = f"{w_med:.1f} / {w_p95:.1f}"
                     ratio = f"{w_med / med:.1f}x / {w_p95 / p95:.1f}x"
                 else:
                     whoosh_text = ratio = "—"
-                rows.append([category, f"{med:.1f} / {p95:.1f}", full_text, whoosh_text, ratio])
+                rows.append([category, f"{med:.1f} / {p95:.1f}", shared, full_text, whoosh_text, ratio])
             print_table(
-                f"{size:,} papers: latency in ms, median / p95",
-                ["query", "Lectern first screen", "Lectern every match ranked", "Whoosh top 200", "Whoosh ÷ Lectern"],
+                f"{size:,} papers: latency in ms, median / p95; first screen's overlap with the full top 200, "
+                "least / mean",
+                ["query", "Lectern first screen", "overlap", "Lectern every match ranked", "Whoosh top 200",
+                 "Whoosh ÷ Lectern"],
                 rows,
             )
 

@@ -122,8 +122,8 @@ def query_ids(
     extra: list[Any] = []
     join = ""
     if query.match and sort not in SORT_SQL:
-        order = f"{BM25}, p.id"
-    elif query.list_name and sort not in SORT_SQL:
+        return ranked_ids(conn, query, limit)
+    if query.list_name and sort not in SORT_SQL:
         order = ("(SELECT li.position FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
                  "WHERE li.paper_id = p.id AND l.name = ? COLLATE NOCASE), p.id")
         extra = [query.list_name]
@@ -171,24 +171,37 @@ def grouped_ids(conn: Connection, query: CompiledQuery) -> list[int]:
 def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:
     """The papers a user sees first, fast even when nearly every paper matches.
     Up to RANK_ALL matches are all ranked by bm25 (complete=True); beyond that,
-    ranking every match costs 100s of ms at 100k papers, so the first screen is
-    the newest papers matching in their title, then anywhere (complete=False)."""
-    sql, params = _select(query, query.match)
-    if not query.match or len(fetch_ids(conn, sql + f" LIMIT {RANK_ALL + 1}", params)) <= RANK_ALL:
-        found = query_ids(conn, replace(query, fulltext_match=None))
-        if not query.fulltext_match:
-            return found, True
-        if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
-            return found, False
-        more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
-        return found + more[: size - len(found)], False  # ranked in the full result that follows
-    ids: dict[int, None] = {}
-    for match in (f"title : ({query.match})", query.match):
-        sql, params = _select(query, match)
-        ids.update(dict.fromkeys(fetch_ids(conn, sql + f" ORDER BY paper_fts.rowid DESC LIMIT {size}", params)))
-        if len(ids) >= size:
-            break
-    return list(ids)[:size], False
+    the first screen is the top of the same ranking (`ranked_ids`, one pass over
+    the matches) and the rest follows (complete=False): the rows shown first never move."""
+    found = query_ids(conn, replace(query, fulltext_match=None), limit=RANK_ALL + 1 if query.match else None)
+    if query.match and len(found) > RANK_ALL:
+        return found[:size], False
+    if not query.fulltext_match:
+        return found, True
+    if len(found) >= size:  # the record hits fill the screen; the full-text ones follow in the full ranking
+        return found, False
+    more = fulltext_only_ids(conn, query, found, size - len(found) + 1, ranked=False)
+    return found + more[: size - len(found)], False  # ranked in the full result that follows
+
+
+def ranked_ids(conn: Connection, query: CompiledQuery, limit: int | None = None) -> list[int]:
+    """Ids matching `query` (which has words) by bm25, ties by id: ranked inside
+    the index alone, so its first screen costs what ranking costs. Joining every
+    match to its paper row was most of that cost (a full record spills onto
+    overflow pages, read just to check `deleted_at`): the Trash is looked up in
+    its own small index instead, and other filters are read once, from the
+    papers' indexes, as the set of papers a match must be in."""
+    assert query.match
+    where = [] if query.include_trashed else ["p.deleted_at IS NULL"]
+    where += [f"({w})" for w in query.where]
+    if where == ["p.deleted_at IS NULL"]:  # (the unary + keeps SQLite from asking the index once per paper)
+        keep = "+rowid NOT IN (SELECT id FROM paper WHERE deleted_at IS NOT NULL)"
+    else:
+        keep = f"+rowid IN (SELECT p.id FROM paper p WHERE {' AND '.join(where) or '1'})"
+    sql = f"SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? AND {keep} ORDER BY {BM25}, rowid"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return fetch_ids(conn, sql, [query.match, *query.params])
 
 
 def fetch_ids(conn: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[int]:

@@ -1,0 +1,58 @@
+"""Typing a search that matches many papers: the window shows the best matches
+at once, and the rows shown first stay where they are when the rest arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lectern.core.domain.records import NewPaper
+from lectern.core.library.facade import Library
+from lectern.core.search.engine import RANK_ALL
+from lectern.desktop.app import open_window
+from lectern.desktop.main_window import MainWindow
+from lectern.desktop.views.table_model import COLUMNS
+
+TITLE = COLUMNS.index(("title", "Title"))
+FILLER = "A study of methods with results on several benchmarks and a discussion of what they show."
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    """A library where far more papers name "lighthouse" than are ranked at once;
+    the best match is the oldest paper, the newest name it in long titles."""
+    path = tmp_path / "library.sqlite"
+    library = Library.open(path)
+    papers = [NewPaper(title="Lighthouse", abstract="The lighthouse keeper's logs.", year=2001)]
+    papers += [NewPaper(title=f"Notes {i} on coastal engineering", abstract=f"{FILLER} A lighthouse. {FILLER}")
+               for i in range(RANK_ALL + 300)]
+    papers += [NewPaper(title=f"Harbour {i} surveys, tides, buoys, piers and one lighthouse", abstract=FILLER * 3)
+               for i in range(60)]
+    library.papers.add_many(papers)
+    library.close()
+    win = open_window(path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    win.library.close()
+
+
+def test_the_first_screen_is_the_best_matches_and_does_not_reorder_when_the_rest_arrives(
+        qtbot, window: MainWindow) -> None:
+    shown: list[tuple[str, bool, list[int]]] = []  # each time the table shows a result: query, complete?, rows
+    window.model.modelReset.connect(lambda: shown.append((window.model.text, window.model.complete, [
+        window.model.paper_id(r) for r in range(window.model.rowCount())])))
+    window.search_bar.box.setFocus()
+    qtbot.keyClicks(window.search_bar.box, "lighthouse")
+    qtbot.waitUntil(lambda: window.model.text == "lighthouse" and window.model.complete
+                    and not window.searcher.busy(), timeout=15000)
+    results = [(complete, rows) for text, complete, rows in shown if text == "lighthouse"]
+    assert [complete for complete, _ in results] == [False, True]  # the first screen, then every match
+    (_, first), (_, full) = results
+    assert len(full) > RANK_ALL and first == full[: len(first)]  # the rows shown first did not move
+    assert window.model.index(0, TITLE).data() == "Lighthouse"  # the best match first
+    assert window.current_paper_id() == first[0]

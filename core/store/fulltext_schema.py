@@ -18,6 +18,12 @@ PAGE_ROWS = 100_000  # above any page cap (core/fulltext/results.py Limits.max_p
 # The papers whose full text (any attachment's pages, as one document) matches `document_fts MATCH ?`.
 PAPERS_WITH_PAGES = ("SELECT a.paper_id FROM document_fts JOIN attachment a ON a.id = document_fts.rowid "
                      "WHERE document_fts MATCH ?")
+# The same where a query asks for it and not for its opposite (no NOT over it): a
+# first screen may narrow it to the first documents that match, its `?` then a
+# JSON list of their attachment ids (PAPERS_OF_DOCUMENTS; core/search/engine.py).
+PAPERS_WITH_TEXT = ("SELECT a.paper_id FROM attachment a WHERE a.id IN "
+                    "(SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
+PAPERS_OF_DOCUMENTS = "SELECT a.paper_id FROM attachment a WHERE a.id IN (SELECT value FROM json_each(?))"
 
 
 def document_text(attachment_id: str) -> str:

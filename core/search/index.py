@@ -86,26 +86,27 @@ def set_aside_search_index(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-def drop_set_aside_index(conn: Connection) -> None:
-    """Drop what is left of the index a rebuild set aside."""
+def drop_fts_table(conn: Connection, table: str) -> None:
+    """Drop an FTS5 table, even a damaged one (its shadow tables one by one
+    when FTS5 cannot drop it). An external content table is not touched."""
     try:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     except sqlite3.Error:
         pass
     for shadow in ("data", "idx", "content", "docsize", "config"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}_{shadow}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_{shadow}")
+
+
+def drop_set_aside_index(conn: Connection) -> None:
+    """Drop what is left of the index a rebuild set aside."""
+    drop_fts_table(conn, OLD_INDEX)
 
 
 def recreate_search_index(conn: Connection) -> None:
     """Drop every search-index object, even from a damaged index, and create
     them empty again."""
     _drop_index_helpers(conn)
-    try:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
-    except sqlite3.Error:
-        pass
-    for shadow in ("data", "idx", "content", "docsize", "config"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS paper_fts_{shadow}")
+    drop_fts_table(conn, "paper_fts")
     for statement in split_statements(FTS_SCHEMA):
         conn.exec_driver_sql(statement)
 
@@ -117,11 +118,6 @@ def recreate_fulltext_index(conn: Connection) -> None:
     for trigger in FULLTEXT_TRIGGER_NAMES:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
     for table in FULLTEXT_INDEX_TABLES:
-        try:
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-        except sqlite3.Error:
-            pass
-        for shadow in ("data", "idx", "content", "docsize", "config"):
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_{shadow}")
+        drop_fts_table(conn, table)
     for statement in split_statements(FULLTEXT_INDEX):
         conn.exec_driver_sql(statement)

@@ -19,6 +19,8 @@ from lectern.core.text.wording import plural
 
 if TYPE_CHECKING:
     from lectern.core.library.facade import Library
+    from lectern.core.search.engine import SearchResult
+    from lectern.core.search.pages import PageHit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,20 +101,23 @@ def run_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = " ".join(args.query)
     library = open_library(args)
     with library:  # a script reads the library as it is: the default list is the window's first run
+        def answer() -> tuple[SearchResult, dict[int, list[PageHit]]]:
+            result = library.search(text, limit=args.limit or None)
+            return result, library.fulltext.hits(result.query, result.ids)
+
         try:
             try:
-                result = library.search(text, limit=args.limit or None)
+                result, pages = answer()
             except sqlite3.DatabaseError as exc:  # not file damage (that is LibraryDamaged): the index?
                 if not heal_index(args, library, exc, err):
                     return 2
-                result = library.search(text, limit=args.limit or None)
+                result, pages = answer()
         except QueryError as exc:
             print(f"lectern: {exc}", file=err)
             return 2
         rows = library.rows(result.ids)
         keys = library.citation_keys_of(result.ids)
         hits = [{"citation_key": keys[i], "title": rows[i].title} for i in result.ids]
-        pages = library.fulltext.hits(result.query, result.ids)
         for hit, paper_id in zip(hits, result.ids):
             if pages.get(paper_id):  # found in its full text: where
                 hit["pages"] = [h.page for h in pages[paper_id]]
@@ -141,7 +146,7 @@ def heal_index(args: argparse.Namespace, library: "Library", error: Exception, e
     if lock is None:
         return False
     try:
-        print(f"lectern: {problem}; rebuilding it from the papers (nothing is lost)…", file=err)
+        print(f"lectern: {problem}; rebuilding it from the papers and their kept text (nothing is lost)…", file=err)
         library.index.rebuild()
     finally:
         lock.release()
@@ -174,7 +179,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("Search index: whole.\n")
         return 0
     if health.index_rebuilt:
-        out.write(f"Search index: was damaged ({health.index_problem}); rebuilt from the papers.\n")
+        out.write(f"Search index: was damaged ({health.index_problem}); rebuilt from the papers and their kept "
+                  "text.\n")
         return 0
     out.write(f"Search index: damaged ({health.index_problem}).\n")
     if free:

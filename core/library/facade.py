@@ -23,7 +23,15 @@ from lectern.core.library.saved_searches import SavedSearches
 from lectern.core.library.search_index import SearchIndex
 from lectern.core.library.tags import Tags
 from lectern.core.library.trash import Trash
-from lectern.core.search.engine import SearchResult, combine, first_screen_ids, load_vocabulary, query_ids, suggest
+from lectern.core.search.engine import (
+    SearchResult,
+    bounded_fulltext,
+    combine,
+    first_screen_ids,
+    load_vocabulary,
+    query_ids,
+    suggest,
+)
 from lectern.core.search.query import DUPLICATE_KEYS, CompiledQuery, compile_query
 from lectern.core.search.related import RelatedPaper, related_papers
 from lectern.core.search.spelling import Vocabulary
@@ -148,14 +156,19 @@ class Library:
             return SearchResult(ids=ids, query=combined, text=text, complete=complete,
                                 suggestion=self.suggestion(text) if spell else None)
         with self.db.read() as conn, self.db.cancellable(conn, cancel):
-            complete = True
-            if first_screen and combined.match and sort is None:
-                ids, complete = first_screen_ids(conn, combined, first_screen)
-            elif first_screen and limit is None:  # a listing: its first screen, the rest next
-                ids = query_ids(conn, combined, sort, descending, first_screen + 1)
-                complete = len(ids) <= first_screen
-                del ids[first_screen:]
+            ranked = bool(combined.match) and sort is None
+            if first_screen and (ranked or limit is None):
+                # a common fulltext: word is read only as far as the screen needs
+                screen, cut = bounded_fulltext(conn, combined, first_screen)
+                if ranked:
+                    ids, complete = first_screen_ids(conn, screen, first_screen)
+                else:  # a listing: its first screen, the rest next
+                    ids = query_ids(conn, screen, sort, descending, first_screen + 1)
+                    complete = len(ids) <= first_screen
+                    del ids[first_screen:]
+                complete = complete and not cut
             else:
+                complete = True
                 ids = query_ids(conn, combined, sort, descending, limit)
             wants = suggest_spelling and complete and not ids and query.match
             suggestion = suggest(conn, text, self.vocabulary()) if wants else None

@@ -58,8 +58,8 @@ class FullText:
             row = conn.exec_driver_sql("SELECT paper_id FROM attachment WHERE id = ?", (attachment_id,)).first()
             if row is None:
                 return Changes()
-            if conn.exec_driver_sql("SELECT 1 FROM fulltext_page WHERE attachment_id = ? LIMIT 1",
-                                    (attachment_id,)).first():
+            # (only what document_fts holds is taken out: during a rebuild, it may not hold this one yet)
+            if conn.exec_driver_sql("SELECT 1 FROM document_fts_docsize WHERE id = ?", (attachment_id,)).first():
                 conn.exec_driver_sql("INSERT INTO document_fts (document_fts, rowid, text) "
                                      f"VALUES ('delete', ?, {document_text('?')})", (attachment_id, attachment_id))
             conn.exec_driver_sql("DELETE FROM fulltext_page WHERE attachment_id = ?", (attachment_id,))

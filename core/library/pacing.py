@@ -7,10 +7,15 @@ work a transaction takes is sized by how long the last ones took, not fixed."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+from lectern.core.search.index import fts_setting
+from lectern.core.store.database import Connection, Database, WriteYielded
 
 WRITE_BUDGET_S = 0.010  # the time one background transaction aims at
+T = TypeVar("T")
 
 
 class Pacer:
@@ -38,3 +43,38 @@ class Pacer:
         start = time.perf_counter()
         yield self.size
         self.took(time.perf_counter() - start)
+
+
+def giving_way(db: Database, step: Callable[[Connection], T]) -> tuple[T, float]:
+    """Run one step of upkeep in a write transaction that gives way to any
+    other writer (a star): the step is rolled back the moment one waits, run
+    again once it is done. (A lock released and taken again at once would
+    let a waiting writer sleep through every gap between two steps.)
+    Returns the step's result and how long its transaction took."""
+    while True:
+        start = time.perf_counter()
+        try:
+            with db.yielding_write() as conn:
+                result = step(conn)
+            return result, time.perf_counter() - start
+        except WriteYielded:
+            db.wait_for_writers()
+
+
+def merge_segments(db: Database, pacer: Pacer, table: str = "paper_fts") -> None:
+    """Merge an FTS5 index's segments, a few pages a transaction, until no level
+    holds enough of them to merge: done after each batch, so a merge never
+    reads more than a few segments (merging a thousand batches' segments at
+    the end cost a tenth of a second a step, whatever its size)."""
+    merging = True
+
+    def merge_step(conn: Connection) -> bool:
+        before = conn.raw.total_changes
+        fts_setting(conn, "merge", pacer.size, table)
+        return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+
+    while merging:
+        merging, took = giving_way(db, merge_step)
+        if merging:  # (a step that found nothing to merge says nothing of the pace)
+            pacer.took(took)
+        db.checkpoint()

@@ -4,12 +4,12 @@ rebuilding it in short transactions that a write from the window can pass."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from lectern.core.domain.changes import CancelToken, Changes, Progress, ProgressFn
-from lectern.core.library.pacing import Pacer
+from lectern.core.library.fulltext_index import fulltext_problem, rebuild_fulltext
+from lectern.core.library.pacing import Pacer, giving_way, merge_segments
 from lectern.core.search.index import (
     FTS_AUTOMERGE,
     FTS_CRISISMERGE,
@@ -37,7 +37,8 @@ class SearchIndex:
         self.db = db
 
     def check(self, thorough: bool = True) -> str | None:
-        """None when the search index is whole, else what is wrong with it.
+        """None when the search index and the full-text indexes
+        (core/library/fulltext_index.py) are whole, else what is wrong.
         Always: every index object is there, it holds every paper, and its
         whole term index reads back (a scan of FTS5's vocabulary decodes every
         segment, so garbage in them is found) — all in a read transaction,
@@ -67,7 +68,7 @@ class SearchIndex:
             return f"the search index is damaged ({exc})"
         if count != papers:
             return f"the search index holds {count} papers of {papers}"
-        return None
+        return fulltext_problem(self.db, thorough)
 
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Changes:
         """Drop the search index and build it again from the papers, in short
@@ -81,7 +82,8 @@ class SearchIndex:
         but sound index, which `check` reports (it counts), so the next start
         rebuilds it. The old index is renamed out of the way rather than
         dropped (dropping a large one frees every page in one transaction) and
-        freed a slice a transaction once the new one is built."""
+        freed a slice a transaction once the new one is built. Then the
+        full-text indexes are rebuilt from the kept pages when they are not whole."""
         self._free_set_aside()  # one left by a rebuild that was cut short
         try:
             with self.db.read() as conn:  # FTS5 must read its structure record to drop the index later
@@ -123,41 +125,15 @@ class SearchIndex:
                     fts_setting(conn, "automerge", FTS_AUTOMERGE)
                     fts_setting(conn, "crisismerge", FTS_CRISISMERGE)
             self._free_set_aside()
+        if fulltext_problem(self.db) is not None:
+            rebuild_fulltext(self.db, progress, cancel)
         return Changes(membership=True)
 
     def _merge(self, pacer: Pacer) -> None:
-        """Merge the index's segments, a few pages a transaction, until no level
-        holds enough of them to merge: done after each batch, so a merge never
-        reads more than a few segments (merging a thousand batches' segments at
-        the end cost a tenth of a second a step, whatever its size)."""
-        merging = True
-
-        def merge_step(conn: Connection) -> bool:
-            before = conn.raw.total_changes
-            fts_setting(conn, "merge", pacer.size)
-            return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
-
-        while merging:
-            merging, took = self._giving_way(merge_step)
-            if merging:  # (a step that found nothing to merge says nothing of the pace)
-                pacer.took(took)
-            self.db.checkpoint()
+        merge_segments(self.db, pacer)
 
     def _giving_way(self, step: Callable[[Connection], T]) -> tuple[T, float]:
-        """Run one step of upkeep in a write transaction that gives way to any
-        other writer (a star): the step is rolled back the moment one waits, run
-        again once it is done. (A lock released and taken again at once would
-        let a waiting writer sleep through every gap between two steps.)
-        Returns the step's result and how long its transaction took."""
-        while True:
-            start = time.perf_counter()
-            try:
-                with self.db.yielding_write() as conn:
-                    result = step(conn)
-                return result, time.perf_counter() - start
-            except WriteYielded:
-                self.db.wait_for_writers()
-        return Changes(membership=True)
+        return giving_way(self.db, step)
 
     def _free_set_aside(self) -> None:
         """Free the index a rebuild set aside, a slice of rows a transaction

@@ -3,15 +3,16 @@ a query, "did you mean", and the spans to highlight in shown text."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lectern.core.domain.records import SortKey
-from lectern.core.search.query import DUPLICATE_KEYS, FTS_COLUMNS, CompiledQuery, word_variants
+from lectern.core.search.query import DUPLICATE_KEYS, FTS_COLUMNS, CompiledQuery, DocumentMatch, word_variants
 from lectern.core.search.spelling import Vocabulary, stem, surface_form, words
 from lectern.core.store.database import Connection
-from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
+from lectern.core.store.fulltext_schema import PAPERS_OF_DOCUMENTS, PAPERS_WITH_PAGES, PAPERS_WITH_TEXT
 
 # bm25 weights per FTS column: title, abstract, authors, notes, tags, venue, editor.
 BM25 = "bm25(paper_fts, 10.0, 1.0, 3.0, 2.0, 3.0, 1.0, 1.0)"
@@ -31,6 +32,7 @@ SORT_JOIN: dict[SortKey, str] = {"tags": " LEFT JOIN paper_tag_order tag_order O
 
 
 RANK_ALL = 1000  # up to this many matches, every match is ranked at every keystroke
+SCREEN_DOCUMENTS = 2  # documents a first screen reads for each of its rows, for each fulltext: word
 
 
 @dataclass
@@ -166,6 +168,31 @@ def grouped_ids(conn: Connection, query: CompiledQuery) -> list[int]:
             a, b = root(first), root(paper_id)
             parent[max(a, b)] = min(a, b)  # a group's root is its oldest paper
     return sorted(parent, key=lambda paper_id: (root(paper_id), paper_id))
+
+
+def bounded_fulltext(conn: Connection, query: CompiledQuery, size: int) -> tuple[CompiledQuery, bool]:
+    """`query` for a first screen of `size` rows: each fulltext: word that no NOT
+    holds narrowed to the first SCREEN_DOCUMENTS x `size` documents matching it
+    (by attachment id, so roughly the oldest papers first, as a listing is
+    ordered): a first screen then never gathers
+    every document a common word is in. Each word's index is read once here;
+    the query is given its documents' ids. True when a word matched more
+    documents than that: the screen is then a part of the result (only papers
+    that match, maybe fewer than match), and the full result must follow."""
+    if not any(isinstance(p, DocumentMatch) for p in query.params):
+        return query, False
+    cut, documents = False, SCREEN_DOCUMENTS * size
+    params: list[Any] = []
+    for param in query.params:
+        if isinstance(param, DocumentMatch):
+            found = fetch_ids(conn, "SELECT rowid FROM document_fts WHERE document_fts MATCH ? "
+                              f"ORDER BY rowid LIMIT {int(documents) + 1}", [str(param)])
+            cut = cut or len(found) > documents
+            param = json.dumps(found[:documents])
+        params.append(param)
+    # Each narrowed condition keeps its one `?`, so every parameter keeps its place.
+    where = [w.replace(PAPERS_WITH_TEXT, PAPERS_OF_DOCUMENTS) for w in query.where]
+    return replace(query, where=where, params=params), cut
 
 
 def first_screen_ids(conn: Connection, query: CompiledQuery, size: int) -> tuple[list[int], bool]:

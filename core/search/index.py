@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from lectern.core.store.database import Connection, split_statements
+from lectern.core.store.fulltext_schema import FULLTEXT_INDEX, FULLTEXT_INDEX_TABLES, FULLTEXT_TRIGGER_NAMES
 from lectern.core.store.search_schema import FTS_OBJECTS, FTS_SCHEMA, index_papers_sql
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
@@ -55,9 +56,9 @@ def bulk_index_buffer(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
 
 
-def fts_setting(conn: Connection, name: str, value: int) -> None:
+def fts_setting(conn: Connection, name: str, value: int, table: str = "paper_fts") -> None:
     """Set one of FTS5's options (stored in the index) or run one of its commands (`merge`)."""
-    conn.exec_driver_sql(f"INSERT INTO paper_fts (paper_fts, rank) VALUES ('{name}', {int(value)})")
+    conn.exec_driver_sql(f"INSERT INTO {table} ({table}, rank) VALUES ('{name}', {int(value)})")
 
 
 def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:
@@ -85,25 +86,38 @@ def set_aside_search_index(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-def drop_set_aside_index(conn: Connection) -> None:
-    """Drop what is left of the index a rebuild set aside."""
+def drop_fts_table(conn: Connection, table: str) -> None:
+    """Drop an FTS5 table, even a damaged one (its shadow tables one by one
+    when FTS5 cannot drop it). An external content table is not touched."""
     try:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     except sqlite3.Error:
         pass
     for shadow in ("data", "idx", "content", "docsize", "config"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_INDEX}_{shadow}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_{shadow}")
+
+
+def drop_set_aside_index(conn: Connection) -> None:
+    """Drop what is left of the index a rebuild set aside."""
+    drop_fts_table(conn, OLD_INDEX)
 
 
 def recreate_search_index(conn: Connection) -> None:
     """Drop every search-index object, even from a damaged index, and create
     them empty again."""
     _drop_index_helpers(conn)
-    try:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS paper_fts")
-    except sqlite3.Error:
-        pass
-    for shadow in ("data", "idx", "content", "docsize", "config"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS paper_fts_{shadow}")
+    drop_fts_table(conn, "paper_fts")
     for statement in split_statements(FTS_SCHEMA):
+        conn.exec_driver_sql(statement)
+
+
+def recreate_fulltext_index(conn: Connection) -> None:
+    """Drop the full-text indexes (page_fts, document_fts) and their triggers,
+    even damaged ones, and create them empty again. The pages' text is in
+    `fulltext_page`, page_fts's external content, which dropping page_fts keeps."""
+    for trigger in FULLTEXT_TRIGGER_NAMES:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    for table in FULLTEXT_INDEX_TABLES:
+        drop_fts_table(conn, table)
+    for statement in split_statements(FULLTEXT_INDEX):
         conn.exec_driver_sql(statement)

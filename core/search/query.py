@@ -19,7 +19,7 @@ from lectern.core.search.query_checks import (
     operator_tokens,
 )
 from lectern.core.search.record_filters import doi_condition, key_condition, type_condition, year_condition
-from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES
+from lectern.core.store.fulltext_schema import PAPERS_WITH_PAGES, PAPERS_WITH_TEXT
 from lectern.core.text.latex import spell_greek
 
 FTS_COLUMNS = {"title": "title", "abstract": "abstract", "author": "authors", "editor": "editor",
@@ -79,6 +79,15 @@ class CompiledQuery:
     # matching there and not in its record is found too, ranked below (core/search/engine.py).
     fulltext_match: str | None = None
     page_match: str | None = None  # what finds the matching pages (fulltext: words, else fulltext_match)
+
+
+class DocumentMatch(str):
+    """The MATCH of a fulltext: word as the parameter of a condition that no NOT
+    holds (PAPERS_WITH_TEXT): a first screen may narrow it to the first documents
+    that match (core/search/engine.py bounded_fulltext), which can only leave
+    papers out, never let in one that does not match."""
+
+    __slots__ = ()
 
 
 @dataclass
@@ -161,6 +170,7 @@ class _Compiler:
         self.duplicate_groups = False
         self.page_matches: list[str] = []  # each fulltext: word or phrase
         self.qualified = False  # a field other than fulltext: was named (title:x): no full-text alternative
+        self.negations = 0  # how many NOTs hold the node being compiled
 
     def compile(self, node: Any) -> _Part:
         name = type(node).__name__
@@ -173,7 +183,9 @@ class _Compiler:
         fieldname = getattr(node, "fieldname", None)
         if part.match and fieldname == FULLTEXT:  # a word of the full text: papers having a page with it
             self.page_matches.append(part.match)
-            return _Part(sql=f"p.id IN ({PAPERS_WITH_PAGES})", params=[part.match])
+            if self.negations:
+                return _Part(sql=f"p.id IN ({PAPERS_WITH_PAGES})", params=[part.match])
+            return _Part(sql=f"p.id IN ({PAPERS_WITH_TEXT})", params=[DocumentMatch(part.match)])
         if part.match and fieldname not in (None, "text"):
             self.qualified = True
         return part
@@ -309,11 +321,19 @@ class _Compiler:
 
     def _AndNot(self, node: Any) -> _Part:  # noqa: N802
         positive = self.compile(node.a)
-        negative = self._negate(self.compile(node.b))
+        negative = self._negate(self._negated(node.b))
         return self._conjunction([positive, negative])
 
     def _Not(self, node: Any) -> _Part:  # noqa: N802
-        return self._negate(self.compile(node.query))
+        return self._negate(self._negated(node.query))
+
+    def _negated(self, node: Any) -> _Part:
+        """Compile a node that a NOT holds (its fulltext: words are never narrowed)."""
+        self.negations += 1
+        try:
+            return self.compile(node)
+        finally:
+            self.negations -= 1
 
     def _Or(self, node: Any) -> _Part:  # noqa: N802
         parts = [p for p in (self.compile(child) for child in node.subqueries) if _has_content(p)]

@@ -6,7 +6,9 @@ indexed twice, without a second copy of the text (FTS5 external content):
 (search and ranking: a few rows a paper, not one a page; with an index of
 3-letter prefixes, for the word being typed). Saving a document
 indexes it (core/library/fulltext.py); a trigger removes it from document_fts
-before its attachment goes, while its pages are still there to say its terms."""
+before its attachment goes, while its pages are still there to say its terms.
+The indexes are derived data: the pages' text is kept only in `fulltext_page`,
+from which a rebuild makes both again."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ PAGE_ROWS = 100_000  # above any page cap (core/fulltext/results.py Limits.max_p
 # The papers whose full text (any attachment's pages, as one document) matches `document_fts MATCH ?`.
 PAPERS_WITH_PAGES = ("SELECT a.paper_id FROM document_fts JOIN attachment a ON a.id = document_fts.rowid "
                      "WHERE document_fts MATCH ?")
+# The same where a query asks for it and not for its opposite (no NOT over it): a
+# first screen may narrow it to the first documents that match, its `?` then a
+# JSON list of their attachment ids (PAPERS_OF_DOCUMENTS; core/search/engine.py).
+PAPERS_WITH_TEXT = ("SELECT a.paper_id FROM attachment a WHERE a.id IN "
+                    "(SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
+PAPERS_OF_DOCUMENTS = "SELECT a.paper_id FROM attachment a WHERE a.id IN (SELECT value FROM json_each(?))"
 
 
 def document_text(attachment_id: str) -> str:
@@ -67,3 +75,39 @@ WHEN EXISTS (SELECT 1 FROM fulltext_page WHERE attachment_id = old.id) BEGIN
         VALUES ('delete', old.id, """ + document_text("old.id") + """);
 END;
 """
+
+# The two indexes as they are now (migration 14 made their triggers so; migration
+# 11 above made the first forms): a rebuild drops and creates them again from the
+# kept pages (core/library/fulltext_index.py). Each trigger takes out of an index
+# only what that index holds (its docsize row says so): during a rebuild, a page
+# not indexed yet may be replaced or its attachment removed, and telling FTS5 to
+# delete what it never held would damage the index.
+FULLTEXT_INDEX_TABLES = ("page_fts", "document_fts")
+FULLTEXT_TRIGGERS = """
+CREATE TRIGGER fulltext_page_after_insert AFTER INSERT ON fulltext_page BEGIN
+    INSERT INTO page_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER fulltext_page_after_delete AFTER DELETE ON fulltext_page
+WHEN EXISTS (SELECT 1 FROM page_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO page_fts (page_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER attachment_document_before_delete BEFORE DELETE ON attachment
+WHEN EXISTS (SELECT 1 FROM document_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO document_fts (document_fts, rowid, text)
+        VALUES ('delete', old.id, """ + document_text("old.id") + """);
+END;
+"""
+FULLTEXT_TRIGGER_NAMES = ("fulltext_page_after_insert", "fulltext_page_after_delete",
+                          "attachment_document_before_delete")
+FULLTEXT_INDEX = """
+CREATE VIRTUAL TABLE page_fts USING fts5(
+    text, content = 'fulltext_page', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE document_fts USING fts5(
+    text, content = '', prefix = '3', tokenize = 'porter unicode61 remove_diacritics 2'
+);
+""" + FULLTEXT_TRIGGERS
+FULLTEXT_OBJECTS = (*FULLTEXT_INDEX_TABLES, *FULLTEXT_TRIGGER_NAMES,
+                    *(f"{table}_{shadow}" for table in FULLTEXT_INDEX_TABLES for shadow in ("data", "idx", "docsize",
+                                                                                            "config")))

@@ -5,6 +5,7 @@ pane's page hits, and `o` opening the PDF at the page that matched."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from lectern.core.library.attachments import Attachment
 from lectern.core.library.fulltext import TextState
 from lectern.core.search.pages import PageHit
 from lectern.core.search.query import CompiledQuery
+from lectern.core.store.library_errors import LibraryDamaged
 from lectern.core.store.settings import attach_mode
 from lectern.desktop.runtime.fulltext_worker import FullTextWorker
 from lectern.desktop.runtime.pdf_viewer import open_pdf
@@ -42,7 +44,8 @@ class FullTextActions:
         self.reader = LatestOnly(self._batch_read, self._import_failed, window)
         # The pane's page hits are looked up off the GUI thread (a prefix while typing can
         # take tens of ms over a large library's pages); the pane shows them when they come.
-        self.hits_worker = LatestOnly(self._hits_found, lambda _error: None, window)
+        self.hits_worker = LatestOnly(self._hits_found, self._hits_failed, window)
+        self._index_checked = False  # a failed page-hit lookup checks the indexes once
         self._hits: dict[tuple[int, str], list[PageHit]] = {}
         self._closed = False
         self._importing: tuple[list[Path], PdfImportReport, dict[str, str], CancelToken] | None = None
@@ -112,6 +115,18 @@ class FullTextActions:
         shown = pane.detail.paper.id if pane.detail is not None else None
         if hits and shown == key[0] and self.query is not None and self.query.page_match == key[1]:
             pane.refresh()
+
+    def _hits_failed(self, error: Exception) -> None:
+        """A page-hit lookup failed: damage in the file takes the damage path; anything
+        else may be a damaged page index, checked (and rebuilt) once, as a failed search is."""
+        if self._closed:
+            return
+        if isinstance(error, LibraryDamaged):
+            self.window.library_damaged(error)  # type: ignore[attr-defined]
+        elif isinstance(error, sqlite3.Error) and not self._index_checked:
+            self._index_checked = True
+            self._hits.clear()
+            self.window.check_search_index()  # type: ignore[attr-defined]
 
     # -- o ---------------------------------------------------------------------------
     def open_current(self, paper_id: int) -> bool:

@@ -3,7 +3,6 @@ at once, and the rows shown first stay where they are when the rest arrives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.search.engine import RANK_ALL
-from lectern.desktop.app import open_window
 from lectern.desktop.main_window import MainWindow
 from lectern.desktop.views.table_model import COLUMNS
 
@@ -20,9 +18,10 @@ FILLER = "A study of methods with results on several benchmarks and a discussion
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
-    """A library where far more papers name "lighthouse" than are ranked at once;
-    the best match is the oldest paper, the newest name it in long titles."""
+def library_path(tmp_path: Path) -> Path:
+    """A library where far more papers name "lighthouse" than are ranked at once
+    (the window fixture opens it); the best match is the oldest paper, the
+    newest name it in long titles."""
     path = tmp_path / "library.sqlite"
     library = Library.open(path)
     papers = [NewPaper(title="Lighthouse", abstract="The lighthouse keeper's logs.", year=2001)]
@@ -32,13 +31,7 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
                for i in range(60)]
     library.papers.add_many(papers)
     library.close()
-    win = open_window(path)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    win.library.close()
+    return path
 
 
 def test_the_first_screen_is_the_best_matches_and_does_not_reorder_when_the_rest_arrives(

@@ -29,7 +29,7 @@ from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
 from lectern.core.library.history import History
 from lectern.core.library.rows import EDITABLE, EditError, _ids, now_text
 from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
-from lectern.core.store.database import Connection, Database
+from lectern.core.store.database import Connection, Database, bulk_cache
 from lectern.core.store.undo import log_inserted, paused
 from lectern.core.text.wording import plural
 
@@ -329,7 +329,7 @@ class Papers:
             return step.changes
         now = now_text()
         recorded = ("paper", "tag", "paper_tag", "note")
-        with self.db.write() as conn, paused(conn, recorded):
+        with self.db.write() as conn, paused(conn, recorded), bulk_cache(conn):
             taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
             generated = generate_keys(
                 ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken

@@ -107,6 +107,8 @@ def _parts(raw: str) -> list[str]:
 
 
 def resolve(raw: str, macros: dict[str, str]) -> str:
+    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw and _INNER_QUOTE not in raw:
+        return raw[1:-1]  # one braced piece (nearly every value): what _resolve gives, without its walk
     return _resolve(raw.replace(_INNER_QUOTE, '"'), macros)
 
 

@@ -41,9 +41,9 @@ class FastEntry:
     start_line: int  # 0-based line of the `@`
 
 
-def read_entry(text: str, start: int) -> tuple[FastEntry | None, int]:
-    """The entry starting at `start` and where it ends, or (None, start) when
-    it is not one the fast path reads exactly as bibtexparser does."""
+def read_entry(text: str, start: int, line: int = 0) -> tuple[FastEntry | None, int]:
+    """The entry starting at `start` (on 0-based `line`) and where it ends, or
+    (None, start) when it is not one the fast path reads exactly as bibtexparser does."""
     head = _HEAD.match(text, start)
     if head is None or head.group(1).lower() in _NOT_ENTRIES:
         return None, start
@@ -66,7 +66,7 @@ def read_entry(text: str, start: int) -> tuple[FastEntry | None, int]:
         at = found.end()
         if found.group(3) == "}":
             break
-    return FastEntry(head.group(1).lower(), head.group(2), fields, 0), at
+    return FastEntry(head.group(1).lower(), head.group(2), fields, line), at
 
 
 def _at_line_start(text: str, at: int) -> bool:
@@ -80,18 +80,19 @@ def split_blocks(text: str, starts: list[int]) -> Iterator[FastEntry | tuple[int
     path reads, and (begin, end, line of begin) for each stretch of text
     between them, for bibtexparser. An entry is read here only when its `@` begins a line, where
     bibtexparser always begins a block whatever came before."""
-    line, counted, pending = 0, 0, 0
+    line, counted = 0, 0  # the 0-based line at `counted`
+    pending, pending_line = 0, 0  # where the text not yet given out begins, and its line
     for start in starts:
         if start < pending or not _at_line_start(text, start):
             continue
-        entry, end = read_entry(text, start)
+        line += text.count("\n", counted, start)
+        counted = start
+        entry, end = read_entry(text, start, line)
         if entry is None:
             continue
         if text[pending:start].strip():
-            yield pending, start, line + text.count("\n", counted, pending)
-        line += text.count("\n", counted, start)
-        counted = start
-        yield FastEntry(entry.entry_type, entry.key, entry.fields, line)
-        pending = end
+            yield pending, start, pending_line
+        yield entry
+        pending, pending_line = end, line + text.count("\n", start, end)
     if text[pending:].strip():
-        yield pending, len(text), line + text.count("\n", counted, pending)
+        yield pending, len(text), pending_line

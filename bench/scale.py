@@ -10,6 +10,7 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,47 @@ TARGETS = {
     "GUI stall during an index rebuild": 50, "GUI stall during the start-up check": 50,
     "GUI stall while ranking a large result": 50, "GUI stall during an import": 50,
 }
+
+IMPORT = r"""
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from lectern.core.library.facade import Library
+from lectern.core.transfer.importing import import_file
+with Library.open(Path(sys.argv[2])) as lib:
+    t0 = time.perf_counter()
+    import_file(lib, Path(sys.argv[1]))
+    took = time.perf_counter() - t0
+    found = len(lib.search("pre-training").ids)  # searchable at the end
+status = {l.split(":")[0]: l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")}
+print(took * 1000, int(status["VmHWM"]) / 1024, found)
+"""
+
+
+def import_run(source: Path, target: Path) -> tuple[float, float]:
+    """One import in a fresh process: (ms, the process's peak RSS in MB)."""
+    out = subprocess.run([sys.executable, "-c", IMPORT, str(source), str(target), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    took, peak, found = out.stdout.split()[-3:]
+    if int(found) == 0:
+        raise SystemExit(f"the import of {source.name} is not searchable")
+    return float(took), float(peak)
+
+
+def jabref_run(bib: Path, folder: Path) -> tuple[float, float] | None:
+    """JabRef 3.8 (Debian's `jabref`) importing the same file and writing BibTeXML,
+    the peer in the same run: (ms, peak RSS in MB of it and its children); None without it."""
+    if shutil.which("jabref") is None:
+        return None
+    start = time.perf_counter()
+    proc = subprocess.Popen(["jabref", "-n", "-i", f"{bib},bibtex", "-o", f"{folder / 'jabref.xml'},bibtexml"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = (time.perf_counter() - start) * 1000
+    if status != 0 or not (folder / "jabref.xml").exists():
+        return None
+    return took, usage.ru_maxrss / 1024
+
 
 COLD_START = r"""
 import os, sys, time, resource
@@ -283,11 +325,11 @@ def main() -> None:
             listing = folder / "papers.txt"
             listing.write_text("\n".join(f"{p.title}\n{p.abstract}" for p in papers), encoding="utf-8")
             results: dict[str, list[float]] = {k: [] for k in TARGETS}
+            peaks: dict[str, list[float]] = {"import listing": [], "import BibTeX": [], "JabRef import": []}
             for run in range(args.runs):
-                path = folder / f"listing{run}.sqlite"
-                with Library.open(path) as lib:
-                    results["import listing: browsable and searchable"].append(
-                        timed(lambda: import_file(lib, listing))[0])
+                took, peak = import_run(listing, folder / f"listing{run}.sqlite")
+                results["import listing: browsable and searchable"].append(took)
+                peaks["import listing"].append(peak)
             seeded = folder / "seeded.sqlite"
             with Library.open(seeded) as lib:
                 lib.papers.add_many(papers)
@@ -301,9 +343,15 @@ def main() -> None:
                         lib, "markdown", lib.paper_ids(), folder / "out.md"))[0])
                     results["export CSL-JSON (all)"].append(timed(lambda: export(
                         lib, "csljson", lib.paper_ids(), folder / "out.json"))[0])
-            for run in range(args.runs):
-                with Library.open(folder / f"bib{run}.sqlite") as lib:
-                    results["import BibTeX: browsable and searchable"].append(timed(lambda: import_file(lib, bib))[0])
+            jabref: list[float] = []
+            for run in range(args.runs):  # Lectern and JabRef in turn, under the same load
+                took, peak = import_run(bib, folder / f"bib{run}.sqlite")
+                results["import BibTeX: browsable and searchable"].append(took)
+                peaks["import BibTeX"].append(peak)
+                peer = jabref_run(bib, folder)
+                if peer is not None:
+                    jabref.append(peer[0])
+                    peaks["JabRef import"].append(peer[1])
             painted, handled, steady, peak = cold_start(seeded, args.runs)
             results["cold start: window painted"] = painted
             results["cold start: first key handled"] = handled
@@ -323,6 +371,19 @@ def main() -> None:
                 unit = "" if "MB" in name else " ms"
                 rows.append([name, f"{median:,.0f}{unit}", f"{worst:,.0f}{unit}", f"{target:,}{unit}", met])
             rows.append(["peak memory (RSS, MB)", f"{statistics.median(peak):,.0f}", f"{max(peak):,.0f}", "—", "—"])
+            for name, values in peaks.items():
+                if values:
+                    target = "—" if name.startswith("JabRef") else "300"
+                    met = "—" if target == "—" else ("yes" if max(values) <= 300 else "NO")
+                    rows.append([f"{name}: peak RSS (MB)", f"{statistics.median(values):,.0f}", f"{max(values):,.0f}",
+                                 target, met])
+            if jabref:
+                ours = statistics.median(results["import BibTeX: browsable and searchable"])
+                peer_ms = statistics.median(jabref)
+                rows.append(["JabRef 3.8: import BibTeX (+ write BibTeXML)", f"{peer_ms:,.0f} ms",
+                             f"{max(jabref):,.0f} ms", "—", "—"])
+                rows.append(["BibTeX import: JabRef's time / Lectern's", f"{peer_ms / ours:.2f}x", "", ">= 2x",
+                             "yes" if peer_ms / ours >= 2 else "NO"])
             print_table(f"{size:,} papers ({args.runs} runs; bench process RSS {rss_mb():.0f} MB)",
                         ["measure", "median", "worst", "target at 100k", "met"], rows)
             print_table(f"{size:,} papers: undo and redo of bulk work (median of {args.runs} runs)",

@@ -30,7 +30,10 @@ def normal_title(title: str | None) -> str:
     Letters outside ASCII that have no accent to drop (Greek, CJK) are kept."""
     if not title:
         return ""
-    decomposed = unicodedata.normalize("NFKD", latex_to_text(title))
+    text = latex_to_text(title)
+    if text.isascii():  # nothing to decompose (most titles): the same result, without a pass per character
+        return _NOT_WORD.sub("", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_WORD.sub("", plain.casefold())
 

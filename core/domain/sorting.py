@@ -18,6 +18,8 @@ SORTED_NAMES = 3  # the first names decide the order; the rest never matter in p
 
 def fold(text: str) -> str:
     """Text as compared for sorting: accents dropped, case folded, spaces collapsed."""
+    if text.isascii():  # nothing to decompose (most text): the same result, without a pass per character
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 

@@ -29,6 +29,7 @@ class Guarded:
 
     text: str
     notices: list[str] = field(default_factory=list)
+    starts: list[int] | None = None  # where each block begins in `text` (None: not known)
 
 
 def _at_line_start(text: str, at: int) -> bool:
@@ -51,6 +52,7 @@ def guard(text: str) -> Guarded:
     """`text` with every block over the limits left out (depth counts the
     block's own brace); linear in its length."""
     bad: list[tuple[int, int, str]] = []  # (start, end, reason)
+    starts: list[int] = []
     start, depth, deepest, closed = 0, 0, 0, 0
     for match in _MARK.finditer(text):
         at = match.start()
@@ -69,9 +71,10 @@ def guard(text: str) -> Guarded:
         elif (depth == 0 or _at_line_start(text, at)) and _BLOCK_START.match(text, at):
             _close(start, closed, at, deepest, bad)
             start, depth, deepest, closed = at, 0, 0, at
+            starts.append(at)
     _close(start, closed, len(text), deepest, bad)
     if not bad:
-        return Guarded(text)
+        return Guarded(text, starts=starts)
     pieces, notices, counts, done, line, counted = [], [], dict.fromkeys(_REASONS, 0), 0, 1, 0
     for begin, end, reason in bad:
         line += text.count("\n", counted, begin)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lectern.core.domain.entry import RAW, get, keyword_tags, readings, strip_braces
 from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bib_fast import FastEntry, split_blocks
 from lectern.core.formats.bib_guard import Guarded, guard
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
@@ -48,13 +50,14 @@ class ParsedBib:
 
 
 _INNER_QUOTE = "\x01"  # stands in for a `"` inside braces inside a quoted value while bibtexparser splits
-_MARKS = re.compile(r'[{}"=#]')
+_MARKS = re.compile(r'[{}"=#]|^[ \t]*@\w*[ \t]*[{(]', re.MULTILINE)
 
 
 def _protect_inner_quotes(text: str) -> str:
     """BibTeX allows a `"` inside braces in a quoted value (`"zeitgem{"a}{\\ss}"`,
     `"{"}quoted{"}"`); bibtexparser ends the value there (its issue 487). Such
-    quotes are replaced by a stand-in, put back in every value read."""
+    quotes are replaced by a stand-in, put back in every value read. A block
+    beginning a line starts afresh, as bibtexparser's splitter does there."""
     if '{"' not in text and '"}' not in text:
         return text
     out = list(text)
@@ -63,7 +66,9 @@ def _protect_inner_quotes(text: str) -> str:
     after_separator = -1  # where the text after the last `=` or `#` of an entry begins
     for match in _MARKS.finditer(text):
         ch, at = match.group(), match.start()
-        if ch == "{":
+        if len(ch) > 1:  # a block at a line start
+            depth, quoted_at, after_separator = int(ch.endswith("{")), -1, -1
+        elif ch == "{":
             depth += 1
         elif ch == "}":
             depth = max(0, depth - 1)
@@ -102,6 +107,8 @@ def _parts(raw: str) -> list[str]:
 
 
 def resolve(raw: str, macros: dict[str, str]) -> str:
+    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw and _INNER_QUOTE not in raw:
+        return raw[1:-1]  # one braced piece (nearly every value): what _resolve gives, without its walk
     return _resolve(raw.replace(_INNER_QUOTE, '"'), macros)
 
 
@@ -133,13 +140,13 @@ def _resolve(raw: str, macros: dict[str, str]) -> str:
     return RAW + " # ".join(written)
 
 
-def _entry_paper(entry: Any, macros: dict[str, str], parents: dict[str, Any], key: str | None) -> BibPaper:
-    fields = tuple((f.key, resolve(str(f.value), macros)) for f in entry.fields)
+def _entry_paper(entry: FastEntry, macros: dict[str, str], parents: dict[str, FastEntry]) -> BibPaper:
+    fields = tuple((name, resolve(value, macros)) for name, value in entry.fields)
     parent_key = (get(fields, "crossref") or "").strip().lower()
     parent = parents.get(parent_key)
-    parent_fields = tuple((f.key, resolve(str(f.value), macros)) for f in parent.fields) if parent else None
+    parent_fields = tuple((name, resolve(value, macros)) for name, value in parent.fields) if parent else None
     values = readings(fields, parent_fields)
-    paper = NewPaper(**values, citation_key=key, entry_type=entry.entry_type.lower(), fields=fields)
+    paper = NewPaper(**values, citation_key=entry.key, entry_type=entry.entry_type.lower(), fields=fields)
     tags = keyword_tags(get(fields, "keywords"))
     note = latex_to_text(strip_braces(get(fields, "annote") or get(fields, "annotation") or ""))  # Markdown reads text
     return BibPaper(paper, tags, note, entry.start_line + 1)
@@ -155,54 +162,89 @@ def parse_bibtex(text: str) -> ParsedBib:
     return parse_guarded(guard(text))
 
 
+def _blocks(text: str, starts: list[int] | None) -> Iterator[tuple[Any, int]]:
+    """The blocks of `text` in order, each with the line its stretch of text
+    begins on: well-formed entries read by the fast path (core/formats/bib_fast.py,
+    their own line), everything else by bibtexparser's splitter (lines counted
+    from the stretch given to it)."""
+    import bibtexparser  # here, not at start-up: the window opens sooner
+
+    if starts is None:
+        for found in bibtexparser.parse_string(_protect_inner_quotes(text), parse_stack=[]).blocks:
+            yield found, 0
+        return
+    for block in split_blocks(text, starts):
+        if isinstance(block, FastEntry):
+            yield block, 0
+            continue
+        begin, end, offset = block
+        for found in bibtexparser.parse_string(_protect_inner_quotes(text[begin:end]), parse_stack=[]).blocks:
+            yield found, offset
+
+
+def _fast(entry: Any, offset: int) -> FastEntry:
+    """bibtexparser's Entry as the fast path's."""
+    return FastEntry(entry.entry_type, entry.key, [(f.key, str(f.value)) for f in entry.fields],
+                     entry.start_line + offset)
+
+
 def parse_guarded(guarded: Guarded) -> ParsedBib:
     """parse_bibtex on text the guard has passed (its text is released here)."""
     text = _CONTROL.sub("", guarded.text)
+    starts = guarded.starts if len(text) == len(guarded.text) else None  # the offsets hold
     guarded.text = ""
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)  # failures are reported to the user below, with line numbers
-    try:
-        import bibtexparser  # here, not at start-up: the window opens sooner
-        from bibtexparser import model
+    from bibtexparser import model
 
-        library = bibtexparser.parse_string(_protect_inner_quotes(text), parse_stack=[])
-    finally:
-        logger.setLevel(level)
     parsed = ParsedBib(notices=guarded.notices)
     macros: dict[str, str] = {}
-    entries: list[tuple[Any, str | None]] = []
-    for block in library.blocks:
-        if isinstance(block, model.String):
-            macros[block.key.lower()] = resolve(str(block.value), macros)
-        elif isinstance(block, model.Preamble):
-            parsed.preambles.append(resolve(str(block.value), macros))
-        elif isinstance(block, model.ExplicitComment):
-            parsed.comments.append(str(block.comment).replace(_INNER_QUOTE, '"'))
-        elif isinstance(block, model.Entry):
-            entries.append((block, block.key))
-        elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
-            entries.append((block.ignore_error_block, block.key))
-        elif isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
-            entry = block.ignore_error_block
-            seen: set[str] = set()
-            kept = []
-            for f in entry.fields:
-                if f.key.lower() not in seen:
-                    seen.add(f.key.lower())
-                    kept.append(f)
-            entry.fields = kept
-            parsed.notices.append(f"line {block.start_line + 1}: @{entry.entry_type}{{{entry.key}}} names a field "
-                                  "twice; the first is kept, as BibTeX does")
-            entries.append((entry, entry.key))
-        elif isinstance(block, model.ParsingFailedBlock):
-            first = (block.raw.strip().splitlines() or [""])[0][:80]
-            parsed.failures.append(f"line {block.start_line + 1}: could not read “{first}”")
-    parents = {}
-    for entry, key in entries:
-        parents.setdefault((key or "").lower(), entry)
-    for entry, key in entries:
-        parsed.papers.append(_entry_paper(entry, macros, parents, key))
+    entries: list[FastEntry] = []
+    try:
+        for block, offset in _blocks(text, starts):
+            if isinstance(block, FastEntry):
+                entries.append(block)
+            elif isinstance(block, (model.String, model.DuplicateBlockKeyBlock)) and isinstance(
+                    getattr(block, "ignore_error_block", block), model.String):  # a macro defined again: redefined
+                string = getattr(block, "ignore_error_block", block)
+                macros[string.key.lower()] = resolve(str(string.value), macros)
+            elif isinstance(block, model.Preamble):
+                parsed.preambles.append(resolve(str(block.value), macros))
+            elif isinstance(block, model.ExplicitComment):
+                parsed.comments.append(str(block.comment).replace(_INNER_QUOTE, '"'))
+            elif isinstance(block, model.Entry):
+                entries.append(_fast(block, offset))
+            elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
+                entries.append(_fast(block.ignore_error_block, offset))
+            elif isinstance(block, model.DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
+                entry = block.ignore_error_block
+                seen: set[str] = set()
+                kept = []
+                for f in entry.fields:
+                    if f.key.lower() not in seen:
+                        seen.add(f.key.lower())
+                        kept.append(f)
+                entry.fields = kept
+                parsed.notices.append(f"line {block.start_line + offset + 1}: @{entry.entry_type}{{{entry.key}}} "
+                                      "names a field twice; the first is kept, as BibTeX does")
+                entries.append(_fast(entry, offset))
+            elif isinstance(block, model.ParsingFailedBlock):
+                first = (block.raw.strip().splitlines() or [""])[0][:80]
+                parsed.failures.append(f"line {block.start_line + offset + 1}: could not read “{first}”")
+    finally:
+        logger.setLevel(level)
+    del text  # the entries hold their own copies of what they need
+    wanted = {(get([(name, resolve(value, macros))], name) or "").strip().lower()  # the parents named
+              for entry in entries for name, value in entry.fields if name.lower() == "crossref"}
+    parents: dict[str, FastEntry] = {}
+    for entry in entries:
+        key = (entry.key or "").lower()
+        if key in wanted:
+            parents.setdefault(key, entry)
+    for at, entry in enumerate(entries):
+        parsed.papers.append(_entry_paper(entry, macros, parents))
+        entries[at] = None  # type: ignore[call-overload]  # freed once read
     return parsed
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from lectern.core.domain.changes import Changes
-from lectern.core.search.index import index_papers
+from lectern.core.search.index import bulk_index_buffer, index_papers
 from lectern.core.store.database import Connection, Database, split_statements
 from lectern.core.store.migrations import FTS_SCHEMA
 from lectern.core.store.undo import (
@@ -27,6 +27,7 @@ from lectern.core.store.undo import (
     install,
 )
 
+BULK_REINDEX = 500  # papers re-indexed at once from which the large index buffer pays
 _INDEX_TRIGGERS = [s for s in split_statements(FTS_SCHEMA) if s.startswith("CREATE TRIGGER ")]
 
 
@@ -53,7 +54,11 @@ def _reindex(conn: Connection, paper_ids: set[int]) -> None:
         return
     marks = ",".join(map(str, sorted(paper_ids)))
     conn.exec_driver_sql(f"DELETE FROM paper_fts WHERE rowid IN ({marks})")
-    index_papers(conn, f"rowid IN ({marks})", ())
+    if len(paper_ids) < BULK_REINDEX:
+        index_papers(conn, f"rowid IN ({marks})", ())
+        return
+    with bulk_index_buffer(conn):  # many papers: fewer, larger index segments
+        index_papers(conn, f"rowid IN ({marks})", ())
 
 
 class History:

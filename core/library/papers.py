@@ -29,7 +29,7 @@ from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
 from lectern.core.library.history import History
 from lectern.core.library.rows import EDITABLE, EditError, _ids, now_text
 from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
-from lectern.core.store.database import Connection, Database
+from lectern.core.store.database import Connection, Database, bulk_cache
 from lectern.core.store.undo import log_inserted, paused
 from lectern.core.text.wording import plural
 
@@ -329,30 +329,26 @@ class Papers:
             return step.changes
         now = now_text()
         recorded = ("paper", "tag", "paper_tag", "note")
-        with self.db.write() as conn, paused(conn, recorded):
+        with self.db.write() as conn, paused(conn, recorded), bulk_cache(conn):
             taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
             generated = generate_keys(
                 ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken
             )
             keys = iter(generated)
-            values = []
+            final_keys = []
             for p in papers:
                 key = p.citation_key
                 if key is None:
                     key = next(keys)
                 else:
                     taken.add(key.lower())
-                kind, fields = (p.entry_type or "misc", p.fields) if p.fields else record_from_values(
-                    p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url)
-                values.append((p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
-                               stored(normal_title(p.title)), stored(normal_doi(p.doi)),
-                               stored(normal_arxiv(p.arxiv_id)), kind, dump_fields(fields),
-                               authors_sort_key(p.authors), venue_sort_key(p.venue)))
+                final_keys.append(key)
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection
             with deferred_indexing(conn):  # papers, tags and notes indexed once, below
-                for batch in in_chunks(values, INSERT_BATCH, "Adding papers", progress, cancel):
+                for chunk in in_chunks(range(len(papers)), INSERT_BATCH, "Adding papers", progress, cancel):
+                    batch = [_row(papers[i], final_keys[i], now) for i in chunk]  # a batch at a time: less memory
                     raw.executemany(  # type: ignore[union-attr]
                         "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
                         "added_at, updated_at, title_key, doi_key, arxiv_key, entry_type, fields, authors_sort, "
@@ -363,7 +359,7 @@ class Papers:
                     "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
                 _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
             if progress:
-                progress(Progress(len(values), len(values), "Indexing for search"))
+                progress(Progress(len(papers), len(papers), "Indexing for search"))
             with bulk_index_buffer(conn):
                 index_papers(conn, "rowid > ?", (before,))
             if undoable:  # the new rows, for undo: logged in one statement a table, not by triggers
@@ -375,6 +371,15 @@ class Papers:
                 conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         return Changes(papers=frozenset(new_ids), membership=True,
                        collections=frozenset({Collection.TAGS}) if tags else frozenset())
+
+
+def _row(p: NewPaper, key: str, now: str) -> tuple[Any, ...]:
+    """The paper table's values for a new paper (in add_many's INSERT order)."""
+    kind, fields = (p.entry_type or "misc", p.fields) if p.fields else record_from_values(
+        p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url)
+    return (p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
+            stored(normal_title(p.title)), stored(normal_doi(p.doi)), stored(normal_arxiv(p.arxiv_id)), kind,
+            dump_fields(fields), authors_sort_key(p.authors), venue_sort_key(p.venue))
 
 
 def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[Sequence[str]],

@@ -67,12 +67,28 @@ def configure_connection(conn: sqlite3.Connection, read_only: bool = False) -> N
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if read_only:  # a read-only folder: no -wal or -shm can be made, and nothing is written
-        conn.execute("PRAGMA cache_size = -16384")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = FAST")
-    conn.execute("PRAGMA cache_size = -16384")  # 16 MiB a connection (one per thread)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # a connection (one per thread)
+
+
+CACHE_KIB = 16 * 1024  # each connection's page cache
+BULK_CACHE_KIB = 128 * 1024  # while a bulk insert runs
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A larger page cache while many rows go in: the paper table's indexes take
+    new keys in random places, which the usual cache kept reading back; the
+    usual size comes back afterwards (SQLite frees the pages over it)."""
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def split_statements(script: str) -> list[str]:

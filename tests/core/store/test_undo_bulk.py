@@ -80,3 +80,20 @@ def test_undo_of_a_move_to_the_trash_is_a_few_statements(lib: Library) -> None:
     assert statements(lib.history.undo) < LIMIT
     assert snapshot(lib) == before and lib.count() == len(ids)
 
+
+
+
+def index_settings(lib: Library) -> list[tuple]:
+    with lib.db.read() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql("SELECT k, v FROM paper_fts_config ORDER BY k")]
+
+
+def test_undo_of_emptying_a_large_trash_leaves_the_search_index_settings_as_they_were(lib: Library) -> None:
+    ids = fill(lib, 3000)
+    lib.trash.put(ids[:2000])
+    settings = index_settings(lib)
+    found = sorted(lib.search("pre-training", scope="is:trashed").ids)
+    lib.trash.empty()
+    lib.history.undo()  # 2,000 papers indexed again with the bulk buffer, then the usual one
+    assert index_settings(lib) == settings
+    assert sorted(lib.search("pre-training", scope="is:trashed").ids) == found

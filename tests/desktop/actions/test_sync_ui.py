@@ -136,6 +136,7 @@ def test_what_a_sync_receives_shows_in_the_table_and_the_detail_pane(
     assert window.model.data(window.model.index(0, 0)) == "Retitled on the other machine"
     assert window.current_paper_id() == paper
     assert "Retitled on the other machine" in window.detail.toPlainText()
+    assert "to send" not in window.sync.label.text()  # what arrived is not counted as this library's change
 
 
 def test_a_conflict_shows_in_the_conflicts_view_and_one_key_takes_theirs(

@@ -181,7 +181,7 @@ class SyncActions:
         if self.problem:
             tip += f"\n{self.problem}"
         if self.status.conflicts:
-            tip += "\nClick (or File > Sync > Conflicts…) to resolve the conflicts."
+            tip += "\nClick (or File > Sync > Sync conflicts…) to resolve the conflicts."
         self.label.setToolTip(plain_tooltip(tip))
         self.label.show()
 
@@ -233,7 +233,7 @@ class SyncActions:
         self.show_state()
         text = f"Synced: sent {plural(report.sent, 'change')}, received {plural(report.received, 'change')}"
         if report.conflicts:
-            text += f", {plural(len(report.conflicts), 'conflict')} (File > Sync > Conflicts… to resolve them)"
+            text += f", {plural(len(report.conflicts), 'conflict')} (File > Sync > Sync conflicts… to resolve them)"
         self.window.statusBar().showMessage(f"{report.set_up} {text}.".strip(), MESSAGE_MS)
         if report.refused and self.manual:
             warning(self.window, "Synced, with files left out",

@@ -26,6 +26,8 @@ class SyncStatus:
     last_synced: datetime | None = None  # the last sync that finished (UTC)
     to_send: int | None = None  # papers, lists and searches the next sync sends (None: not known)
     conflicts: list[OpenConflict] = field(default_factory=list)
+    papers: frozenset[int] = frozenset()  # the ids of the papers counted in `to_send`...
+    files: frozenset[str] = frozenset()  # ...and LISTS_PATH, SEARCHES_PATH if counted (the window adds edits to them)
 
 
 def last_synced(library: Library) -> datetime | None:
@@ -54,27 +56,30 @@ def sync_status(library: Library, folder: Path | None = None) -> SyncStatus:
     remote = remote_of(library, folder)
     if remote is None:
         return SyncStatus(None)
-    return SyncStatus(remote, last_synced(library), _to_send(library, Git(folder)), open_conflicts(library))
+    count, papers, files = _to_send(library, Git(folder))
+    return SyncStatus(remote, last_synced(library), count, open_conflicts(library), papers, files)
 
 
-def _to_send(library: Library, git: Git) -> int | None:
+def _to_send(library: Library, git: Git) -> tuple[int | None, frozenset[int], frozenset[str]]:
     """Papers (and the lists and searches files) the next sync sends: changed
     here since the last sync wrote them, edited by hand in the sync folder, or
-    committed by a sync that could not push."""
+    committed by a sync that could not push. (count, paper ids, files)."""
     head = git.rev("HEAD")
     git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
     with library.db.read() as conn:
-        without_id = conn.exec_driver_sql("SELECT count(*) FROM paper WHERE deleted_at IS NULL AND id NOT IN "
-                                          "(SELECT paper_id FROM paper_uid)").scalar_one()
+        without_id = {r[0] for r in conn.exec_driver_sql(
+            "SELECT id FROM paper WHERE deleted_at IS NULL AND id NOT IN (SELECT paper_id FROM paper_uid)")}
     snap = snapshot(library)
     rendered = {LISTS_PATH: render_lists(dict(snap.collections.lists)),
                 SEARCHES_PATH: render_searches(dict(snap.collections.searches))}
     empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
     if head is None:  # never synced: the first sync sends everything
-        return without_id + len(snap.papers) + sum(rendered[name] != empty[name] for name in rendered)
+        files = frozenset(name for name in rendered if rendered[name] != empty[name])
+        papers = frozenset(without_id | {snap.ids[uid] for uid in snap.papers})
+        return len(papers) + len(files), papers, files
     written = _Written(git_dir, head, trusted=not (git_dir / MARKER).exists()).digests
     if not written and snap.papers:
-        return None  # the sync's record of what it wrote is missing: it renders every paper next time
+        return None, frozenset(), frozenset()  # the sync's record of what it wrote is missing
     remote_head = git.rev(f"origin/{BRANCH}")
     unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
                          ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
@@ -86,14 +91,16 @@ def _to_send(library: Library, git: Git) -> int | None:
     changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}
     changed |= set(written) - set(snap.papers)
     changed |= {m.group(1) for m in map(PAPER_PATH.fullmatch, unsent | hand) if m}
-    collections = 0
+    files = set()
     for name, data in rendered.items():
         try:
             differs = name in hand or (git.work_tree / name).read_bytes() != data
         except OSError:
             differs = True
-        collections += differs or (name in unsent and (remote_head is not None or data != empty[name]))
-    return without_id + len(changed) + collections
+        if differs or (name in unsent and (remote_head is not None or data != empty[name])):
+            files.add(name)
+    papers = without_id | {snap.ids[uid] for uid in changed if uid in snap.ids}
+    return len(without_id) + len(changed) + len(files), frozenset(papers), frozenset(files)
 
 
 def remote_holds_library(remote: str, where: Path) -> bool:

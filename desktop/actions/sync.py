@@ -15,6 +15,7 @@ user's terms; the changes wait for the next sync."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -22,12 +23,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
-from lectern.core.domain.changes import Changes
+from lectern.core.domain.changes import Changes, Collection
 from lectern.core.library.facade import Library
 from lectern.core.store.settings import sync_auto
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts, record_conflicts, resolve
 from lectern.core.sync.engine import SyncError, SyncReport, sync, sync_folder
 from lectern.core.sync.status import SyncStatus, remote_holds_library, sync_status
+from lectern.core.sync.tree import LISTS_PATH, SEARCHES_PATH
 from lectern.core.text.wording import plural
 from lectern.core.transfer.sample import only_the_sample, remove_the_sample
 from lectern.desktop.runtime.workers import LatestOnly
@@ -36,7 +38,6 @@ from lectern.desktop.views.untrusted import plain_tooltip, warning
 
 AUTO_SYNC_MS = 5 * 60 * 1000  # every five minutes, as often as users of other synced apps expect
 START_SYNC_MS = 3000  # the first automatic sync, once the window is up
-STATUS_DELAY_MS = 1500  # the changes to send are counted again once edits pause this long
 MESSAGE_MS = 8000
 QUIT_WAIT_MS = 2000  # at quit, the longest the window waits for a sync still running
 
@@ -87,14 +88,16 @@ class SyncActions:
         self.label.clicked.connect(self.show_conflicts)
         self.label.hide()
         window.statusBar().addPermanentWidget(self.label)
-        self.status_timer = QTimer(window)
-        self.status_timer.setSingleShot(True)
-        self.status_timer.setInterval(STATUS_DELAY_MS)
-        self.status_timer.timeout.connect(self.refresh_status)
         self.timer = QTimer(window)
         self.timer.setInterval(AUTO_SYNC_MS)
         self.timer.timeout.connect(lambda: self.sync_now(auto=True))
-        self.window.signals.changed.connect(lambda _changes: self.status_timer.start())
+        # The changes to send are counted in full (a read of the whole library, off the GUI thread) at start and
+        # after each sync; between, the window adds the papers its writes touched (`to_send`).
+        self.touched: set[int] = set()
+        self.touched_files: set[str] = set()
+        self._counting: tuple[set[int], set[str]] = (set(), set())  # what was touched when the count began
+        self._publishing = False
+        self.window.signals.changed.connect(self._changed)
         QTimer.singleShot(0, self.label, self.refresh_status)
         self.settings_changed()
         if self.auto():
@@ -119,12 +122,41 @@ class SyncActions:
         """Count the changes to send again, off the GUI thread."""
         if self.has_remote() and not self.running and not self.closed:
             library = self.library
+            self._count_begins()
             self.status_worker.submit(lambda job: sync_status(library))
+
+    def _count_begins(self) -> None:
+        self._counting = (set(self.touched), set(self.touched_files))
+
+    def _counted(self, status: SyncStatus) -> None:
+        """A full count arrived: what was touched before it began is in it."""
+        self.status = status
+        self.touched -= self._counting[0]
+        self.touched_files -= self._counting[1]
 
     def _status_read(self, status: SyncStatus) -> None:
         if not self.running:
-            self.status = status
+            self._counted(status)
             self.show_state()
+
+    def _changed(self, changes: Changes) -> None:
+        """A write of the window's (or an undo): its papers, lists and searches wait for the next sync."""
+        if self._publishing:
+            return  # what a sync received is not to send
+        self.touched |= changes.papers
+        for collection, name in ((Collection.LISTS, LISTS_PATH), (Collection.SEARCHES, SEARCHES_PATH)):
+            if collection in changes.collections:
+                self.touched_files.add(name)
+        if self.status.remote is not None:
+            self.show_state()
+
+    def to_send(self) -> int | None:
+        """The changes the next sync sends: the last full count, and what was touched since (an edit undone
+        since is still counted, until the next count)."""
+        if self.status.to_send is None:
+            return None
+        return (self.status.to_send + len(self.touched - self.status.papers)
+                + len(self.touched_files - self.status.files))
 
     def show_state(self) -> None:
         """The status bar's sync sign: 'synced at 14:02 · 3 changes to send · conflicts: 2', or 'offline'."""
@@ -140,8 +172,8 @@ class SyncActions:
             parts.append(_when(self.status.last_synced))
         else:
             parts.append("not synced yet")
-        if self.status.to_send:
-            parts.append(f"{plural(self.status.to_send, 'change')} to send")
+        if self.to_send():
+            parts.append(f"{plural(self.to_send() or 0, 'change')} to send")
         if self.status.conflicts:
             parts.append(f"conflicts: {len(self.status.conflicts)}")
         self.label.setText(" · ".join(parts))
@@ -149,7 +181,7 @@ class SyncActions:
         if self.problem:
             tip += f"\n{self.problem}"
         if self.status.conflicts:
-            tip += "\nClick (or File > Sync > Conflicts…) to resolve the conflicts."
+            tip += "\nClick (or File > Sync > Sync conflicts…) to resolve the conflicts."
         self.label.setToolTip(plain_tooltip(tip))
         self.label.show()
 
@@ -180,6 +212,7 @@ class SyncActions:
                         "others changed. Copy it somewhere writable to sync it.")
             return
         self.running, self.manual = True, not auto
+        self._count_begins()
         self.window.statusBar().showMessage(f"Syncing with {remote or self.status.remote or 'the remote'}…")
         self.show_state()
         library = self.library
@@ -189,13 +222,18 @@ class SyncActions:
         if self.closed:  # a sync that outlived the window (quit twice): the library says what it did
             return
         report, status = result
-        self.running, self.problem, self.status = False, None, status
-        self.window.signals.publish(report.changes)  # the table and the detail pane show what arrived
+        self.running, self.problem = False, None
+        self._counted(status)
+        self._publishing = True
+        try:
+            self.window.signals.publish(report.changes)  # the table and the detail pane show what arrived
+        finally:
+            self._publishing = False
         self.settings_changed()
         self.show_state()
         text = f"Synced: sent {plural(report.sent, 'change')}, received {plural(report.received, 'change')}"
         if report.conflicts:
-            text += f", {plural(len(report.conflicts), 'conflict')} (File > Sync > Conflicts… to resolve them)"
+            text += f", {plural(len(report.conflicts), 'conflict')} (File > Sync > Sync conflicts… to resolve them)"
         self.window.statusBar().showMessage(f"{report.set_up} {text}.".strip(), MESSAGE_MS)
         if report.refused and self.manual:
             warning(self.window, "Synced, with files left out",
@@ -243,7 +281,7 @@ class SyncActions:
 
     def _resolved(self, _changes: object) -> None:
         conflicts = open_conflicts(self.library)
-        self.status = SyncStatus(self.status.remote, self.status.last_synced, self.status.to_send, conflicts)
+        self.status = replace(self.status, conflicts=conflicts)
         self.show_state()
         if self.dialog is not None:
             self.dialog.refresh(conflicts)
@@ -282,6 +320,5 @@ class SyncActions:
     def close(self) -> None:
         self.closed = True
         self.timer.stop()
-        self.status_timer.stop()
         self.status_worker.close()
         self.worker.close(QUIT_WAIT_MS)  # a sync cut short is finished by the next one (core/sync/engine.py)

@@ -136,6 +136,7 @@ def test_what_a_sync_receives_shows_in_the_table_and_the_detail_pane(
     assert window.model.data(window.model.index(0, 0)) == "Retitled on the other machine"
     assert window.current_paper_id() == paper
     assert "Retitled on the other machine" in window.detail.toPlainText()
+    assert "to send" not in window.sync.label.text()  # what arrived is not counted as this library's change
 
 
 def test_a_conflict_shows_in_the_conflicts_view_and_one_key_takes_theirs(
@@ -232,7 +233,7 @@ def test_a_second_machine_whose_window_loaded_the_sample_takes_the_remote_librar
         assert second.library.count() == window.library.count()  # taken over, not doubled
         assert second.library.paper(by_key(second.library, key_of(window.library, paper))).paper.starred
         assert "made way for the remote's library" in second.statusBar().currentMessage()
-        assert second.model.rowCount() == second.library.count()
+        qtbot.waitUntil(lambda: second.model.rowCount() == second.library.count())  # the table shows them
     finally:
         second.close()
         second.library.close()
@@ -251,3 +252,22 @@ def test_quitting_again_while_the_last_sync_waits_on_the_network_quits_at_once(
     window.close()  # Ctrl+Q again: no more waiting
     assert not window.isVisible()
     qtbot.waitUntil(lambda: not window.sync.worker.busy(), timeout=SYNCED_MS)
+
+
+def test_automatic_sync_is_a_preference_on_by_default(qtbot, window: MainWindow, remote: str) -> None:
+    from lectern.core.store.settings import DEFAULTS, sync_auto
+    from lectern.desktop.views.preferences import PreferencesDialog
+
+    assert DEFAULTS["sync_auto"] is True
+    set_up(qtbot, window, remote)
+    assert not window.sync.timer.isActive()  # (this test module turned it off)
+
+    def turn_on(dialog: PreferencesDialog) -> None:
+        assert isinstance(dialog, PreferencesDialog) and not dialog.sync.isChecked()
+        dialog.sync.setChecked(True)
+        dialog.accept()
+
+    when_modal(turn_on)
+    window.commands.run("edit.preferences")
+    assert sync_auto() and window.sync.timer.isActive()
+    save_setting("sync_auto", False)  # the window closes without a last sync

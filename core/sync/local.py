@@ -20,6 +20,7 @@ from lectern.core.domain.entry import RAW, balanced, load_fields, readings
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
+from lectern.core.store.undo import paused
 from lectern.core.sync.tree import Collections, PaperDoc, sorted_tags
 
 # Test-only plumbing: a sync process SIGKILLs itself when it reaches the step
@@ -36,7 +37,7 @@ def checkpoint(step: str) -> None:
 def assign_uids(library: Library) -> int:
     """Give every paper without a stable id one (one statement, outside undo:
     an id is not a user's edit). Returns how many were given."""
-    with library.db.write() as conn:
+    with library.db.write() as conn, paused(conn, ["paper_uid"]):
         missing = [r[0] for r in conn.exec_driver_sql(
             "SELECT id FROM paper WHERE id NOT IN (SELECT paper_id FROM paper_uid)")]
         if missing:

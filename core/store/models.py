@@ -153,3 +153,12 @@ class PaperUid(SQLModel, table=True):
 
     paper_id: int = Field(foreign_key="paper.id", primary_key=True)
     uid: str = Field(unique=True)
+
+
+class SyncDirty(SQLModel, table=True):
+    """A synced paper changed since the last sync (by its sync id; kept by triggers, see migration 13)."""
+
+    __tablename__ = "sync_dirty"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str

@@ -83,9 +83,8 @@ def test_random_edits_on_two_machines_converge(edits_a, edits_b, a_first) -> Non
             _edit(a, "A", edits_a, typed)
             _edit(b, "B", edits_b, typed)
             first, second = (a, b) if a_first else (b, a)
-            run_sync(first)
-            run_sync(second)
-            run_sync(first)
+            for machine in (first, second, first, second):  # the last takes what the first merged last
+                run_sync(machine)
             assert state(a) == state(b)
             # what was typed is in the shared library, or in the Trash of the machine that typed it
             # and deleted that paper there (a deletion sends the paper's deletion, not its last edits)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from lectern.core.library.facade import Library
-from lectern.core.sync.folder import LECTERN_COMMIT, absorb_hand_edits, doc_or_none, export
+from lectern.core.sync.folder import LECTERN_COMMIT, WRITE_MARKER, absorb_hand_edits, doc_or_none, export
 from lectern.core.sync.git import Git, PushRejected, SyncError
 from lectern.core.sync.local import (
     apply,
@@ -47,7 +47,7 @@ from lectern.core.sync.tree import (
 BRANCH = "main"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 PUSH_ATTEMPTS = 5
-MARKER = "lectern-writing"  # in .git: the sync is writing the tree (its changes there are not hand edits)
+MARKER = WRITE_MARKER
 
 __all__ = ["SyncError", "SyncReport", "sync", "sync_folder"]
 

@@ -33,16 +33,23 @@ from lectern.core.sync.tree import (
 LECTERN_COMMIT = "Lectern: "  # how the commits a sync makes begin (any other is a person's)
 
 
-def write_file(path: Path, data: bytes) -> bool:
-    """Write a file of the tree whole (a temporary file renamed over it); False when it held `data` already."""
+PACK_FROM = 64  # files staged at once from which their contents go into git as one pack
+WRITE_MARKER = "lectern-writing"  # in .git: the sync is writing the tree (its changes there are not hand edits)
+
+
+def write_file(path: Path, data: bytes, compare: bool = True) -> bool:
+    """Write a file of the tree (no fsync: the library holds the truth, and a sync
+    stopped while writing writes these files again, see WRITE_MARKER); False when
+    `compare` and it held `data` already."""
     try:
-        if not path.is_symlink() and path.is_file() and path.read_bytes() == data:
+        if compare and not path.is_symlink() and path.is_file() and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    temporary = path.with_name(f".lectern-tmp-{path.name}")
-    temporary.write_bytes(data)  # no fsync a file: the library holds the truth, and the next sync rewrites
-    os.replace(temporary, path)
+    if path.is_symlink():
+        path.unlink()  # replaced, never written through (a link could point out of the tree)
+    with open(path, "wb") as out:
+        out.write(data)
     return True
 
 
@@ -54,16 +61,28 @@ def export(library: Library, git: Git) -> list[int]:
     snap = snapshot(library, uids)
     papers = git.work_tree / "papers"
     papers.mkdir(exist_ok=True)
+    contents = []
     for uid in uids:
         path = papers / f"{uid}.md"
         if uid in snap.papers:
-            write_file(path, render_paper(snap.papers[uid]))
+            contents.append(render_paper(snap.papers[uid]))
+            write_file(path, contents[-1], compare=False)  # (changed, most likely: reading it first costs more)
         elif path.is_symlink() or path.is_file():
             path.unlink()
     write_file(git.work_tree / LISTS_PATH, render_lists(dict(snap.collections.lists)))
     write_file(git.work_tree / SEARCHES_PATH, render_searches(dict(snap.collections.searches)))
+    if len(contents) >= PACK_FROM:
+        _pack(git, contents)
     stage(git, [paper_path(uid) for uid in uids] + [LISTS_PATH, SEARCHES_PATH])
     return marks
+
+
+def _pack(git: Git, contents: list[bytes]) -> None:
+    """Put these contents into git as one pack (`fast-import`), so that staging
+    their files finds them stored already: a loose object a file made staging
+    a large library take many times longer."""
+    stream = b"".join(b"blob\ndata %d\n%s\n" % (len(data), data) for data in contents)
+    git.run(["fast-import", "--quiet", "--done"], input=stream + b"done\n")
 
 
 def stage(git: Git, paths: list[str]) -> None:

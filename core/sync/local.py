@@ -243,12 +243,14 @@ def _add(library: Library, new: list[tuple[str, PaperDoc]], done: Applied) -> No
     changes = library.papers.add_many(papers, tags=[d.tags for _, d in new], notes=[d.note for _, d in new])
     with library.db.write() as conn:
         new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
-        for paper_id, (uid, doc) in zip(new_ids, new):
-            conn.exec_driver_sql("INSERT INTO paper_uid (paper_id, uid) VALUES (?, ?)", (paper_id, uid))
-            added = doc.added.replace("T", " ").rstrip("Z")
-            conn.exec_driver_sql(
-                "UPDATE paper SET starred = ?, status = ?, added_at = coalesce(?, added_at) WHERE id = ?",
-                (int(doc.starred), doc.status, f"{added}.000000" if len(added) == 19 else None, paper_id))
+        raw = conn.connection.driver_connection
+        raw.executemany("INSERT INTO paper_uid (paper_id, uid) VALUES (?, ?)",  # type: ignore[union-attr]
+                        [(paper_id, uid) for paper_id, (uid, _) in zip(new_ids, new)])
+        stamps = [(doc.added.replace("T", " ").rstrip("Z"), doc) for _, doc in new]
+        raw.executemany(  # type: ignore[union-attr]
+            "UPDATE paper SET starred = ?, status = ?, added_at = coalesce(?, added_at) WHERE id = ?",
+            [(int(doc.starred), doc.status, f"{added}.000000" if len(added) == 19 else None, paper_id)
+             for paper_id, (added, doc) in zip(new_ids, stamps)])
     done.changes = done.changes.merge(changes)
     done.received += len(new)
 

@@ -30,7 +30,7 @@ from lectern.core.sync.tree import (
     render_searches,
 )
 
-LECTERN_COMMIT = "Lectern: "  # how the commits a sync makes begin (any other is a person's)
+LECTERN_COMMIT = "Lectern: "  # how the messages of the commits a sync makes begin
 
 
 PACK_FROM = 64  # files staged at once from which their contents go into git as one pack
@@ -105,16 +105,13 @@ def doc_or_none(data: bytes | None, uid: str, refused: list[str] | None) -> Pape
 
 
 def _hand_paths(git: Git, synced: str, head: str, worktree: bool) -> list[str]:
-    """The files changed by a person since the last sync: in their own commits
-    (any not made by Lectern) and, when `worktree`, in the working tree."""
+    """The files changed since the last sync other than by it: in commits made
+    since in the folder (a person's own, or a `git pull`) and, when `worktree`,
+    in the working tree."""
     paths: dict[str, None] = {}
     if synced != head:
-        theirs = git.text(["rev-list", "--no-merges", "--invert-grep", f"--grep=^{LECTERN_COMMIT}",
-                           f"{synced}..{head}"]).split()
-        for commit in theirs:
-            listed = git.run(["diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "-z",
-                              commit]).stdout
-            paths.update(dict.fromkeys(p.decode("utf-8", errors="replace") for p in listed.split(b"\0") if p))
+        listed = git.run(["diff", "--name-only", "--no-renames", "-z", synced, head]).stdout
+        paths.update(dict.fromkeys(p.decode("utf-8", errors="replace") for p in listed.split(b"\0") if p))
     if worktree:
         listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
                            SEARCHES_PATH]).stdout

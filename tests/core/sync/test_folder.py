@@ -87,3 +87,15 @@ def test_a_history_rewritten_by_hand_in_the_folder_still_syncs(machine, remote) 
     run_sync(a)
     assert a.papers.note(by_key(a, "p1")) == "sent once" and a.papers.note(by_key(a, "p2")) == "after the reset"
     assert state(a) == state(b)
+
+
+def test_a_git_pull_made_by_hand_in_the_folder_still_brings_the_changes_into_the_library(machine, remote) -> None:
+    a, b = _two(machine, remote)
+    a.papers.set_note(by_key(a, "p1"), "edited on a")
+    run_sync(a)
+    _git(sync_folder(b.path), "pull", "-q", "--no-rebase", "origin", "main")
+    b.papers.set_note(by_key(b, "p2"), "edited on b")
+    run_sync(b)
+    run_sync(a)
+    assert b.papers.note(by_key(b, "p1")) == "edited on a" and a.papers.note(by_key(a, "p2")) == "edited on b"
+    assert state(a) == state(b)

@@ -132,6 +132,7 @@ def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
         folder.mkdir(parents=True, exist_ok=True)
         git.run(["init", "-q", "-b", BRANCH])
         git.run(["remote", "add", "origin", remote])
+        git.run(["config", "feature.manyFiles", "true"])  # a smaller index and a cache of untracked files
         report.set_up = f"Set up sync with {remote} in {folder}."
         exclude = folder / ".git" / "info" / "exclude"
         exclude.parent.mkdir(exist_ok=True)

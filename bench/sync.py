@@ -55,6 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("GIT_CONFIG_GLOBAL", os.devnull)
     rows = [run(n) for n in args.papers]
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print_table("Sync through git (bare repository on local disk)",
                 ["papers", "first publish", "take over", "send 10 + receive 10", "receive 1,000", "nothing to do"],
                 rows)

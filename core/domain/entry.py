@@ -62,6 +62,8 @@ def strip_braces(value: str) -> str:
 
 def balanced(text: str) -> bool:
     """Whether the braces of `text` pair up (BibTeX needs every value so)."""
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
     for i, ch in enumerate(text):
         if ch in "{}" and i and text[i - 1] == "\\":

@@ -293,4 +293,32 @@ END;
 # hold, so that a rebuild of those indexes can run beside the window's writes.
 MIGRATIONS.append("".join(f"DROP TRIGGER {name};\n" for name in FULLTEXT_TRIGGER_NAMES) + FULLTEXT_TRIGGERS)
 
+# 15: the synced papers changed since the last sync (core/sync/), by sync id: kept by
+# triggers, so a sync writes the files of those papers only, not of every paper. A
+# paper's row, note or tags, a tag's name, a paper given an id or deleted mark it.
+# Plain inserts, a paper marked as often as it changes (each mark's id tells a sync
+# what it has written): a unique uid would clash under an outer INSERT OR ... or
+# upsert, whose conflict policy SQLite applies inside the trigger too.
+_MARK = "INSERT INTO sync_dirty (uid) SELECT uid FROM paper_uid WHERE paper_id = {}"
+MIGRATIONS.append(f"""
+CREATE TABLE sync_dirty (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL
+);
+CREATE TRIGGER sync_dirty_uid AFTER INSERT ON paper_uid BEGIN
+    INSERT INTO sync_dirty (uid) VALUES (new.uid);
+END;
+CREATE TRIGGER sync_dirty_paper AFTER UPDATE ON paper BEGIN {_MARK.format("new.id")}; END;
+CREATE TRIGGER sync_dirty_paper_delete BEFORE DELETE ON paper BEGIN {_MARK.format("old.id")}; END;
+CREATE TRIGGER sync_dirty_note_insert AFTER INSERT ON note BEGIN {_MARK.format("new.paper_id")}; END;
+CREATE TRIGGER sync_dirty_note_update AFTER UPDATE ON note BEGIN {_MARK.format("new.paper_id")}; END;
+CREATE TRIGGER sync_dirty_note_delete AFTER DELETE ON note BEGIN {_MARK.format("old.paper_id")}; END;
+CREATE TRIGGER sync_dirty_tag_insert AFTER INSERT ON paper_tag BEGIN {_MARK.format("new.paper_id")}; END;
+CREATE TRIGGER sync_dirty_tag_delete AFTER DELETE ON paper_tag BEGIN {_MARK.format("old.paper_id")}; END;
+CREATE TRIGGER sync_dirty_tag_rename AFTER UPDATE OF name ON tag BEGIN
+    INSERT INTO sync_dirty (uid) SELECT u.uid FROM paper_tag pt JOIN paper_uid u ON u.paper_id = pt.paper_id
+    WHERE pt.tag_id = new.id;
+END;
+""")
+
 SCHEMA_VERSION = len(MIGRATIONS)

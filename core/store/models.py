@@ -163,3 +163,12 @@ class PaperTagOrder(SQLModel, table=True):
 
     paper_id: int = Field(primary_key=True)
     tag_key: str
+
+
+class SyncDirty(SQLModel, table=True):
+    """A synced paper changed since the last sync (by its sync id; kept by triggers, see migration 15)."""
+
+    __tablename__ = "sync_dirty"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str

@@ -23,8 +23,10 @@ from lectern.core.domain.changes import Changes, Collection
 from lectern.core.store.database import Connection
 
 # Tables whose every change is recorded (meta and the search index are not:
-# the index follows the papers, see `reindex`).
-RECORDED = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search", "attachment")
+# the index follows the papers, see `reindex`). paper_uid too: a paper brought
+# back by an undo keeps its sync id, or the next sync sends a delete and a new paper.
+RECORDED = ("paper", "tag", "paper_tag", "note", "reading_list", "reading_list_item", "saved_search", "attachment",
+            "paper_uid")
 LOG = "temp.lectern_undo_log"
 # Fields a change of these tables touches, for the `Changes` of an undo.
 _FIELD_OF = {"paper_tag": "tags", "note": "note", "attachment": "attachments"}
@@ -192,7 +194,7 @@ def _paper_of(table: str, columns: list[str], values: list[Any] | None, rid: int
 
 
 # Tables that hold a reference to another (written back after it, taken out before it).
-_CHILDREN = {"paper_tag", "note", "reading_list_item"}
+_CHILDREN = {"paper_tag", "note", "reading_list_item", "paper_uid"}
 SET_BATCH = 5000  # rows checked and written back per statement
 
 

@@ -10,15 +10,25 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from lectern.core.domain.changes import Changes
 from lectern.core.library.facade import Library
+from lectern.core.sync.folder import LECTERN_COMMIT, WRITE_MARKER, absorb_hand_edits, doc_or_none, export
 from lectern.core.sync.git import Git, PushRejected, SyncError
-from lectern.core.sync.local import Snapshot, apply, assign_uids, checkpoint, snapshot, snapshot_one
+from lectern.core.sync.local import (
+    apply,
+    assign_uids,
+    checkpoint,
+    mark_changed,
+    settle,
+    snapshot,
+    snapshot_one,
+    synced_commit,
+)
 from lectern.core.sync.merge import Conflict, merge_collections, merge_paper
+from lectern.core.sync.report import SyncReport
 from lectern.core.sync.tree import (
     LISTS_PATH,
     MAX_COLLECTION_BYTES,
@@ -28,45 +38,18 @@ from lectern.core.sync.tree import (
     Collections,
     PaperDoc,
     TreeError,
-    paper_path,
     parse_lists,
-    parse_paper,
     parse_searches,
     render_lists,
-    render_paper,
     render_searches,
 )
 
 BRANCH = "main"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 PUSH_ATTEMPTS = 5
-MARKER = "lectern-writing"  # in .git: the sync is writing the tree (its changes there are not hand edits)
+MARKER = WRITE_MARKER
 
 __all__ = ["SyncError", "SyncReport", "sync", "sync_folder"]
-
-
-@dataclass
-class SyncReport:
-    """What a sync did, for the user."""
-
-    set_up: str = ""
-    sent: int = 0
-    received: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    changes: Changes = field(default_factory=Changes)
-
-    def summary(self) -> str:
-        lines = [self.set_up] if self.set_up else []
-        counts = f"sent {_n(self.sent, 'change')}, received {_n(self.received, 'change')}"
-        lines.append(counts + (f", {_n(len(self.conflicts), 'conflict')}:" if self.conflicts else "."))
-        lines += [f"  {c.describe()}" for c in self.conflicts]
-        lines += [f"  refused {r}" for r in self.refused]
-        return "\n".join(lines)
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def sync_folder(library_path: Path) -> Path:
@@ -84,14 +67,18 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
     assign_uids(library)
     git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
     marker = git_dir / MARKER
-    written = _Written(git_dir, git.rev("HEAD"), trusted=not marker.exists())
-    if not marker.exists():
-        written.forget(_absorb_hand_edits(library, git, report))
+    head, synced = git.rev("HEAD"), synced_commit(library)
+    if synced is None or head is None or not git.ok(["merge-base", "--is-ancestor", synced, head]):
+        # a first sync, or a folder whose history was changed by hand: every paper's file is written
+        mark_changed(library)
+        synced = head
+    if head is not None and synced is not None:
+        absorb_hand_edits(library, git, synced, head, not marker.exists(), report)
     _touch(marker)
-    _export(library, folder, written)
+    written = export(library, git)
     checkpoint("before-commit")
-    _commit(git, "Lectern: changes from this library")
-    written.save(git.rev("HEAD"))
+    _commit(git, f"{LECTERN_COMMIT}changes from this library")
+    settle(library, git.rev("HEAD"), written)
     marker.unlink()
     for attempt in range(PUSH_ATTEMPTS):
         git.fetch()
@@ -99,8 +86,8 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         remote_head = git.rev(f"origin/{BRANCH}")
         if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
             _touch(marker)
-            _merge(library, git, folder, remote_head, report, written)
-            written.save(git.rev("HEAD"))
+            written = _merge(library, git, folder, remote_head, report)
+            settle(library, git.rev("HEAD"), written)
             marker.unlink()
         head = git.rev("HEAD")
         if head == remote_head:
@@ -145,6 +132,7 @@ def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
         folder.mkdir(parents=True, exist_ok=True)
         git.run(["init", "-q", "-b", BRANCH])
         git.run(["remote", "add", "origin", remote])
+        git.run(["config", "feature.manyFiles", "true"])  # a smaller index and a cache of untracked files
         report.set_up = f"Set up sync with {remote} in {folder}."
         exclude = folder / ".git" / "info" / "exclude"
         exclude.parent.mkdir(exist_ok=True)
@@ -158,71 +146,14 @@ def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
     return git
 
 
-def _write(path: Path, data: bytes) -> bool:
-    """Write a file of the tree whole (a temporary file renamed over it); False when it held `data` already."""
-    try:
-        if not path.is_symlink() and path.is_file() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    temporary = path.with_name(f".lectern-tmp-{path.name}")
-    temporary.write_bytes(data)  # no fsync a file: the library holds the truth, and the next sync rewrites
-    os.replace(temporary, path)
-    return True
-
-
-class _Written:
-    """What the last export wrote, by paper (a digest of each paper as the library
-    held it), so that a sync renders only the papers changed since: rendering
-    every paper took most of a sync. Kept in .git beside the commit it matches;
-    any doubt (another commit, an interrupted sync) and every paper is rendered."""
-
-    def __init__(self, git_dir: Path, head: str | None, trusted: bool) -> None:
-        self.path = git_dir / "lectern-written.json"
-        self.digests: dict[str, str] = {}
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
-            if trusted and head and saved.get("head") == head and isinstance(saved.get("papers"), dict):
-                self.digests = saved["papers"]
-        except (OSError, ValueError):
-            pass
-
-    def forget(self, uids: set[str]) -> None:
-        for uid in uids:
-            self.digests.pop(uid, None)
-
-    def save(self, head: str | None) -> None:
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        temporary.write_text(json.dumps({"head": head, "papers": self.digests}), encoding="utf-8")
-        os.replace(temporary, self.path)
-
-
-def _export(library: Library, folder: Path, written: _Written) -> Snapshot:
-    """Write the library into the working tree: a file a paper (those changed
-    since the last export), the lists and searches."""
-    snap = snapshot(library)
-    papers = folder / "papers"
-    papers.mkdir(exist_ok=True)
-    digests = {}
-    for uid in snap.papers:
-        digests[uid] = snap.papers.digest(uid)
-        if written.digests.get(uid) != digests[uid]:
-            _write(papers / f"{uid}.md", render_paper(snap.papers[uid]))
-    for path in papers.iterdir():
-        match = PAPER_PATH.fullmatch(f"papers/{path.name}")
-        if match and match.group(1) not in snap.papers:
-            path.unlink()
-    written.digests = digests
-    _write(folder / LISTS_PATH, render_lists(dict(snap.collections.lists)))
-    _write(folder / SEARCHES_PATH, render_searches(dict(snap.collections.searches)))
-    return snap
-
-
-def _commit(git: Git, message: str) -> bool:
-    git.run(["add", "-A", "--", "papers", LISTS_PATH, SEARCHES_PATH])
-    if git.ok(["diff", "--cached", "--quiet"]):
+def _commit(git: Git, message: str, *parents: str) -> bool:
+    """Commit the index (HEAD and `parents` its parents); False when it holds HEAD's tree already."""
+    tree, head = git.text(["write-tree"]), git.rev("HEAD")
+    if head is not None and not parents and tree == git.text(["rev-parse", "HEAD^{tree}"]):
         return False
-    git.run(["commit", "-q", "--no-verify", "-m", message])
+    heads = [p for p in (head, *parents) if p]
+    commit = git.text(["commit-tree", tree, *(a for p in heads for a in ("-p", p)), "-m", message])
+    git.run(["update-ref", "HEAD", commit])
     return True
 
 
@@ -262,95 +193,12 @@ def _changed_paths(git: Git, old: str, new: str) -> list[_Changed]:
     return out
 
 
-def _doc(data: bytes | None, uid: str, refused: list[str] | None) -> PaperDoc | None:
-    if data is None:
-        return None
-    try:
-        return parse_paper(uid, data)
-    except TreeError as exc:
-        if refused is not None:
-            refused.append(str(exc))
-        return None
-
-
-def _absorb_hand_edits(library: Library, git: Git, report: SyncReport) -> set[str]:
-    """Take into the library what was edited by hand in the sync folder since
-    the last commit (merged with the library's own changes since then)."""
-    if git.rev("HEAD") is None:
-        return set()
-    listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
-                       SEARCHES_PATH]).stdout
-    paths = [entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3]
-    uids = [m.group(1) for m in map(PAPER_PATH.fullmatch, paths) if m]
-    hand_collections = any(p in (LISTS_PATH, SEARCHES_PATH) for p in paths)
-    if not uids and not hand_collections:
-        return set()
-    base, _ = git.blobs([f"HEAD:{paper_path(uid)}" for uid in uids], MAX_PAPER_BYTES)
-    snap = snapshot(library)
-    merged: dict[str, PaperDoc | None] = {}
-    for uid in uids:
-        path = git.work_tree / paper_path(uid)
-        theirs: PaperDoc | None = None
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            report.refused.append(f"{paper_path(uid)}: not a regular file, left out")
-            continue
-        if path.exists():
-            try:
-                with open(path, "rb") as source:
-                    theirs = parse_paper(uid, source.read(MAX_PAPER_BYTES + 1))
-            except TreeError as exc:
-                os.replace(path, path.with_name(path.name + ".refused"))
-                report.refused.append(f"{exc} Your text is kept in {paper_path(uid)}.refused.")
-                continue
-        doc, conflicts, _ = merge_paper(_doc(base[f"HEAD:{paper_path(uid)}"], uid, None), snap.papers.get(uid), theirs)
-        report.conflicts += conflicts
-        merged[uid] = doc
-    collections = _hand_edited_collections(git, snap.collections, report) if hand_collections else None
-    applied = apply(library, snap, merged, collections, "Edits in the sync folder")
-    report.received += applied.received
-    report.refused += applied.refused
-    report.changes = report.changes.merge(applied.changes)
-    return set(uids)  # written again by the export, whatever the library holds
-
-
-def _hand_edited_collections(git: Git, local: Collections, report: SyncReport) -> Collections | None:
-    """lists.yaml and searches.yaml as edited in the folder, merged with the library's."""
-    held, _ = git.blobs([f"HEAD:{LISTS_PATH}", f"HEAD:{SEARCHES_PATH}"], MAX_COLLECTION_BYTES)
-    sides = []
-    for source in ("HEAD", "folder"):
-        try:
-            data = {}
-            for name in (LISTS_PATH, SEARCHES_PATH):
-                path = git.work_tree / name
-                if source == "HEAD":
-                    data[name] = held[f"HEAD:{name}"]
-                elif path.is_file() and not path.is_symlink():
-                    with open(path, "rb") as file:
-                        data[name] = file.read(MAX_COLLECTION_BYTES + 1)
-                else:
-                    data[name] = None
-            sides.append(Collections(parse_lists(data[LISTS_PATH]) if data[LISTS_PATH] else {},
-                                     parse_searches(data[SEARCHES_PATH]) if data[SEARCHES_PATH] else {}))
-        except TreeError as exc:
-            if source == "HEAD":
-                sides.append(Collections())
-                continue
-            for name in (LISTS_PATH, SEARCHES_PATH):
-                if (git.work_tree / name).is_file():
-                    os.replace(git.work_tree / name, git.work_tree / f"{name}.refused")
-            report.refused.append(f"{exc} Your text is kept in {LISTS_PATH}.refused and {SEARCHES_PATH}.refused.")
-            return None
-    merged, conflicts = merge_collections(sides[0], local, sides[1])
-    report.conflicts += conflicts
-    return merged
-
-
-def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport,
-           written: "_Written") -> None:
-    """Merge the remote's commit into the library and the tree, and commit the merge."""
+def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport) -> list[int]:
+    """Merge the remote's commit into the library and the tree, and commit the
+    merge: only the files the remote changed are read, and only the papers
+    that changed here are written. Returns the marks written (see `settle`)."""
     base = git.text(["merge-base", "HEAD", remote_head]) if git.ok(["merge-base", "HEAD", remote_head]) else None
     changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
-    snap = snapshot(library)
     papers: list[tuple[str, _Changed]] = []
     carried: list[_Changed] = []
     collections_changed = False
@@ -370,6 +218,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
         else:
             carried.append(change)
     absent = "0" * 40
+    snap = snapshot(library, [uid for uid, _ in papers])
     wanted = [blob for _, c in papers for blob in (c.old, c.new) if blob != absent]
     blobs, too_big = git.blobs(wanted, MAX_PAPER_BYTES)
     merged: dict[str, PaperDoc | None] = {}
@@ -377,10 +226,10 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
         if change.new in too_big:
             report.refused.append(f"{change.path} is larger than {MAX_PAPER_BYTES >> 20} MB, left out")
             continue
-        theirs = _doc(blobs.get(change.new), uid, report.refused)
+        theirs = doc_or_none(blobs.get(change.new), uid, report.refused)
         if theirs is None and change.new != absent:
             continue  # a file that cannot be read: the paper stays as it is here
-        old = _doc(blobs.get(change.old), uid, None)
+        old = doc_or_none(blobs.get(change.old), uid, None)
         mine = snap.papers.get(uid)
         trashed_here = uid in snap.trashed and theirs is not None and theirs != old
         if trashed_here:  # in the Trash here, edited there: kept, with what was typed here merged in
@@ -389,7 +238,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
                 deleted_in = git.text(["rev-list", "-1", base, "--", change.path])
                 if deleted_in:
                     last = f"{deleted_in}^:{change.path}"
-                    old = _doc(git.blobs([last], MAX_PAPER_BYTES)[0].get(last), uid, None)
+                    old = doc_or_none(git.blobs([last], MAX_PAPER_BYTES)[0].get(last), uid, None)
         doc, conflicts, _ = merge_paper(old, mine, theirs)
         if trashed_here and doc is not None:
             conflicts.append(Conflict(doc.key, "deleted", "deleted here but edited on the remote: kept", ""))
@@ -405,7 +254,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     report.received += applied.received
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
-    _export(library, folder, written)
+    written = export(library, git)
     local_changes = {c.path for c in _changed_paths(git, base, "HEAD")} if base else set()
     for change in carried:  # files others keep in the tree (a README): theirs unless changed here too
         path = change.path
@@ -415,13 +264,11 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
                 (folder / path).unlink(missing_ok=True)
             elif not git.ok(["checkout", remote_head, "--", path]):
                 report.refused.append(f"{path}: git could not write it here, left out")
-    git.run(["add", "-A", "--", "papers", LISTS_PATH, SEARCHES_PATH])
-    tree = git.text(["write-tree"])
-    if tree == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
+    if git.text(["write-tree"]) == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
         git.run(["reset", "-q", "--soft", remote_head])  # nothing of ours the remote lacks: fast-forward
     else:
-        commit = git.text(["commit-tree", tree, "-p", "HEAD", "-p", remote_head, "-m", "Lectern: merged"])
-        git.run(["update-ref", "HEAD", commit])
+        _commit(git, f"{LECTERN_COMMIT}merged", remote_head)
+    return written
 
 
 def _merged_collections(git: Git, base: str | None, remote_head: str, local: Collections,

@@ -5,12 +5,12 @@ merged result written back through the library's managers in one transaction
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import re
 import signal
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from lectern.core.domain.entry import RAW, balanced, load_fields, readings
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
+from lectern.core.store.undo import paused
 from lectern.core.sync.tree import Collections, PaperDoc, sorted_tags
 
 # Test-only plumbing: a sync process SIGKILLs itself when it reaches the step
@@ -36,7 +37,7 @@ def checkpoint(step: str) -> None:
 def assign_uids(library: Library) -> int:
     """Give every paper without a stable id one (one statement, outside undo:
     an id is not a user's edit). Returns how many were given."""
-    with library.db.write() as conn:
+    with library.db.write() as conn, paused(conn, ["paper_uid"]):
         missing = [r[0] for r in conn.exec_driver_sql(
             "SELECT id FROM paper WHERE id NOT IN (SELECT paper_id FROM paper_uid)")]
         if missing:
@@ -51,8 +52,7 @@ def _added(stored: str) -> str:
 
 class Papers(Mapping[str, PaperDoc]):
     """Live papers by uid, each read into a PaperDoc only when asked for (a sync
-    of a few changes in a large library reads a few): `digest` tells a paper's
-    state from its stored values, without reading it."""
+    of a few changes in a large library reads a few)."""
 
     def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
         self.rows = rows  # uid -> (key, type, fields JSON, starred, status, tags, added, note)
@@ -75,9 +75,6 @@ class Papers(Mapping[str, PaperDoc]):
     def __contains__(self, uid: object) -> bool:
         return uid in self.rows
 
-    def digest(self, uid: str) -> str:
-        return hashlib.blake2b(repr(self.rows[uid]).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
 
 @dataclass
 class Snapshot:
@@ -89,36 +86,81 @@ class Snapshot:
     collections: Collections
 
 
-def snapshot(library: Library) -> Snapshot:
+def snapshot(library: Library, uids: Iterable[str] | None = None) -> Snapshot:
+    """The library as the sync tree holds it: every paper, or only those with these
+    uids (a sync of a few changes reads a few papers); the lists and searches whole."""
     with library.db.read() as conn:
+        where, params = "", ()
+        if uids is not None:
+            where, params = " WHERE u.uid IN (SELECT value FROM json_each(?))", (json.dumps(list(uids)),)
+        found = conn.exec_driver_sql(
+            "SELECT p.id, u.uid, p.citation_key, p.entry_type, p.fields, p.starred, p.status, p.added_at, "
+            "p.deleted_at FROM paper p JOIN paper_uid u ON u.paper_id = p.id" + where, params).all()
+        of = "" if uids is None else " WHERE paper_id IN (SELECT value FROM json_each(?))"
+        ids_param = () if uids is None else (json.dumps([r[0] for r in found]),)
         tags: dict[int, list[str]] = {}
         for paper_id, name in conn.exec_driver_sql(
-                "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"):
+                "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id" + of.replace(
+                    "paper_id", "pt.paper_id", 1), ids_param):
             tags.setdefault(paper_id, []).append(name)
-        notes = dict(conn.exec_driver_sql("SELECT paper_id, body FROM note").all())
+        notes = dict(conn.exec_driver_sql("SELECT paper_id, body FROM note" + of, ids_param).all())
         rows: dict[str, tuple[Any, ...]] = {}
         ids: dict[str, int] = {}
         trashed: set[str] = set()
-        for (paper_id, uid, key, kind, fields, starred, status, added, deleted) in conn.exec_driver_sql(
-                "SELECT p.id, u.uid, p.citation_key, p.entry_type, p.fields, p.starred, p.status, p.added_at, "
-                "p.deleted_at FROM paper p JOIN paper_uid u ON u.paper_id = p.id"):
+        for (paper_id, uid, key, kind, fields, starred, status, added, deleted) in found:
             ids[uid] = paper_id
             if deleted is not None:
                 trashed.add(uid)
                 continue
             rows[uid] = (key, kind, fields, starred, status, sorted_tags(tags.get(paper_id, ())),
                          _added(str(added)), notes.get(paper_id, ""))
-        by_id = {paper_id: uid for uid, paper_id in ids.items() if uid not in trashed}
         lists: dict[str, list[str]] = {}
         for (name,) in conn.exec_driver_sql("SELECT name FROM reading_list"):
             lists[name] = []
-        for name, paper_id in conn.exec_driver_sql(
-                "SELECT l.name, li.paper_id FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
+        for name, uid in conn.exec_driver_sql(
+                "SELECT l.name, u.uid FROM reading_list_item li JOIN reading_list l ON l.id = li.list_id "
+                "JOIN paper p ON p.id = li.paper_id AND p.deleted_at IS NULL JOIN paper_uid u ON u.paper_id = p.id "
                 "ORDER BY l.id, li.position"):
-            if paper_id in by_id:
-                lists[name].append(by_id[paper_id])
+            lists[name].append(uid)
         searches = dict(conn.exec_driver_sql("SELECT name, query FROM saved_search").all())
     return Snapshot(Papers(rows), ids, trashed, Collections({k: tuple(v) for k, v in lists.items()}, searches))
+
+
+# -- what the last sync left ------------------------------------------------------
+
+def synced_commit(library: Library) -> str | None:
+    """The commit the library was last in step with (see `settle`)."""
+    with library.db.read() as conn:
+        value = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'sync_commit'").scalar()
+    return str(value) if value else None
+
+
+def changed_since_sync(library: Library) -> tuple[list[str], list[int]]:
+    """The papers changed since the last sync (their uids, once each) and the marks that say so."""
+    with library.db.read() as conn:
+        rows = conn.exec_driver_sql("SELECT id, uid FROM sync_dirty ORDER BY id").all()
+    return list(dict.fromkeys(r[1] for r in rows)), [r[0] for r in rows]
+
+
+def mark_changed(library: Library, uids: Iterable[str] | None = None) -> None:
+    """Have the next export write these papers' files (every paper's when None)."""
+    with library.db.write() as conn:
+        if uids is None:
+            conn.exec_driver_sql("INSERT INTO sync_dirty (uid) SELECT uid FROM paper_uid")
+        else:
+            conn.exec_driver_sql("INSERT INTO sync_dirty (uid) SELECT value FROM json_each(?)",
+                                 (json.dumps(list(uids)),))
+
+
+def settle(library: Library, commit: str | None, marks: Iterable[int]) -> None:
+    """Record, in one transaction, that `commit` holds the library's papers but
+    for those changed since (the marks written are cleared; a paper changed
+    again meanwhile has a new mark and stays to write)."""
+    with library.db.write() as conn:
+        if commit:
+            conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_commit', ?)", (commit,))
+        conn.exec_driver_sql("DELETE FROM sync_dirty WHERE id IN (SELECT value FROM json_each(?))",
+                             (json.dumps(list(marks)),))
 
 
 @dataclass
@@ -201,12 +243,14 @@ def _add(library: Library, new: list[tuple[str, PaperDoc]], done: Applied) -> No
     changes = library.papers.add_many(papers, tags=[d.tags for _, d in new], notes=[d.note for _, d in new])
     with library.db.write() as conn:
         new_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
-        for paper_id, (uid, doc) in zip(new_ids, new):
-            conn.exec_driver_sql("INSERT INTO paper_uid (paper_id, uid) VALUES (?, ?)", (paper_id, uid))
-            added = doc.added.replace("T", " ").rstrip("Z")
-            conn.exec_driver_sql(
-                "UPDATE paper SET starred = ?, status = ?, added_at = coalesce(?, added_at) WHERE id = ?",
-                (int(doc.starred), doc.status, f"{added}.000000" if len(added) == 19 else None, paper_id))
+        raw = conn.connection.driver_connection
+        raw.executemany("INSERT INTO paper_uid (paper_id, uid) VALUES (?, ?)",  # type: ignore[union-attr]
+                        [(paper_id, uid) for paper_id, (uid, _) in zip(new_ids, new)])
+        stamps = [(doc.added.replace("T", " ").rstrip("Z"), doc) for _, doc in new]
+        raw.executemany(  # type: ignore[union-attr]
+            "UPDATE paper SET starred = ?, status = ?, added_at = coalesce(?, added_at) WHERE id = ?",
+            [(int(doc.starred), doc.status, f"{added}.000000" if len(added) == 19 else None, paper_id)
+             for paper_id, (added, doc) in zip(new_ids, stamps)])
     done.changes = done.changes.merge(changes)
     done.received += len(new)
 

@@ -7,6 +7,7 @@ only, no YAML aliases (billion laughs), only the expected shapes."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,8 +101,8 @@ def _dump(data: Any) -> str:
                      default_flow_style=False)
 
 
-def render_paper(doc: PaperDoc) -> bytes:
-    """The file of one paper, byte for byte the same for the same paper."""
+def _render_paper_yaml(doc: PaperDoc) -> bytes:
+    """The file of one paper, written by PyYAML (the reference `render_paper` follows)."""
     front = {
         "key": doc.key,
         "type": doc.type,
@@ -113,6 +114,65 @@ def render_paper(doc: PaperDoc) -> bytes:
     }
     body = doc.note + "\n" if doc.note else ""
     return f"---\n{_dump(front)}---\n{body}".encode()
+
+
+# Text made of these is written by the rules of PyYAML's emitter below (printable, no line
+# break); anything else by PyYAML itself, so the bytes are the same either way.
+_ORDINARY = re.compile(r"[\x20-\x7e\u00c0-\u024f]*")
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_FLOW_INDICATOR = re.compile(r"[,?\[\]{}:]| #")
+_BLOCK_INDICATOR = re.compile(r": | #|:$")
+
+
+def _plain(value: str, flow: bool) -> bool:
+    """Whether PyYAML writes this ordinary text unquoted (its emitter's `analyze_scalar`
+    and `choose_scalar_style`, and its resolver: `2020` or `yes` would read back as a
+    number or a truth value)."""
+    if not value or value[0] == " " or value[-1] == " " or value.startswith(("---", "...")):
+        return False
+    first, end = value[0], len(value)
+    if first in "#,[]{}&*!|>'\"%@`" or (first in "?:" and (flow or end == 1 or value[1] == " ")):
+        return False
+    if first == "-" and (end == 1 or value[1] == " "):
+        return False
+    if (_FLOW_INDICATOR if flow else _BLOCK_INDICATOR).search(value):
+        return False
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
+
+
+@functools.lru_cache(maxsize=1 << 14)  # field names, types, tags and short values recur
+def _scalar(value: str, flow: bool) -> str:
+    """One text as PyYAML writes it in a flow list (`flow`) or as a mapping's value."""
+    if _ORDINARY.fullmatch(value):
+        return value if _plain(value, flow) else "'" + value.replace("'", "''") + "'"
+    if flow:
+        return _dump(_Flow([value]))[1:-2]
+    return _dump({"k": value})[3:-1]
+
+
+def _macro(value: str) -> str:
+    if _ORDINARY.fullmatch(value):
+        return "!macro '" + value.replace("'", "''") + "'"
+    return _dump(_Flow([_Macro(value)]))[1:-2]
+
+
+def render_paper(doc: PaperDoc) -> bytes:
+    """The file of one paper, byte for byte the same for the same paper (the
+    bytes PyYAML writes, see `_render_paper_yaml`, made here directly: PyYAML
+    took most of the time of publishing a large library)."""
+    lines = ["---", f"key: {_scalar(doc.key, False)}", f"type: {_scalar(doc.type, False)}"]
+    if doc.fields:
+        lines.append("fields:")
+        lines += [f"- [{_scalar(name, True)}, {_macro(value[1:]) if value.startswith(RAW) else _scalar(value, True)}]"
+                  for name, value in doc.fields]
+    else:
+        lines.append("fields: []")
+    lines += [f"starred: {'true' if doc.starred else 'false'}", f"status: {_scalar(doc.status, False)}",
+              f"tags: [{', '.join(_scalar(t, True) for t in doc.tags)}]", f"added: {_scalar(doc.added, False)}", "---"]
+    if doc.note:
+        lines.append(doc.note)
+    return ("\n".join(lines) + "\n").encode()
 
 
 def render_lists(lists: dict[str, tuple[str, ...]]) -> bytes:
@@ -179,8 +239,103 @@ def _text_value(value: Any, what: str, name: str) -> str:
 
 def parse_paper(uid: str, data: bytes) -> PaperDoc:
     """A paper file read back; TreeError (naming the file) when it is not one."""
+    return read_paper(uid, data)[0]
+
+
+def read_paper(uid: str, data: bytes) -> tuple[PaperDoc, bool]:
+    """(the paper a file holds, whether the file is byte for byte as Lectern
+    writes that paper); TreeError (naming the file) when it is not a paper."""
     name = paper_path(uid)
     text = _text(data, name, MAX_PAPER_BYTES)
+    doc = _read_canonical(uid, text, name)
+    if doc is not None and render_paper(doc) == data:
+        return doc, True
+    doc = _read_yaml(uid, text, name)
+    return doc, render_paper(doc) == data
+
+
+def _quoted(token: str) -> str | None:
+    """A plain or single-quoted scalar's text (None for any other form)."""
+    if token.startswith("'"):
+        return token[1:-1].replace("''", "'") if len(token) > 1 and token.endswith("'") else None
+    return None if token.startswith(('"', "!")) else token
+
+
+def _flow_items(inner: str) -> list[str] | None:
+    """The tokens of a one-line flow list's inside, as `render_paper` writes it."""
+    items: list[str] = []
+    at = 0
+    while at < len(inner):
+        if inner[at] == "'":
+            end = at + 1
+            while True:
+                end = inner.find("'", end)
+                if end < 0:
+                    return None
+                if inner[end + 1:end + 2] != "'":
+                    break
+                end += 2
+            end += 1
+        else:
+            comma = inner.find(", ", at)
+            end = len(inner) if comma < 0 else comma
+        items.append(inner[at:end])
+        if end < len(inner) and inner[end:end + 2] != ", ":
+            return None
+        at = end + 2
+    return items
+
+
+def _read_canonical(uid: str, text: str, name: str) -> PaperDoc | None:
+    """The paper of a file laid out as `render_paper` writes (the caller checks
+    it renders back to the same bytes), without PyYAML; None for any other layout."""
+    lines = text.split("\n")
+    if lines[0] != "---":
+        return None
+    try:
+        close = lines.index("---", 1)
+    except ValueError:
+        return None
+    front: dict[str, Any] = {}
+    for line in lines[1:close]:
+        if line.startswith("- [") and line.endswith("]") and isinstance(front.get("fields"), list):
+            items = _flow_items(line[3:-1])
+            if items is None or len(items) != 2:
+                return None
+            value = items[1]
+            if value.startswith("!macro '"):
+                value = _Macro(_quoted(value[7:]) or "")
+            else:
+                value = _quoted(value)
+            field_name = _quoted(items[0])
+            if value is None or field_name is None:
+                return None
+            front["fields"].append([field_name, value])
+            continue
+        label, sep, value = line.partition(": ")
+        if line == "fields:":
+            front["fields"] = []
+        elif not sep or label in front:
+            return None
+        elif label in ("fields", "tags"):
+            items = _flow_items(value[1:-1]) if value.startswith("[") and value.endswith("]") else None
+            tags = [_quoted(t) for t in items] if items is not None else [None]
+            if None in tags:
+                return None
+            front[label] = tags
+        elif label == "starred":
+            front[label] = value == "true"
+        else:
+            front[label] = _quoted(value)
+            if front[label] is None:
+                return None
+    try:
+        return _paper(uid, front, "\n".join(lines[close + 1:]), name)
+    except TreeError:
+        return None
+
+
+def _read_yaml(uid: str, text: str, name: str) -> PaperDoc:
     if not text.startswith("---\n"):
         raise TreeError(f"{name} does not begin with YAML front matter (---).")
     end = text.find("\n---\n", 3)
@@ -190,7 +345,11 @@ def parse_paper(uid: str, data: bytes) -> PaperDoc:
         else:
             raise TreeError(f"{name}: its front matter is not closed by a --- line.")
     front = _load(text[4:end + 1], name)
-    body = text[end + 5:]
+    return _paper(uid, front, text[end + 5:], name)
+
+
+def _paper(uid: str, front: Any, body: str, name: str) -> PaperDoc:
+    """The paper of a file's front matter (as PyYAML reads it) and body, its values checked."""
     if not isinstance(front, dict):
         raise TreeError(f"{name}: its front matter is not a mapping of names to values.")
     unknown = set(front) - {"key", "type", "fields", "starred", "status", "tags", "added"}

@@ -32,7 +32,7 @@ def _environment() -> dict[str, str]:
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     useful = [line for line in lines if line.startswith(("fatal:", "error:", "remote:", "!"))]
-    return (useful or lines or [""])[-1].removeprefix("fatal: ").removeprefix("error: ")
+    return (useful or lines or [""])[-1].removeprefix("fatal: ").removeprefix("error: ").rstrip(".")
 
 
 class Git:

@@ -1,9 +1,9 @@
 """Where a library's sync stands, for the window's status bar (read only):
 its remote, when it last synced, how many changes the next sync will send,
 and the conflicts still open. Counting the changes reads the library once
-and compares each paper with what the last sync wrote (the digests the sync
-keeps beside its commit), so nothing is rendered or run through git but one
-`git status` for files edited by hand in the sync folder."""
+and the marks of the papers changed since the last sync (kept by triggers),
+so nothing is rendered or run through git but a diff of unsent commits and
+one `git status` for files edited by hand in the sync folder."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from lectern.core.library.facade import Library
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts
-from lectern.core.sync.engine import BRANCH, EMPTY_TREE, MARKER, _Written, sync_folder
+from lectern.core.sync.engine import BRANCH, EMPTY_TREE, sync_folder
 from lectern.core.sync.git import NETWORK_TIMEOUT, Git, SyncError
-from lectern.core.sync.local import snapshot
+from lectern.core.sync.local import changed_since_sync, snapshot
 from lectern.core.sync.tree import LISTS_PATH, PAPER_PATH, SEARCHES_PATH, render_lists, render_searches
 
 
@@ -62,34 +62,30 @@ def sync_status(library: Library, folder: Path | None = None) -> SyncStatus:
 
 def _to_send(library: Library, git: Git) -> tuple[int | None, frozenset[int], frozenset[str]]:
     """Papers (and the lists and searches files) the next sync sends: changed
-    here since the last sync wrote them, edited by hand in the sync folder, or
-    committed by a sync that could not push. (count, paper ids, files)."""
+    here since the last sync (the marks the library keeps, migration 15),
+    edited by hand in the sync folder, or committed by a sync that could not
+    push. (count, paper ids, files)."""
     head = git.rev("HEAD")
-    git_dir = Path(git.text(["rev-parse", "--absolute-git-dir"]))
     with library.db.read() as conn:
         without_id = {r[0] for r in conn.exec_driver_sql(
             "SELECT id FROM paper WHERE deleted_at IS NULL AND id NOT IN (SELECT paper_id FROM paper_uid)")}
-    snap = snapshot(library)
+        ids = dict(conn.exec_driver_sql("SELECT uid, paper_id FROM paper_uid").all())
+    snap = snapshot(library, [])
     rendered = {LISTS_PATH: render_lists(dict(snap.collections.lists)),
                 SEARCHES_PATH: render_searches(dict(snap.collections.searches))}
     empty = {LISTS_PATH: render_lists({}), SEARCHES_PATH: render_searches({})}
     if head is None:  # never synced: the first sync sends everything
         files = frozenset(name for name in rendered if rendered[name] != empty[name])
-        papers = frozenset(without_id | {snap.ids[uid] for uid in snap.papers})
+        papers = frozenset(without_id | {ids[uid] for uid in ids})
         return len(papers) + len(files), papers, files
-    written = _Written(git_dir, head, trusted=not (git_dir / MARKER).exists()).digests
-    if not written and snap.papers:
-        return None, frozenset(), frozenset()  # the sync's record of what it wrote is missing
     remote_head = git.rev(f"origin/{BRANCH}")
     unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
                          ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
-    # --no-optional-locks: a status read beside a running sync never takes the index lock its `git add` needs
+    # --no-optional-locks: a status read beside a running sync never takes the index lock it needs
     listing = git.run(["--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--",
-                       "papers", LISTS_PATH,
-                       SEARCHES_PATH]).stdout
+                       "papers", LISTS_PATH, SEARCHES_PATH]).stdout
     hand = {entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3}
-    changed = {uid for uid in snap.papers if written.get(uid) != snap.papers.digest(uid)}
-    changed |= set(written) - set(snap.papers)
+    changed = set(changed_since_sync(library)[0])
     changed |= {m.group(1) for m in map(PAPER_PATH.fullmatch, unsent | hand) if m}
     files = set()
     for name, data in rendered.items():
@@ -99,7 +95,7 @@ def _to_send(library: Library, git: Git) -> tuple[int | None, frozenset[int], fr
             differs = True
         if differs or (name in unsent and (remote_head is not None or data != empty[name])):
             files.add(name)
-    papers = without_id | {snap.ids[uid] for uid in changed if uid in snap.ids}
+    papers = without_id | {ids[uid] for uid in changed if uid in ids}
     return len(without_id) + len(changed) + len(files), frozenset(papers), frozenset(files)
 
 

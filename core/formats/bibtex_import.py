@@ -243,7 +243,11 @@ def parse_guarded(guarded: Guarded) -> ParsedBib:
         if key in wanted:
             parents.setdefault(key, entry)
     for at, entry in enumerate(entries):
-        parsed.papers.append(_entry_paper(entry, macros, parents))
+        if not entry.entry_type.strip():  # `@{...}`: BibTeX refuses it too
+            parsed.failures.append(
+                f"line {entry.start_line + 1}: an entry without a type (write it as @misc{{key, ...}})")
+        else:
+            parsed.papers.append(_entry_paper(entry, macros, parents))
         entries[at] = None  # type: ignore[call-overload]  # freed once read
     return parsed
 

@@ -338,7 +338,7 @@ class Papers:
             final_keys = []
             for p in papers:
                 key = p.citation_key
-                if key is None:
+                if not key:  # (none, or written empty: `@misc{,`)
                     key = next(keys)
                 else:
                     taken.add(key.lower())

@@ -73,3 +73,16 @@ def test_files_with_damage_anywhere_read_as_bibtexparser_reads_them() -> None:
         fast, slow = parse_bibtex(joined), reference(joined)
         assert [p.paper for p in fast.papers] == [p.paper for p in slow.papers]
         assert fast.preambles == slow.preambles and fast.comments == slow.comments
+
+
+def test_an_entry_without_a_type_is_refused_and_one_without_a_key_gets_one(library_path) -> None:
+    from lectern.core.formats.bibtex_import import parse_bibtex
+    from lectern.core.library.facade import Library
+    from lectern.core.transfer.importing import import_bib
+
+    parsed = parse_bibtex("@{}\n@misc{,\n  title = {Keyless}\n}\n@misc{kept,\n  title = {Kept}\n}\n")
+    assert parsed.failures == ["line 1: an entry without a type (write it as @misc{key, ...})"]
+    with Library.open(library_path) as library:
+        import_bib(library, parsed)
+        keys = sorted(library.paper(i).paper.citation_key for i in library.paper_ids())
+    assert "" not in keys and "kept" in keys and len(keys) == 2

@@ -45,8 +45,9 @@ def get(fields: Sequence[Field], name: str) -> str | None:
     """The value of the first field called `name` (any case), or None; a bare
     expression (RAW) reads as it is written."""
     name = name.lower()
-    for key, value in fields:  # (a plain loop: called for every field of every exported paper)
-        if key.lower() == name:
+    size = len(name)
+    for key, value in fields:  # (a plain loop, lengths first: called for every field of every exported paper)
+        if len(key) == size and key.lower() == name:
             return as_written(value)
     return None
 

@@ -88,10 +88,12 @@ class SearchIndex:
         try:
             with self.db.read() as conn:  # FTS5 must read its structure record to drop the index later
                 conn.exec_driver_sql("SELECT rowid FROM paper_fts WHERE paper_fts MATCH 'lectern' LIMIT 1").all()
-            with self.db.write() as conn:
+            def set_aside(conn: Connection) -> None:  # (gives way too: a star pressed as the rebuild starts)
                 set_aside_search_index(conn)
                 fts_setting(conn, "automerge", 0)
                 fts_setting(conn, "crisismerge", 100_000)
+
+            self._giving_way(set_aside)
         except sqlite3.Error:  # an index too damaged to set aside (or missing): dropped at once
             with self.db.write() as conn:
                 recreate_search_index(conn)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,13 +18,6 @@ def no_user_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """git reads no global or system settings of this machine: the sync sets its repository's own."""
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> str:
-    bare = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
-    return str(bare)
 
 
 @pytest.fixture

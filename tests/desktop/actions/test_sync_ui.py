@@ -39,13 +39,6 @@ def sync_only_when_asked() -> None:
 
 
 @pytest.fixture
-def remote(tmp_path: Path) -> str:
-    bare = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
-    return str(bare)
-
-
-@pytest.fixture
 def other(tmp_path: Path):
     """A second library, on another "machine"."""
     folder = tmp_path / "other"

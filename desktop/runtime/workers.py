@@ -86,12 +86,12 @@ class LatestOnly(QObject):
         return self._job is not None and generation == self._job.generation
 
     def _deliver_partial(self, generation: int, partial: Any) -> None:
-        if self._current(generation) and self._on_partial is not None:
+        if not self._closed and self._current(generation) and self._on_partial is not None:
             self._on_partial(partial)
 
     def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
-        if not self._current(generation):
-            return
+        if self._closed or not self._current(generation):
+            return  # (closed: the window is gone, and its library may be closed too)
         self._delivered = True
         if error is not None:
             self._on_error(error)

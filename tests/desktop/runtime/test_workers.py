@@ -55,3 +55,15 @@ def test_searches_on_the_worker_reuse_one_connection(qtbot, library_path) -> Non
         assert len(library.db._all) <= 3  # the GUI thread's and the pool thread's, not one per job
     finally:
         library.close()
+
+
+def test_a_result_that_arrives_after_the_window_closed_is_dropped(qtbot) -> None:
+    """A search finished just as the window closed: its result, queued for the GUI
+    thread, must not reach the window (whose library is closed by then)."""
+    results: list[str] = []
+    worker = LatestOnly(results.append, results.append)
+    worker.submit(lambda job: "late result")
+    assert worker.wait()  # done on the worker; its delivery is still queued
+    worker.close()
+    qtbot.wait(50)  # the queued delivery runs now
+    assert results == []

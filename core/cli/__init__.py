@@ -408,14 +408,15 @@ def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One sync with the library's git remote (see core/sync/engine.py)."""
     from lectern.core.sync.conflicts import record_conflicts
-    from lectern.core.sync.engine import SyncError, sync
+    from lectern.core.sync.engine import SyncError
+    from lectern.core.sync.takeover import sample_gives_way, sync_or_take_over
 
     lock = hold_lock(args, err, "Sync")
     if lock is None:
         return 2
     try:
         with open_library(args) as library:
-            report = sync(library, args.remote)
+            report = sync_or_take_over(library, args.remote, sample_gives_way(library, args.remote))
             record_conflicts(library, report.conflicts)  # open until resolved in the window's Conflicts view
     except SyncError as exc:
         print(f"lectern: {exc}", file=err)

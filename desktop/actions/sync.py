@@ -27,11 +27,11 @@ from lectern.core.domain.changes import Changes, Collection
 from lectern.core.library.facade import Library
 from lectern.core.store.settings import sync_auto
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts, record_conflicts, resolve
-from lectern.core.sync.engine import SyncError, SyncReport, sync, sync_folder
-from lectern.core.sync.status import SyncStatus, remote_holds_library, sync_status
+from lectern.core.sync.engine import SyncError, SyncReport, sync_folder
+from lectern.core.sync.status import SyncStatus, sync_status
+from lectern.core.sync.takeover import sample_gives_way, sync_or_take_over
 from lectern.core.sync.tree import LISTS_PATH, SEARCHES_PATH
 from lectern.core.text.wording import plural
-from lectern.core.transfer.sample import only_the_sample, remove_the_sample
 from lectern.desktop.runtime.workers import LatestOnly
 from lectern.desktop.views.sync_dialogs import ConflictsDialog, SetUpDialog
 from lectern.desktop.views.untrusted import plain_tooltip, warning
@@ -53,13 +53,7 @@ def _when(at: datetime) -> str:
 def _run_sync(library: Library, remote: str | None, sample_gives_way: bool = False) -> tuple[SyncReport, SyncStatus]:
     """The worker's job: one sync, its conflicts kept open, and the state afterwards. At set-up, the
     untouched sample reading list gives way to a library the remote holds (core/transfer/sample.py)."""
-    removed = Changes()
-    if sample_gives_way and remote is not None and remote_holds_library(remote, library.path.parent):
-        removed = remove_the_sample(library)
-    report = sync(library, remote)
-    if removed:
-        report.changes = removed.merge(report.changes)
-        report.set_up += " Lectern's sample reading list made way for the remote's library."
+    report = sync_or_take_over(library, remote, sample_gives_way)
     record_conflicts(library, report.conflicts)
     return report, sync_status(library)
 
@@ -190,8 +184,7 @@ class SyncActions:
         """File > Sync > Set up…: ask for the remote, then sync with it."""
         dialog = SetUpDialog(self.status.remote, self.window)
         if dialog.exec() == SetUpDialog.DialogCode.Accepted and dialog.remote():
-            self.sync_now(remote=dialog.remote(), sample_gives_way=not self.has_remote()
-                          and only_the_sample(self.library))
+            self.sync_now(remote=dialog.remote(), sample_gives_way=sample_gives_way(self.library, dialog.remote()))
         dialog.deleteLater()
 
     def sync_now(self, remote: str | None = None, auto: bool = False, sample_gives_way: bool = False) -> None:

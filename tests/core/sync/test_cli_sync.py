@@ -44,3 +44,21 @@ def test_lectern_sync_says_plainly_when_the_remote_cannot_be_reached(tmp_path: P
     assert "Traceback" not in err
     code, _, err = _lectern("--library", str(tmp_path / "other.sqlite"), "sync")
     assert code == 1 and "--remote URL_OR_PATH" in err
+
+
+def test_lectern_sync_remote_on_the_untouched_sample_takes_the_remote_over(tmp_path: Path, remote: str) -> None:
+    from lectern.core.transfer.importing import load_default_library_if_new
+
+    first, second = tmp_path / "one" / "lib.sqlite", tmp_path / "two" / "lib.sqlite"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    with Library.open(first) as library:
+        add(library, "p1", "Paper one")
+    assert _lectern("--library", str(first), "sync", "--remote", remote)[0] == 0
+    with Library.open(second) as library:
+        load_default_library_if_new(library)  # as a window's first run leaves it
+    code, out, err = _lectern("--library", str(second), "sync", "--remote", remote)
+    assert code == 0, err
+    assert "sample reading list made way" in out
+    with Library.open(second) as library:
+        assert sorted(library.citation_keys()) == ["p1"]

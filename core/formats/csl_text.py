@@ -174,7 +174,9 @@ _ANY_MARK = re.compile("[\ue101-\ue10e]")
 @lru_cache(maxsize=4096)  # (a record asks for its title several times; venues recur across records)
 def csl_text(value: str, title: bool = False) -> str:
     """A field's LaTeX as CSL rich text; `title`: also put in sentence case."""
-    value = _BLANKS.sub(" ", value).strip()  # a no-break space (`~` read) stays
+    if "  " in value or "\n" in value or "\t" in value or "\r" in value:  # (most values have none)
+        value = _BLANKS.sub(" ", value)
+    value = value.strip()  # a no-break space (`~` read) stays
     if not _LATEX_OR_QUOTES.search(value):
         return sentence_case(value) if title else value
     marked = _marked(value, title)

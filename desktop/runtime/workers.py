@@ -90,9 +90,11 @@ class LatestOnly(QObject):
             self._on_partial(partial)
 
     def _deliver(self, generation: int, result: Any, error: Exception | None) -> None:
-        if self._closed or not self._current(generation):
-            return  # (closed: the window is gone, and its library may be closed too)
+        if not self._current(generation):
+            return
         self._delivered = True
+        if self._closed:
+            return  # the job is over, but the window is gone and its library may be closed too
         if error is not None:
             self._on_error(error)
         else:

@@ -17,10 +17,15 @@ def _lectern(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def _two_library_paths(tmp_path: Path) -> tuple[Path, Path]:
+    """Two machines' library files, in folders of their own (each gets its sync folder beside it)."""
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    return tmp_path / "one" / "lib.sqlite", tmp_path / "two" / "lib.sqlite"
+
+
 def test_lectern_sync_publishes_then_another_library_takes_it_over(tmp_path: Path, remote: str) -> None:
-    first, second = tmp_path / "one" / "lib.sqlite", tmp_path / "two" / "lib.sqlite"
-    first.parent.mkdir()
-    second.parent.mkdir()
+    first, second = _two_library_paths(tmp_path)
     with Library.open(first) as library:
         add(library, "p1", "Paper one")
         add(library, "p2", "Paper two")
@@ -49,9 +54,7 @@ def test_lectern_sync_says_plainly_when_the_remote_cannot_be_reached(tmp_path: P
 def test_lectern_sync_remote_on_the_untouched_sample_takes_the_remote_over(tmp_path: Path, remote: str) -> None:
     from lectern.core.transfer.importing import load_default_library_if_new
 
-    first, second = tmp_path / "one" / "lib.sqlite", tmp_path / "two" / "lib.sqlite"
-    first.parent.mkdir()
-    second.parent.mkdir()
+    first, second = _two_library_paths(tmp_path)
     with Library.open(first) as library:
         add(library, "p1", "Paper one")
     assert _lectern("--library", str(first), "sync", "--remote", remote)[0] == 0

@@ -68,6 +68,9 @@ class LatestOnly(QObject):
         self._closed = False
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        # Its one thread lives as long as the window: an idle thread that expired was
+        # replaced by a new one, with a new SQLite connection the library keeps open.
+        self.pool.setExpiryTimeout(-1)
 
     def submit(self, fn: Callable[[Job], Any]) -> int:
         """Run `fn` on the worker (cancelling the older request); 0 and nothing

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from lectern.core.store.backups import BackupInfo
     from lectern.desktop.main_window import MainWindow
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
 
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
@@ -33,6 +35,10 @@ def open_window(library_path: Path) -> "MainWindow":
     from lectern.desktop.main_window import MainWindow
     from lectern.desktop.views.untrusted import Icon, message_box, warning
 
+    # The window's thread gets Python back within a millisecond of asking, not the
+    # interpreter's default five: a worker busy in Python (a rebuild, a ranking, an
+    # import) made each hand-over of a star's repaint wait that long, several times.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     library = Library.open(library_path)
     try:
         load_default_library_if_new(library)

@@ -158,7 +158,7 @@ class DetailPane(QTextBrowser):
 
     def _paint_matches(self) -> None:
         self.match_spans = []
-        if self.detail is not None:
+        if self.detail is not None and (self.highlighter or self.page_highlighter):
             plain = self.toPlainText()
             for shown in (self.detail.title_text, self.detail.abstract_text):
                 offset = plain.find(shown) if shown else -1

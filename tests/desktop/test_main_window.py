@@ -172,3 +172,12 @@ def test_a_large_library_opens_on_its_first_rows_then_lists_every_paper(qtbot, l
     assert _title_at(window, STARTUP_ROWS + 499) == "Paper 02499"
     window.close()
     window.library.close()
+
+
+def test_the_window_gets_python_back_within_a_millisecond_of_asking(window) -> None:
+    """A worker busy in Python (a rebuild, a ranking) hands the interpreter to the
+    window's thread at the switch interval: the window sets it to a millisecond,
+    not Python's five, so a star's repaint does not wait five at every hand-over."""
+    import sys
+
+    assert sys.getswitchinterval() <= 0.001

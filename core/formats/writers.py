@@ -46,10 +46,11 @@ _NAMES = frozenset(NAME_FIELDS)
 _VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw"})  # fields whose dashes are not TeX's
 
 
-def field_readings(paper: "Paper") -> list[tuple[str, str]]:
+def field_readings(paper: "Paper", leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """Every field of a paper's record with its Unicode reading (names as
-    "Given Family; ..."), in record order, each name once."""
-    seen: set[str] = set()
+    "Given Family; ..."), in record order, each name once; the fields named
+    (lower case) in `leave_out` are not read at all (an abstract is long)."""
+    seen: set[str] = set(leave_out)
     out = []
     for name, value in paper.fields:
         lower = name.lower()
@@ -77,6 +78,9 @@ def attachment_links(attachments: Sequence["Attachment"]) -> list[str]:
             for a in attachments if a.path.is_absolute()]
 
 
+_SHOWN_ABOVE = frozenset({"title", "author", "year", "abstract"})  # (the abstract is not in the list)
+
+
 def markdown_document(items: Sequence[Item], heading: str = "Reading list", attached: Attached | None = None) -> str:
     """One Markdown file: a heading per paper, status as a task box, tags,
     attached files (linked), note."""
@@ -93,8 +97,8 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list", atta
         if tags:
             facts.append(("Tags", ", ".join(tags)))
         facts.append(("Type", paper.entry_type))
-        facts += [(name, value) for name, value in field_readings(paper)  # the rest of the record
-                  if value and name.lower() not in ("title", "author", "year", "abstract")]
+        facts += [(name, value) for name, value in field_readings(paper, _SHOWN_ABOVE)  # the rest of the record
+                  if value]
         for label, value in facts:
             lines.append(f"- {label}: {md_escape(value)}")
         link = paper_url(paper.url, paper.arxiv_id)

@@ -7,7 +7,7 @@ DOIs and arXiv ids at once, anything else only if the user agrees."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
@@ -112,6 +112,7 @@ class DetailPane(QTextBrowser):
         self.fulltext_lines: list[str] = []
         self.match_spans: list[tuple[int, int]] = []
         self.current_match = -1
+        self._html = ""  # what the pane shows now
         self.show_paper(None)
 
     def show_paper(self, detail: PaperDetail | None, highlighter: Highlighter | None = None) -> None:
@@ -149,12 +150,30 @@ class DetailPane(QTextBrowser):
 
     def _render(self) -> None:
         if self.detail is None:
-            self.setHtml(f"<p style='color: {pick(MUTED_TEXT).name()}'>No paper selected.</p>")
+            html = f"<p style='color: {pick(MUTED_TEXT).name()}'>No paper selected.</p>"
         else:
             info = self.page_info(self.detail.paper.id) if self.page_info is not None else None
             self.fulltext_lines = page_lines(*info) if info else []
-            self.setHtml(detail_html(self.detail, self.related, self.fulltext_lines))
+            html = detail_html(self.detail, self.related, self.fulltext_lines)
+        if html != self._html:  # (the same paper shown again as it was: nothing to lay out)
+            if not self._heading_replaced(html):
+                self.setHtml(html)
+            self._html = html
         self._paint_matches()
+
+    def _heading_replaced(self, html: str) -> bool:
+        """When only the heading differs from what is shown (a star set or
+        cleared), put the new heading's text in place of the old: the rest of
+        the pane is neither parsed nor laid out again. False otherwise."""
+        head, _, rest = html.partition("</h2>")
+        old_head, _, old_rest = self._html.partition("</h2>")
+        if not rest or rest != old_rest or not head.startswith("<h2>") or not old_head.startswith("<h2>"):
+            return False
+        heading = self.document().firstBlock()
+        cursor = QTextCursor(heading)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(unescape(head[len("<h2>"):]), cursor.charFormat())
+        return True
 
     def _paint_matches(self) -> None:
         self.match_spans = []

@@ -478,7 +478,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
             self.sidebar.set_tags(self.library.tags.all())
         if Collection.TRASH in changes.collections:
             self.sidebar.set_trash_count(len(self.library.trash.ids()))
-        self._update_undo_actions()
+        self._update_undo_actions(refresh=False)  # (the command table is refreshed after this, by the change)
         selected = self.current_paper_id()
         filtered = bool(self.model.text.strip() or self.model.scope)
         if changes.membership or (filtered and changes.papers):

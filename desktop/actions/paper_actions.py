@@ -360,9 +360,11 @@ class PaperActions:
 
         self.ops.run(step, on_done=stepped, on_error=refused, title=f"Cannot {verb}", what=f"{verb} “{label}”")
 
-    def _update_undo_actions(self) -> None:
-        """Name the step Undo and Redo would take (whether they apply: the command table)."""
+    def _update_undo_actions(self, refresh: bool = True) -> None:
+        """Name the step Undo and Redo would take (whether they apply: the command
+        table, refreshed here unless the caller's signal refreshes it next)."""
         undo, redo = self.library.history.stack.undo_label(), self.library.history.stack.redo_label()
         self.undo_action.setText(f"Undo {undo[0].lower() + undo[1:]}" if undo else "Undo")
         self.redo_action.setText(f"Redo {redo[0].lower() + redo[1:]}" if redo else "Redo")
-        self.commands.refresh()
+        if refresh:
+            self.commands.refresh()

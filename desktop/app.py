@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
 GUI_SWITCH_INTERVAL_S = 0.001
 
 
+def freeze_loaded_code() -> None:
+    """Keep the modules, classes and functions loaded so far out of Python's
+    cycle collector, once per process: they live as long as it does, and each
+    full collection walked every one of them while every thread, the window's
+    too, waited (the longest stalls of a window busy in the background)."""
+    if not gc.get_freeze_count():
+        gc.freeze()
+
+
 def open_window(library_path: Path) -> "MainWindow":
     """Open (or create) the library at `library_path`, load the default reading
     list into a new one, and build the main window. Raises LibraryError."""
@@ -39,6 +49,7 @@ def open_window(library_path: Path) -> "MainWindow":
     # interpreter's default five: a worker busy in Python (a rebuild, a ranking, an
     # import) made each hand-over of a star's repaint wait that long, several times.
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    freeze_loaded_code()  # (after the imports above: what the window runs on is loaded)
     library = Library.open(library_path)
     try:
         load_default_library_if_new(library)

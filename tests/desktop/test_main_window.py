@@ -181,3 +181,15 @@ def test_the_window_gets_python_back_within_a_millisecond_of_asking(window) -> N
     import sys
 
     assert sys.getswitchinterval() <= 0.001
+
+
+def test_the_code_the_window_runs_on_is_kept_out_of_the_cycle_collectors_walk(window) -> None:
+    """Each full collection of Python's cycle collector walks every object it
+    tracks while every thread waits: the modules, classes and functions loaded
+    at start-up (most of them) are frozen out of it once the window opens."""
+    import gc
+
+    from lectern.desktop.main_window import MainWindow
+
+    assert gc.get_freeze_count() > 0
+    assert all(o is not MainWindow for o in gc.get_objects())  # the window's own class among them

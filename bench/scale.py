@@ -181,23 +181,34 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
     def status_shown(_row: int) -> Callable[[], bool]:
         return window.ops.idle  # written and published (the status may not change)
 
-    def stars_during(start: Callable[[], None], presses: int) -> list[float]:
+    def stars_during(start: Callable[[], None], presses: int, label: str) -> list[float]:
         """Press `s` every 200 ms (`presses` times at most) while the background
-        work `start` began runs; each time from the key to the star repainted."""
+        work `start` began runs; each time from the key to the star repainted.
+        Prints where the slowest press's time went (the write's phases)."""
         start()
-        times = []
+        times, phases = [], []
         while window.index_worker.busy() and len(times) < presses:
             window.go_to_row(5)
             shown = star_shown(5)
             t0 = time.perf_counter()
             window.commands.run("paper.star")
             until(shown)
-            times.append((time.perf_counter() - t0) * 1000)
+            t1 = time.perf_counter()
+            times.append((t1 - t0) * 1000)
+            phases.append((t0, window.ops.last_timing, t1))
             pause = time.perf_counter() + 0.2
             while time.perf_counter() < pause:
                 app.processEvents()
                 time.sleep(0.005)
         until(lambda: not window.index_worker.busy())
+        if times:
+            t0, op, t1 = phases[times.index(max(times))]
+            if op is not None and op.asked >= t0:
+                steps = {"command": op.asked - t0, "waiting for the writer": op.began - op.asked,
+                         "write": op.ended - op.began, "hand-back": op.handed_back - op.ended,
+                         "publish": op.published - op.handed_back, "repaint": t1 - op.published}
+                print(f"  {label}, slowest press ({max(times):.0f} ms of {len(times)}): "
+                      + ", ".join(f"{name} {took * 1000:.1f}" for name, took in steps.items()) + " ms")
         return times
 
     def stall_during(start: Callable[[], None], busy: Callable[[], bool]) -> float:
@@ -264,9 +275,11 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
             timed(lambda: (window.commands.run("paper.unread"), until(shown)))[0])
         library, relay = window.library, window.index_progress
         out["star during an index rebuild, repainted"].extend(stars_during(lambda: window.index_worker.submit(
-            lambda job: library.index.rebuild(progress=relay.report)), presses=10_000))  # the whole rebuild
+            lambda job: library.index.rebuild(progress=relay.report)), presses=10_000,  # the whole rebuild
+            label="star during an index rebuild"))
         # (the check starts again after each write: five presses)
-        out["star during the start-up check, repainted"].extend(stars_during(window.check_search_index, presses=5))
+        out["star during the start-up check, repainted"].extend(stars_during(
+            window.check_search_index, presses=5, label="star during the start-up check"))
         until(window.ops.idle)
         out["GUI stall during an index rebuild"].append(stall_during(lambda: window.index_worker.submit(
             lambda job: library.index.rebuild(progress=relay.report)), window.index_worker.busy))

@@ -46,6 +46,20 @@ class _Op:
     on_error: OnError | None
     title: str
     what: str
+    asked: float = 0.0  # time.perf_counter() when the window asked for it
+
+
+@dataclass(frozen=True)
+class OpTiming:
+    """Where a write's time went, in seconds of time.perf_counter(): asked on
+    the GUI thread, begun and ended on the writer thread, handed back to the
+    GUI thread, published there (the benchmark splits a star's time by these)."""
+
+    asked: float
+    began: float
+    ended: float
+    handed_back: float
+    published: float
 
 
 WRITER_BUSY_MS = 250  # each try of the writer thread waits this long for another program's lock...
@@ -65,7 +79,7 @@ def is_busy(error: BaseException) -> bool:
 
 
 class _Relay(QObject):
-    finished = Signal(int, object, object)  # op number, result, error
+    finished = Signal(int, object, object, object)  # op number, result, error, (began, ended)
     waiting = Signal(int)  # op number: another program holds the write lock
 
 
@@ -79,6 +93,7 @@ def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", rel
     while (job := jobs.get()) is not None:
         number, fn = job
         deadline: float | None = None
+        began = time.perf_counter()
         while True:
             try:
                 result = fn()
@@ -89,9 +104,9 @@ def _writer(jobs: "queue.SimpleQueue[tuple[int, Callable[[], Any]] | None]", rel
                         relay.waiting.emit(number)
                     time.sleep(RETRY_S)
                     continue
-                relay.finished.emit(number, None, exc)
+                relay.finished.emit(number, None, exc, (began, time.perf_counter()))
             else:
-                relay.finished.emit(number, result, None)
+                relay.finished.emit(number, result, None, (began, time.perf_counter()))
             break
 
 
@@ -111,6 +126,7 @@ class OpRunner(QObject):
         self._ops: dict[int, _Op] = {}
         self._next = 0
         self._closed = False
+        self.last_timing: OpTiming | None = None  # of the last write that succeeded
         # One Python thread, not a QThreadPool: SQLite wants one writer, and the
         # library keeps one connection per Python thread (a pool thread gets a
         # new Python thread state, so a new connection, for every job).
@@ -128,7 +144,7 @@ class OpRunner(QObject):
         goes to `on_error` first (True: handled), else it is reported here:
         `title` and `what` ("could not <what>") word the message."""
         self._next += 1
-        self._ops[self._next] = _Op(on_done, on_error, title, what)
+        self._ops[self._next] = _Op(on_done, on_error, title, what, time.perf_counter())
         self._jobs.put((self._next, fn))
 
     def run_here(self, fn: Callable[[], Any]) -> Any:
@@ -177,9 +193,10 @@ class OpRunner(QObject):
         """True while a write waits for another program's lock."""
         return bool(self._waited)
 
-    def _finished(self, number: int, result: Any, error: Exception | None) -> None:
+    def _finished(self, number: int, result: Any, error: Exception | None, ran: tuple[float, float]) -> None:
         if self._closed:
             return
+        handed_back = time.perf_counter()
         if number in self._waited:
             self._waited.discard(number)
             if not self._waited:
@@ -189,6 +206,7 @@ class OpRunner(QObject):
             changes = changes_in(result)
             if changes is not None:
                 self.publish(changes)
+            self.last_timing = OpTiming(op.asked, *ran, handed_back, time.perf_counter())
             if op.on_done is not None:
                 op.on_done(result)
         elif not (op.on_error is not None and op.on_error(error)):

@@ -50,11 +50,13 @@ class Changes:
 
 @dataclass
 class Progress:
-    """Reported by long work: `done` of `total` steps, and what is happening."""
+    """Reported by long work: `done` of `total` steps (`unit`: what a step is,
+    as the status bar names it), and what is happening."""
 
     done: int
     total: int
     message: str = ""
+    unit: str = "papers"
 
 
 class Cancelled(Exception):

@@ -102,7 +102,7 @@ def rebuild_fulltext(db: Database, progress: ProgressFn | None = None, cancel: C
             for table in FULLTEXT_INDEX_TABLES:
                 merge_segments(db, merge_pacer, table)
             if progress:
-                progress(Progress(done, len(ids), "Rebuilding the full-text index"))
+                progress(Progress(done, len(ids), "Rebuilding the full-text index", unit="PDFs"))
         if not ids:
             with db.write() as conn:
                 _merging_as_usual(conn)

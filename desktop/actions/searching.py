@@ -174,7 +174,7 @@ class SearchActions:
         self.index_worker.submit(check_and_repair)
 
     def _show_progress(self, progress: Progress) -> None:
-        counts = f": {progress.done:,} of {progress.total:,} papers" if progress.total else ""
+        counts = f": {progress.done:,} of {progress.total:,} {progress.unit}" if progress.total else ""
         self.statusBar().showMessage(f"{progress.message}{counts}…")
 
     def _index_checked(self, problem: str | None) -> None:

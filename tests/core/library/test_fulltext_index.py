@@ -116,8 +116,11 @@ def test_text_saved_again_or_removed_before_the_rebuild_reached_it_leaves_whole_
         lib.fulltext.save(first, [(1, "An airship on the first page."), (2, "Nothing more.")], None, 2)
         lib.attachments.remove(second)
         assert "holds 2 pages of 6" in (lib.index.check() or "")  # FTS5's own check passes: nothing was damaged
-        rebuild_fulltext(lib.db)
+        reports: list[Progress] = []
+        rebuild_fulltext(lib.db, progress=reports.append)
         assert lib.index.check() is None
+        # counted in PDFs (the two with text left), as the status bar says it: "... 2 of 2 PDFs"
+        assert (reports[-1].done, reports[-1].total, reports[-1].unit) == (2, 2, "PDFs")
         assert lib.search("fulltext:airship").ids == [lib.attachments.get(first).paper_id]
         assert zeppelin_pages(lib) == [3]  # the third attachment's page 3
         assert lib.fulltext.pages(third) == kept[third]

@@ -32,6 +32,7 @@ from lectern.core.fulltext.runner import extract_attachments  # noqa: E402
 from lectern.core.library.facade import Library  # noqa: E402
 from lectern.core.library.rows import now_text  # noqa: E402
 from lectern.core.store.fulltext_schema import PAGE_ROWS  # noqa: E402
+from lectern.desktop.app import GUI_SWITCH_INTERVAL_S  # noqa: E402
 
 LINES_A_PAGE = 40
 FULLTEXT_TYPED = ["zeppelin", "masked language objective", "fulltext:pretraining corpus", "transfer learning",
@@ -136,6 +137,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--pdfs", type=int, default=40, help="synthetic PDFs for the throughput rows")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--python-switch-interval", action="store_true",
+                        help="keep Python's own 5 ms switch interval, not the window's")
     args = parser.parse_args()
     rng = random.Random(17)
     _, sentences = _pieces()
@@ -169,6 +172,8 @@ def main() -> None:
                     (library.paper_ids()[index], str(path), path.name, f"busy{index}", now_text()))
                 pending_ids.append(cursor.lastrowid)
         done = threading.Event()
+        if not args.python_switch_interval:  # as in the window's process (desktop/app.py)
+            sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
         background = threading.Thread(target=lambda: (extract_attachments(library, pending_ids), done.set()))
         background.start()
         busy = []

@@ -63,6 +63,19 @@ def test_a_star_pressed_during_an_index_rebuild_is_shown_before_the_rebuild_ends
     window.library.close()
 
 
+def test_a_write_says_where_its_time_went_in_order(qtbot, window: MainWindow) -> None:
+    """The phases the benchmark splits a star's time into: asked on the GUI
+    thread, begun and ended on the writer thread, handed back, published."""
+    activate(qtbot, window)
+    first = window.model.paper_id(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    settle(qtbot, window)
+    assert window.library.rows([first])[first].starred
+    timing = window.ops.last_timing
+    assert timing is not None
+    assert timing.asked <= timing.began <= timing.ended <= timing.handed_back <= timing.published
+
+
 def refuse_writes(qtbot, window: MainWindow, refuse: bool) -> None:
     """Make every statement on the writer thread's own connection fail with
     sqlite3.OperationalError (SQLite interrupts it), as a full or read-only disk would."""

@@ -27,6 +27,7 @@ from lectern.core.identify.identifiers import only_identifiers
 from lectern.core.identify.lookup import resolve
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
+from lectern.core.text.encoding import lines_of
 from lectern.core.transfer.linked_files import link_named_files
 
 SEEDED_KEY = "default_library_loaded"
@@ -196,9 +197,11 @@ def import_bib(
 def parse_arxiv_list(text: str) -> list[NewPaper] | None:
     """A list of arXiv ids or URLs, one per line, as papers (id, year and URL
     derived; the title is the id until the user edits it). None if any line is not one."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
     found = []
-    for line in lines:
+    for line in lines_of(text):  # (a line at a time: most texts are not such a list, as their first line tells)
+        line = line.strip()
+        if not line:
+            continue
         parsed = parse_arxiv(line) if len(line) <= 120 else None  # a long line is not an id: stop early
         if parsed is None:
             return None

@@ -352,6 +352,7 @@ class Papers:
                 else:
                     taken.add(key.lower())
                 final_keys.append(key)
+            del taken, generated, keys  # (not needed while the rows go in)
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection

@@ -4,7 +4,9 @@ GUI turns into one signal and each view uses to decide what to refresh."""
 from __future__ import annotations
 
 import enum
+import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -91,3 +93,19 @@ def in_chunks(items: Sequence[T], size: int, message: str, progress: ProgressFn 
         yield items[start : start + size]
         if progress:
             progress(Progress(min(start + size, total), total, message))
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while long work builds many objects (an
+    export's records, an import's papers and rows): each collection walks every
+    object alive, so with a large file held in memory collecting as usual made
+    the work grow faster than the file. Nothing such work makes lives in a
+    cycle; the collector runs again afterwards (nested uses leave it to the outermost)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

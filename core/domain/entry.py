@@ -217,9 +217,13 @@ def keyword_tags(value: str | None) -> list[str]:
     return [t.strip() for t in re.split(r"[,;]", text) if t.strip()]
 
 
+# One encoder for every record stored (json.dumps with options makes a new one a call).
+_ENCODE_FIELDS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def dump_fields(fields: Sequence[Field]) -> str:
     """Fields as stored in the `paper.fields` column (JSON pairs, in order)."""
-    return json.dumps([list(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE_FIELDS([list(f) for f in fields])
 
 
 def load_fields(text: str | None) -> Fields:

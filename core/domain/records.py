@@ -83,7 +83,7 @@ class PaperRecord:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewPaper:
     """A paper to add; the citation key is generated when not given."""
 

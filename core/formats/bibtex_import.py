@@ -32,7 +32,7 @@ class BibEncodingError(EncodingError, BibError):
     """A .bib file whose bytes are not text in the encoding tried (see EncodingError)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class BibPaper:
     paper: NewPaper
     tags: list[str] = field(default_factory=list)

@@ -4,11 +4,12 @@ lines alternating title / abstract (the default library's format)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lectern.core.store.input_files import read_regular_file
-from lectern.core.text.encoding import EncodingError, decode_text, is_binary
+from lectern.core.text.encoding import EncodingError, decode_text, is_binary, lines_of
 
 # Page chrome a copied listing page starts with.
 _CHROME_LINE = re.compile(r"^get trending papers in your email inbox", re.IGNORECASE)
@@ -21,7 +22,7 @@ class ListingError(ValueError):
     """The input is not a listing Lectern can read; the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListingEntry:
     title: str
     abstract: str
@@ -33,20 +34,20 @@ class Listing:
     warnings: list[str] = field(default_factory=list)
 
 
-def _clean_lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers, chrome removed, spaces trimmed."""
-    lines: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+def _clean_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based numbers, chrome removed, spaces trimmed,
+    one at a time (a large listing is not copied into a list of its lines)."""
+    first = True
+    for number, raw in enumerate(lines_of(text), start=1):
         line = raw.strip()
-        if not line or (not lines and _CHROME_LINE.match(line)):
+        if not line or (first and _CHROME_LINE.match(line)):
             continue
-        lines.append((number, line))
-    if lines:
-        number, first = lines[0]
-        rest = first[len(_SUBSCRIBE_PREFIX) :]
-        if first.startswith(_SUBSCRIBE_PREFIX) and rest[:1].isupper() and rest[1:2] not in ("", " "):
-            lines[0] = (number, rest)
-    return lines
+        if first:
+            first = False
+            rest = line[len(_SUBSCRIBE_PREFIX) :]
+            if line.startswith(_SUBSCRIBE_PREFIX) and rest[:1].isupper() and rest[1:2] not in ("", " "):
+                line = rest
+        yield number, line
 
 
 def parse_listing(text: str) -> Listing:
@@ -59,22 +60,24 @@ def parse_listing(text: str) -> Listing:
             "This looks like BibTeX, JSON or HTML, not a listing "
             "(a listing has a title line followed by an abstract line for each paper)."
         )
-    lines = _clean_lines(text)
-    if not lines:
-        raise ListingError("The file is empty: there are no papers in it.")
     listing = Listing()
-    for index in range(0, len(lines), 2):
-        number, title = lines[index]
-        if len(title) > MAX_TITLE_CHARS:
+    title: tuple[int, str] | None = None  # (line number, title) waiting for its abstract
+    for number, line in _clean_lines(text):
+        if title is not None:
+            listing.entries.append(ListingEntry(title=title[1], abstract=line))
+            title = None
+        elif len(line) > MAX_TITLE_CHARS:
             raise ListingError(
-                f"Line {number} is {len(title)} characters long where a title was expected: "
+                f"Line {number} is {len(line)} characters long where a title was expected: "
                 "this does not look like a listing (title line, then abstract line, per paper)."
             )
-        if index + 1 < len(lines):
-            listing.entries.append(ListingEntry(title=title, abstract=lines[index + 1][1]))
         else:
-            listing.entries.append(ListingEntry(title=title, abstract=""))
-            listing.warnings.append(f"Line {number}: the last title has no abstract; imported without one.")
+            title = (number, line)
+    if title is not None:
+        listing.entries.append(ListingEntry(title=title[1], abstract=""))
+        listing.warnings.append(f"Line {title[0]}: the last title has no abstract; imported without one.")
+    if not listing.entries:
+        raise ListingError("The file is empty: there are no papers in it.")
     return listing
 
 

@@ -25,7 +25,7 @@ from lectern.core.domain.records import NewPaper, same_tags
 from lectern.core.formats.bib_dialects import to_bibtex
 from lectern.core.formats.bibtex_import import BibEncodingError, BibError, BibPaper, ParsedBib
 from lectern.core.formats.listing import read_input_bytes
-from lectern.core.text.encoding import decode_text
+from lectern.core.text.encoding import decode_text, lines_of
 from lectern.core.text.latex import latex_to_text
 from lectern.core.text.texsafe import tex_escape
 
@@ -230,7 +230,7 @@ def read_ris(path: "Path", encoding: str | None = None) -> ParsedBib:
 
 def looks_like_ris(text: str) -> bool:
     """Whether text begins as RIS does (its first line a TY tag, after any numbering)."""
-    for line in text.lstrip("\ufeff").splitlines():
+    for line in lines_of(text.lstrip("\ufeff")):
         if line.strip() and not _NUMBER_LINE.match(line.strip()):
             return bool(re.match(r"^TY  - \S", line))
     return False

@@ -11,7 +11,15 @@ from dataclasses import replace
 from typing import Any
 
 from lectern.core.domain.arxiv import parse_arxiv
-from lectern.core.domain.changes import CancelToken, Changes, Collection, Progress, ProgressFn, in_chunks
+from lectern.core.domain.changes import (
+    CancelToken,
+    Changes,
+    Collection,
+    Progress,
+    ProgressFn,
+    in_chunks,
+    without_cycle_collection,
+)
 from lectern.core.domain.citekeys import KEY_RULE, generate_keys, is_valid_key
 from lectern.core.domain.entry import (
     balanced,
@@ -322,14 +330,15 @@ class Papers:
         none. Their `tags` and `notes` (in the same order) and `meta` entries
         are written in the same transaction. One undo step ("Add N papers",
         or part of the step it runs in, such as an import) unless not `undoable`
-        (the default library loaded into a new one)."""
+        (the default library loaded into a new one). The cycle collector
+        is paused meanwhile (see `without_cycle_collection`)."""
         if undoable and self.history.recording() is None:
             with self.history.step(f"Add {len(papers)} paper{'' if len(papers) == 1 else 's'}") as step:
                 step.changes = self.add_many(papers, progress, cancel, meta, tags, notes)
             return step.changes
         now = now_text()
         recorded = ("paper", "tag", "paper_tag", "note")
-        with self.db.write() as conn, paused(conn, recorded), bulk_cache(conn):
+        with without_cycle_collection(), self.db.write() as conn, paused(conn, recorded), bulk_cache(conn):
             taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
             generated = generate_keys(
                 ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken
@@ -343,6 +352,7 @@ class Papers:
                 else:
                     taken.add(key.lower())
                 final_keys.append(key)
+            del taken, generated, keys  # (not needed while the rows go in)
             before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
             tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
             raw = conn.connection.driver_connection

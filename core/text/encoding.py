@@ -9,6 +9,21 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
+
+
+def lines_of(text: str, chunk: int = 1 << 16) -> Iterator[str]:
+    """The lines of `text`, as `str.splitlines()` gives them, a stretch of about
+    `chunk` characters at a time (each cut after a newline, so no line is cut):
+    a reader that looks at the first lines only (is this RIS? a list of arXiv
+    ids?) does not copy a whole large file into a list of lines to find out."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + chunk)
+        end = len(text) if cut < 0 else cut + 1
+        yield from text[start:end].splitlines()
+        start = end
+
 
 # Checked longest first: a UTF-32 LE BOM begins with the UTF-16 LE one.
 _BOMS = (

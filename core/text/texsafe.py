@@ -34,7 +34,9 @@ def _macro_replacement(name: str) -> str:
     return name
 
 
-_INTERESTING = re.compile(r"\\(?:[A-Za-z]+|.?)|[&%#_$^<>]", re.DOTALL)
+# A backslash with the command or character after it, or a special character; it
+# starts with one character class, which the regular expression engine scans for fast.
+_INTERESTING = re.compile(r"[\\&%#_$^<>](?:(?<=\\)(?:[A-Za-z]+|.?))?", re.DOTALL)
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 
 
@@ -92,14 +94,16 @@ def _balance(text: str) -> str:
     return "".join(out)
 
 
-_NEEDS_CAREFUL = re.compile(r"[\\{}$]")
+def _single_spaced(text: str) -> bool:
+    """Printable and single-spaced, so splitting at whitespace and joining with
+    spaces gives it back unchanged (most fields). String methods in C: faster
+    than one regular expression."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
-def _is_plain(text: str) -> bool:
-    """Single-spaced, printable, and free of LaTeX (`\\ { } $`): most fields.
-    String methods in C, 2x faster over 100k papers than one regular expression."""
-    return (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
-            and "\\" not in text and "{" not in text and "}" not in text and "$" not in text)
+def _latex_free(text: str) -> bool:
+    """Free of LaTeX (`\\ { } $`), as most fields are."""
+    return "\\" not in text and "{" not in text and "}" not in text and "$" not in text
 
 
 def _escape_specials(text: str) -> str:
@@ -111,20 +115,26 @@ def _escape_specials(text: str) -> str:
 
 def tex_escape(text: str) -> str:
     """Text for a BibTeX field: specials escaped once, braces balanced, math
-    (`$...$`) and known LaTeX kept, unknown macros turned into words."""
-    if _is_plain(text):
+    (`$...$`) and known LaTeX kept, unknown macros turned into words. Each
+    pass runs only on text it can change (the same result, checked in C first):
+    spacing on text that is not single-spaced, math on text with a `$`,
+    balancing on text with a brace."""
+    if not _single_spaced(text):
+        text = " ".join(text.split())
+    if _latex_free(text):
         return _escape_specials(text)
-    text = " ".join(text.split())
-    if not _NEEDS_CAREFUL.search(text):  # no LaTeX at all
-        return _escape_specials(text)
-    out: list[str] = []
-    pos = 0
-    for match in _MATH.finditer(text):
-        out.append(_escape_piece(text[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_escape_piece(text[pos:]))
-    return _balance("".join(out))
+    if "$" in text:
+        out: list[str] = []
+        pos = 0
+        for match in _MATH.finditer(text):
+            out.append(_escape_piece(text[pos : match.start()]))
+            out.append(match.group(0))
+            pos = match.end()
+        out.append(_escape_piece(text[pos:]))
+        escaped = "".join(out)
+    else:
+        escaped = _escape_piece(text)
+    return _balance(escaped) if "{" in escaped or "}" in escaped else escaped
 
 
 @lru_cache(maxsize=1)

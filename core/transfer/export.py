@@ -3,12 +3,10 @@ and cancel (the one entry point the window and the command line share)."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
+from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks, without_cycle_collection
 from lectern.core.formats.bibtex import BibOptions, export_file
 from lectern.core.formats.csljson import csl_json
 from lectern.core.formats.export_formats import Format
@@ -42,28 +40,13 @@ def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, ca
     return items
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while an export builds its records: it
-    walked every object alive each time, and an export of a large library holds
-    millions of them (a fifth of a 100k CSL-JSON export). Nothing an export
-    makes lives in a cycle; the collector runs again afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_only: bool = False,
            heading: str = "Reading list", progress: ProgressFn | None = None,
            cancel: CancelToken | None = None, lost: list[str] | None = None) -> int:
     """Write `ids` to `path` in `fmt`; returns how many papers were written.
     An interrupted export leaves any previous file untouched. With `ascii_only`,
     `lost` gets the keys of entries holding characters without a LaTeX form."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         return _export(library, fmt, ids, path, ascii_only, heading, progress, cancel, lost)
 
 

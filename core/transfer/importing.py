@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from lectern.core.domain.arxiv import parse_arxiv
-from lectern.core.domain.changes import CancelToken, Changes, ProgressFn
+from lectern.core.domain.changes import CancelToken, Changes, ProgressFn, without_cycle_collection
 from lectern.core.domain.citekeys import base_key, is_valid_key, unique_key
 from lectern.core.domain.entry import get, strip_braces, with_field
 from lectern.core.domain.identity import identity_keys
@@ -27,6 +27,7 @@ from lectern.core.identify.identifiers import only_identifiers
 from lectern.core.identify.lookup import resolve
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
+from lectern.core.text.encoding import lines_of
 from lectern.core.transfer.linked_files import link_named_files
 
 SEEDED_KEY = "default_library_loaded"
@@ -67,7 +68,8 @@ def import_listing_file(
     library: Library, path: Path, progress: ProgressFn | None = None, cancel: CancelToken | None = None
 ) -> ImportReport:
     """Import a listing file. Raises ListingError (nothing written) if it is not one."""
-    return add_listing(library, read_listing(Path(path)), progress, cancel)
+    with without_cycle_collection():  # reading makes an object or more a line
+        return add_listing(library, read_listing(Path(path)), progress, cancel)
 
 
 def load_default_library_if_new(library: Library) -> ImportReport | None:
@@ -195,9 +197,11 @@ def import_bib(
 def parse_arxiv_list(text: str) -> list[NewPaper] | None:
     """A list of arXiv ids or URLs, one per line, as papers (id, year and URL
     derived; the title is the id until the user edits it). None if any line is not one."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
     found = []
-    for line in lines:
+    for line in lines_of(text):  # (a line at a time: most texts are not such a list, as their first line tells)
+        line = line.strip()
+        if not line:
+            continue
         parsed = parse_arxiv(line) if len(line) <= 120 else None  # a long line is not an id: stop early
         if parsed is None:
             return None
@@ -263,7 +267,8 @@ def import_text(library: Library, text: str, policy: DuplicatePolicy = "skip",
                 progress: ProgressFn | None = None, cancel: CancelToken | None = None,
                 http: Http | None = None) -> ImportReport:
     """Import pasted text (see parse_text; identifiers are looked up only with `http`)."""
-    return import_bib(library, parse_text(text, http), policy, progress, cancel)
+    with without_cycle_collection():  # reading makes an object or more a line
+        return import_bib(library, parse_text(text, http), policy, progress, cancel)
 
 
 def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
@@ -271,4 +276,5 @@ def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
                 encoding: str | None = None) -> ImportReport:
     """Import a file; the whole file or nothing. Raises BibError or ListingError
     (also an EncodingError, with a likely encoding, when the bytes do not decode)."""
-    return import_bib(library, parse_file(path, encoding), policy, progress, cancel, folder=Path(path).parent)
+    with without_cycle_collection():  # reading makes an object or more a line
+        return import_bib(library, parse_file(path, encoding), policy, progress, cancel, folder=Path(path).parent)

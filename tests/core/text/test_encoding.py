@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lectern.core.text.encoding import EncodingError, codec_name, decode_text, is_binary
+from lectern.core.text.encoding import EncodingError, codec_name, decode_text, is_binary, lines_of
 
 TEXT = "@misc{muller2019, title = {Gr\u00f6\u00dfen, \u6df1\u5ea6 and \U0001d4aa}}\n"
 
@@ -99,3 +99,14 @@ def test_jurabibs_german_latin1_example_file_is_guessed_western_not_japanese() -
         decode_text(data, "jbtest.bib")
     assert refused.value.guess == "cp1252"
     assert "Western" in str(refused.value)
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 2, 3, 5, 1 << 16])
+def test_lines_of_gives_the_lines_splitlines_gives_across_its_stretches(chunk: int) -> None:
+    """Every line break Python knows, a CRLF across a stretch's end, blank and
+    unterminated lines: the same lines as str.splitlines, one at a time."""
+    breaks = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+    texts = ["", "\n", "a", "a\n", "\n\nb", "ab\r\ncd", "x\r", "\r\n\r\n", " a \t\n b "]
+    texts += [f"one{b}two{b}{b}three" for b in breaks] + ["".join(breaks) * 3, "é\nß\r\nz\x85"]
+    for text in texts:
+        assert list(lines_of(text, chunk)) == text.splitlines(), repr(text)

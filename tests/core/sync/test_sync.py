@@ -235,3 +235,21 @@ def test_a_sync_is_one_undo_step(machine, remote) -> None:
     assert b.history.stack.done[-1].label == "Sync"
     b.history.undo()
     assert _field(b, "p1", "journal") is None and b.paper(by_key(b, "p2")).tags == []
+
+
+def test_a_sync_that_sends_and_receives_makes_one_merge_commit_holding_both(machine, remote) -> None:
+    a, b, _ = _three(machine, remote)
+    a.papers.update(by_key(a, "p1"), venue="ACL")
+    run_sync(a)
+    b.papers.update(by_key(b, "p2"), venue="ICLR")
+    folder = sync_folder(b.path)
+    before, pushed = engine.Git(folder).rev("HEAD"), engine.Git(sync_folder(a.path)).rev("HEAD")
+    report = run_sync(b)
+    assert report.sent == 1 and report.received == 1
+    git = engine.Git(folder)
+    parents = git.text(["rev-list", "--parents", "-n", "1", "HEAD"]).split()[1:]
+    assert parents == [before, pushed]  # the last sync here, and what A pushed
+    assert git.text(["rev-list", "--count", f"{before}..HEAD"]) == "2"  # A's commit and the merge, nothing more
+    assert "+- [journal, ICLR]" in git.text(["diff", "HEAD^2", "HEAD"])  # B's change travels in the merge
+    run_sync(a)
+    assert _field(a, "p2", "journal") == "ICLR" and state(a) == state(b)

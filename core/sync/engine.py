@@ -84,15 +84,16 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
             raise
         checkpoint("after-fetch")
         remote_head = git.rev(f"origin/{BRANCH}")
-        if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
-            # the library's own changes go into the merge commit: one new tree a sync to write and send, not two
+        base = _merge_base(git, head, remote_head)
+        if remote_head and base != remote_head:
+            # the library's own changes go into the merge's commit: one new tree a sync to write and send, not two
             _touch(marker)
-            written = _merge(library, git, folder, remote_head, report)
-            settle(library, git.rev("HEAD"), written)
+            written = _merge(library, git, folder, remote_head, base, head, report)
+            head = git.rev("HEAD")
+            settle(library, head, written)
             marker.unlink()
         else:
-            _commit_here(library, git, marker)
-        head = git.rev("HEAD")
+            head = _commit_here(library, git, marker)
         if head == remote_head:
             break
         report.sent = _count_sent(git, remote_head)
@@ -108,14 +109,24 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
     return report
 
 
-def _commit_here(library: Library, git: Git, marker: Path) -> None:
-    """Write and commit the library's changes since the last sync (the remote has nothing new for it)."""
+def _commit_here(library: Library, git: Git, marker: Path) -> str | None:
+    """Write and commit the library's changes since the last sync (the remote has nothing new for it); HEAD."""
     _touch(marker)
     written = export(library, git)
     checkpoint("before-commit")
     _commit(git, f"{LECTERN_COMMIT}changes from this library")
-    settle(library, git.rev("HEAD"), written)
+    head = git.rev("HEAD")
+    settle(library, head, written)
     marker.unlink()
+    return head
+
+
+def _merge_base(git: Git, head: str | None, other: str | None) -> str | None:
+    """The last commit both histories hold (None when either is missing or they share none)."""
+    if head is None or other is None:
+        return None
+    found = git.run(["merge-base", head, other], check=False)
+    return found.stdout.decode().strip() or None if found.returncode == 0 else None
 
 
 def _remember(library: Library, report: SyncReport) -> None:
@@ -207,12 +218,11 @@ def _changed_paths(git: Git, old: str, new: str) -> list[_Changed]:
     return out
 
 
-def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport) -> list[int]:
+def _merge(library: Library, git: Git, folder: Path, remote_head: str, base: str | None, head: str | None,
+           report: SyncReport) -> list[int]:
     """Merge the remote's commit into the library and the tree, and commit the
     merge: only the files the remote changed are read, and only the papers
     that changed here are written. Returns the marks written (see `settle`)."""
-    found = git.run(["merge-base", "HEAD", remote_head], check=False)
-    base = found.stdout.decode().strip() or None if found.returncode == 0 else None
     changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
     papers: list[tuple[str, _Changed]] = []
     carried: list[_Changed] = []
@@ -283,6 +293,11 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     tree = git.write_tree()
     if tree == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
         git.run(["reset", "-q", "--soft", remote_head])  # nothing of ours the remote lacks: fast-forward
+    elif base is not None and base == head:
+        # the remote's history holds this one's already: a commit after the remote's (it has one parent whose
+        # tree git compares the new one with when sending it, where a merge commit had two)
+        commit = git.text(["commit-tree", tree, "-p", remote_head, "-m", f"{LECTERN_COMMIT}changes from this library"])
+        git.run(["update-ref", "HEAD", commit])
     else:
         _commit(git, f"{LECTERN_COMMIT}merged", remote_head, tree=tree)
     return written

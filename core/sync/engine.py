@@ -1,9 +1,11 @@
 """One sync of a library with its git remote: take in what was edited by hand
-in the sync folder, commit the library's changes, fetch, merge at the data
-level against the common ancestor (git's merge-base, so a sync killed at any
-step is finished by the next one), apply the merge to the library in one
-transaction, commit the merge with both parents, push (again after a fetch
-when someone pushed in between)."""
+in the sync folder, fetch, and either commit the library's changes (the remote
+has nothing new) or merge at the data level against the common ancestor (git's
+merge-base, so a sync killed at any step is finished by the next one), apply
+the merge to the library in one transaction and commit it, with the library's
+own changes, as one commit with both parents; push (again after a fetch when
+someone pushed in between). When the remote cannot be reached, the library's
+changes are committed here and wait for the next sync."""
 
 from __future__ import annotations
 
@@ -74,22 +76,24 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         synced = head
     if head is not None and synced is not None:
         absorb_hand_edits(library, git, synced, head, not marker.exists(), report)
-    _touch(marker)
-    written = export(library, git)
-    checkpoint("before-commit")
-    _commit(git, f"{LECTERN_COMMIT}changes from this library")
-    settle(library, git.rev("HEAD"), written)
-    marker.unlink()
     for attempt in range(PUSH_ATTEMPTS):
-        git.fetch()
+        try:
+            git.fetch()
+        except SyncError:
+            _commit_here(library, git, marker)  # the library's changes wait in a commit here
+            raise
         checkpoint("after-fetch")
         remote_head = git.rev(f"origin/{BRANCH}")
-        if remote_head and not git.ok(["merge-base", "--is-ancestor", remote_head, "HEAD"]):
+        base = _merge_base(git, head, remote_head)
+        if remote_head and base != remote_head:
+            # the library's own changes go into the merge's commit: one new tree a sync to write and send, not two
             _touch(marker)
-            written = _merge(library, git, folder, remote_head, report)
-            settle(library, git.rev("HEAD"), written)
+            written = _merge(library, git, folder, remote_head, base, head, report)
+            head = git.rev("HEAD")
+            settle(library, head, written)
             marker.unlink()
-        head = git.rev("HEAD")
+        else:
+            head = _commit_here(library, git, marker)
         if head == remote_head:
             break
         report.sent = _count_sent(git, remote_head)
@@ -103,6 +107,26 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
                                 "here: sync again in a moment.") from None
     _remember(library, report)
     return report
+
+
+def _commit_here(library: Library, git: Git, marker: Path) -> str | None:
+    """Write and commit the library's changes since the last sync (the remote has nothing new for it); HEAD."""
+    _touch(marker)
+    written = export(library, git)
+    checkpoint("before-commit")
+    _commit(git, f"{LECTERN_COMMIT}changes from this library")
+    head = git.rev("HEAD")
+    settle(library, head, written)
+    marker.unlink()
+    return head
+
+
+def _merge_base(git: Git, head: str | None, other: str | None) -> str | None:
+    """The last commit both histories hold (None when either is missing or they share none)."""
+    if head is None or other is None:
+        return None
+    found = git.run(["merge-base", head, other], check=False)
+    return found.stdout.decode().strip() or None if found.returncode == 0 else None
 
 
 def _remember(library: Library, report: SyncReport) -> None:
@@ -146,9 +170,10 @@ def _repository(folder: Path, remote: str | None, report: SyncReport) -> Git:
     return git
 
 
-def _commit(git: Git, message: str, *parents: str) -> bool:
-    """Commit the index (HEAD and `parents` its parents); False when it holds HEAD's tree already."""
-    tree, head = git.text(["write-tree"]), git.rev("HEAD")
+def _commit(git: Git, message: str, *parents: str, tree: str | None = None) -> bool:
+    """Commit the index, or `tree` when given (HEAD and `parents` its parents); False when it holds HEAD's
+    tree already."""
+    tree, head = tree or git.write_tree(), git.rev("HEAD")
     if head is not None and not parents and tree == git.text(["rev-parse", "HEAD^{tree}"]):
         return False
     heads = [p for p in (head, *parents) if p]
@@ -193,11 +218,11 @@ def _changed_paths(git: Git, old: str, new: str) -> list[_Changed]:
     return out
 
 
-def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: SyncReport) -> list[int]:
+def _merge(library: Library, git: Git, folder: Path, remote_head: str, base: str | None, head: str | None,
+           report: SyncReport) -> list[int]:
     """Merge the remote's commit into the library and the tree, and commit the
     merge: only the files the remote changed are read, and only the papers
     that changed here are written. Returns the marks written (see `settle`)."""
-    base = git.text(["merge-base", "HEAD", remote_head]) if git.ok(["merge-base", "HEAD", remote_head]) else None
     changed = _changed_paths(git, base or EMPTY_TREE, remote_head)
     papers: list[tuple[str, _Changed]] = []
     carried: list[_Changed] = []
@@ -255,7 +280,7 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
     report.refused += applied.refused
     report.changes = report.changes.merge(applied.changes)
     written = export(library, git)
-    local_changes = {c.path for c in _changed_paths(git, base, "HEAD")} if base else set()
+    local_changes = {c.path for c in _changed_paths(git, base, "HEAD")} if base and carried else set()
     for change in carried:  # files others keep in the tree (a README): theirs unless changed here too
         path = change.path
         if path not in local_changes:
@@ -264,10 +289,17 @@ def _merge(library: Library, git: Git, folder: Path, remote_head: str, report: S
                 (folder / path).unlink(missing_ok=True)
             elif not git.ok(["checkout", remote_head, "--", path]):
                 report.refused.append(f"{path}: git could not write it here, left out")
-    if git.text(["write-tree"]) == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
+    checkpoint("before-commit")
+    tree = git.write_tree()
+    if tree == git.text(["rev-parse", f"{remote_head}^{{tree}}"]):
         git.run(["reset", "-q", "--soft", remote_head])  # nothing of ours the remote lacks: fast-forward
+    elif base is not None and base == head:
+        # the remote's history holds this one's already: a commit after the remote's (it has one parent whose
+        # tree git compares the new one with when sending it, where a merge commit had two)
+        commit = git.text(["commit-tree", tree, "-p", remote_head, "-m", f"{LECTERN_COMMIT}changes from this library"])
+        git.run(["update-ref", "HEAD", commit])
     else:
-        _commit(git, f"{LECTERN_COMMIT}merged", remote_head)
+        _commit(git, f"{LECTERN_COMMIT}merged", remote_head, tree=tree)
     return written
 
 

@@ -113,11 +113,22 @@ def _hand_paths(git: Git, synced: str, head: str, worktree: bool) -> list[str]:
         listed = git.run(["diff", "--name-only", "--no-renames", "-z", synced, head]).stdout
         paths.update(dict.fromkeys(p.decode("utf-8", errors="replace") for p in listed.split(b"\0") if p))
     if worktree:
-        listing = git.run(["status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--", "papers", LISTS_PATH,
-                           SEARCHES_PATH]).stdout
-        paths.update(dict.fromkeys(e[3:].decode("utf-8", errors="replace") for e in listing.split(b"\0")
-                                   if len(e) > 3))
+        paths.update(dict.fromkeys(worktree_changes(git)))
     return list(paths)
+
+
+def worktree_changes(git: Git, locks: bool = True) -> list[str]:
+    """The files of the sync tree (papers, lists and searches) that differ from
+    the index or are not in it: edited, added or removed by hand. Asked of the
+    whole tree, without a pathspec, and with untracked files shown one by one
+    by configuration: only so does git use its cache of untracked files (a
+    folder of a large library is read again only when its entries changed).
+    Without `locks`, git does not write the refreshed index (a read beside a
+    running sync never takes the lock the sync needs)."""
+    listing = git.run([*(() if locks else ("--no-optional-locks",)), "-c", "status.showUntrackedFiles=all",
+                       "status", "--porcelain=v1", "-z", "-uall", "--no-renames"]).stdout
+    names = (entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3)
+    return [name for name in names if name.startswith("papers/") or name in (LISTS_PATH, SEARCHES_PATH)]
 
 
 def absorb_hand_edits(library: Library, git: Git, synced: str, head: str, worktree: bool,

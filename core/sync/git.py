@@ -12,6 +12,9 @@ from pathlib import Path
 
 NETWORK_TIMEOUT = 120.0  # seconds for a fetch or a push
 LOCAL_TIMEOUT = 600.0
+# Objects that git writes one a file (trees made or fetched here, until git packs them) not compressed:
+# a paper folder's tree is mostly ids, and compressing it took longer than all the rest of writing it.
+STORE = ("-c", "core.looseCompression=0")
 
 
 class SyncError(Exception):
@@ -35,6 +38,11 @@ def _last_line(text: str) -> str:
     return (useful or lines or [""])[-1].removeprefix("fatal: ").removeprefix("error: ").rstrip(".")
 
 
+def _command(args: Sequence[str]) -> str:
+    """The git command `args` run (`write-tree` of `-c name=value write-tree ...`), for messages."""
+    return next((a for a in args if not a.startswith("-") and "=" not in a), args[0] if args else "")
+
+
 class Git:
     """git run in one repository's working tree."""
 
@@ -51,9 +59,9 @@ class Git:
                                   env=_environment(), timeout=timeout,
                                   stdin=subprocess.DEVNULL if input is None else None)
         except subprocess.TimeoutExpired:
-            raise SyncError(f"git {args[0]} took longer than {timeout:.0f} s and was stopped.") from None
+            raise SyncError(f"git {_command(args)} took longer than {timeout:.0f} s and was stopped.") from None
         if check and done.returncode != 0:
-            raise SyncError(f"git {args[0]} failed: {_last_line(done.stderr.decode(errors='replace'))}")
+            raise SyncError(f"git {_command(args)} failed: {_last_line(done.stderr.decode(errors='replace'))}")
         return done
 
     def text(self, args: Sequence[str]) -> str:
@@ -72,9 +80,17 @@ class Git:
         done = self.run(["remote", "get-url", "origin"], check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
+    def write_tree(self) -> str:
+        """The index written as a tree (its id). `--missing-ok`: every blob the
+        index names was stored when it was staged, and checking each of a large
+        library's again was much of the work; and the trees go in uncompressed
+        (STORE), as a tree of ids and random names hardly compresses anyway."""
+        return self.text([*STORE, "write-tree", "--missing-ok"])
+
     def fetch(self) -> None:
-        """Fetch the remote's branches; SyncError naming the remote when it cannot be reached."""
-        done = self.run(["fetch", "--prune", "origin"], check=False, timeout=NETWORK_TIMEOUT)
+        """Fetch the remote's branches; SyncError naming the remote when it cannot be reached.
+        (What arrives is stored uncompressed, STORE; only in this repository.)"""
+        done = self.run([*STORE, "fetch", "--prune", "origin"], check=False, timeout=NETWORK_TIMEOUT)
         if done.returncode != 0:
             raise SyncError(f"The remote {self.remote_url()} could not be reached: "
                             f"{_last_line(done.stderr.decode(errors='replace'))}. Your changes wait for the "

@@ -38,8 +38,12 @@ def assign_uids(library: Library) -> int:
     """Give every paper without a stable id one (one statement, outside undo:
     an id is not a user's edit). Returns how many were given."""
     with library.db.write() as conn, paused(conn, ["paper_uid"]):
-        missing = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM paper WHERE id NOT IN (SELECT paper_id FROM paper_uid)")]
+        # counted first: an id a paper holds until the paper goes (the key of paper_uid, a foreign key that
+        # cascades), so equal counts mean none lacks one, and looking for those without reads every paper row
+        missing: list[int] = []
+        if conn.exec_driver_sql("SELECT (SELECT count(*) FROM paper) > (SELECT count(*) FROM paper_uid)").scalar():
+            missing = [r[0] for r in conn.exec_driver_sql(
+                "SELECT id FROM paper WHERE id NOT IN (SELECT paper_id FROM paper_uid)")]
         if missing:
             conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
                 "INSERT INTO paper_uid (paper_id, uid) VALUES (?, ?)", [(i, uuid.uuid4().hex) for i in missing])
@@ -213,6 +217,8 @@ def check_record(doc: PaperDoc) -> None:
 
 
 def _add(library: Library, new: list[tuple[str, PaperDoc]], done: Applied) -> None:
+    if not new:
+        return  # (the library's keys are not read: a sync that only changes papers adds none)
     taken = library.citation_keys()
     papers = []
     checked = []

@@ -15,6 +15,7 @@ from pathlib import Path
 from lectern.core.library.facade import Library
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts
 from lectern.core.sync.engine import BRANCH, EMPTY_TREE, sync_folder
+from lectern.core.sync.folder import worktree_changes
 from lectern.core.sync.git import NETWORK_TIMEOUT, Git, SyncError
 from lectern.core.sync.local import changed_since_sync, snapshot
 from lectern.core.sync.tree import LISTS_PATH, PAPER_PATH, SEARCHES_PATH, render_lists, render_searches
@@ -81,10 +82,7 @@ def _to_send(library: Library, git: Git) -> tuple[int | None, frozenset[int], fr
     remote_head = git.rev(f"origin/{BRANCH}")
     unsent = set(git.run(["diff", "--name-only", "-z", "--no-renames", remote_head or EMPTY_TREE, "HEAD"]
                          ).stdout.decode("utf-8", errors="replace").split("\0")) - {""}
-    # --no-optional-locks: a status read beside a running sync never takes the index lock it needs
-    listing = git.run(["--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall", "--no-renames", "--",
-                       "papers", LISTS_PATH, SEARCHES_PATH]).stdout
-    hand = {entry[3:].decode("utf-8", errors="replace") for entry in listing.split(b"\0") if len(entry) > 3}
+    hand = set(worktree_changes(git, locks=False))
     changed = set(changed_since_sync(library)[0])
     changed |= {m.group(1) for m in map(PAPER_PATH.fullmatch, unsent | hand) if m}
     files = set()

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from lectern.core.sync.engine import sync_folder
+from lectern.core.sync.status import sync_status
 from tests.core.sync.conftest import add, by_key, run_sync, state
 
 
@@ -99,3 +100,27 @@ def test_a_git_pull_made_by_hand_in_the_folder_still_brings_the_changes_into_the
     run_sync(a)
     assert b.papers.note(by_key(b, "p1")) == "edited on a" and a.papers.note(by_key(a, "p2")) == "edited on b"
     assert state(a) == state(b)
+
+
+def test_hand_edits_made_between_syncs_arrive_while_git_caches_the_folder(machine, remote) -> None:
+    a, b = _two(machine, remote)
+    run_sync(b)
+    run_sync(b)  # git's cache of the folder's files is written, and read by the next sync
+    folder = sync_folder(b.path)
+    (folder / "draft.txt").write_text("Mine, not Lectern's.\n", encoding="utf-8")  # untracked, beside the papers
+    path = _file(b, "p1")
+    with open(path, "r+", encoding="utf-8") as file:  # written in place: the folder's own entries do not change
+        text = file.read()
+        file.seek(0)
+        file.write(text.replace("base note", "edited in place"))
+    added = folder / "papers" / f"{'ab' * 16}.md"
+    added.write_text(_file(b, "p2").read_text().replace("key: p2\n", "key: p3\n"), encoding="utf-8")
+    assert sync_status(b).to_send == 2
+    report = run_sync(b)
+    assert b.papers.note(by_key(b, "p1")) == "edited in place" and by_key(b, "p3")
+    assert report.refused == [] and (folder / "draft.txt").read_text() == "Mine, not Lectern's.\n"
+    path.write_text(path.read_text().replace("edited in place", "edited again"), encoding="utf-8")
+    run_sync(b)
+    assert b.papers.note(by_key(b, "p1")) == "edited again"
+    run_sync(a)
+    assert a.papers.note(by_key(a, "p1")) == "edited again" and state(a) == state(b)

@@ -235,3 +235,36 @@ def test_a_sync_is_one_undo_step(machine, remote) -> None:
     assert b.history.stack.done[-1].label == "Sync"
     b.history.undo()
     assert _field(b, "p1", "journal") is None and b.paper(by_key(b, "p2")).tags == []
+
+
+def test_a_sync_that_sends_and_receives_makes_one_commit_after_the_remotes(machine, remote) -> None:
+    a, b, _ = _three(machine, remote)
+    a.papers.update(by_key(a, "p1"), venue="ACL")
+    run_sync(a)
+    b.papers.update(by_key(b, "p2"), venue="ICLR")
+    folder = sync_folder(b.path)
+    before, pushed = engine.Git(folder).rev("HEAD"), engine.Git(sync_folder(a.path)).rev("HEAD")
+    report = run_sync(b)
+    assert report.sent == 1 and report.received == 1
+    git = engine.Git(folder)
+    assert git.text(["rev-list", "--parents", "-n", "1", "HEAD"]).split()[1:] == [pushed]  # after A's, one parent
+    assert git.text(["rev-list", "--count", f"{before}..HEAD"]) == "2"  # A's commit and this one, nothing more
+    assert "+- [journal, ICLR]" in git.text(["diff", "HEAD^", "HEAD"])  # B's change travels in it
+    run_sync(a)
+    assert _field(a, "p2", "journal") == "ICLR" and state(a) == state(b)
+
+
+def test_a_sync_after_a_commit_made_by_hand_merges_with_both_parents(machine, remote) -> None:
+    a, b, _ = _three(machine, remote)
+    a.papers.update(by_key(a, "p1"), venue="ACL")
+    run_sync(a)
+    folder = sync_folder(b.path)
+    (folder / "README.md").write_text("Our lab's reading list.\n", encoding="utf-8")
+    git = engine.Git(folder)
+    git.run(["add", "README.md"])
+    git.run(["-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-q", "-m", "A README"])
+    mine, pushed = git.rev("HEAD"), engine.Git(sync_folder(a.path)).rev("HEAD")
+    run_sync(b)
+    assert git.text(["rev-list", "--parents", "-n", "1", "HEAD"]).split()[1:] == [mine, pushed]
+    run_sync(a)
+    assert (sync_folder(a.path) / "README.md").is_file() and _field(b, "p1", "journal") == "ACL"

@@ -52,3 +52,15 @@ def test_undoing_empty_trash_after_a_sync_sent_the_deletion_brings_the_same_pape
     assert b.count() == 2 and len(b.trash.ids()) == 0
     assert _uid(b, by_key(b, "p1")) == uid
     assert b.papers.note(by_key(b, "p1")) == "typed"
+
+
+def test_a_paper_added_after_one_was_deleted_for_good_gets_an_id_and_is_sent(machine, remote) -> None:
+    a, b, _, uid = _emptied(machine, remote)  # as many papers as ids again: the deleted one's went with it
+    add(a, "p3", "Paper three")
+    add(a, "p4", "Paper four")
+    run_sync(a)
+    with a.db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM paper_uid").scalar_one() == 3
+        assert conn.exec_driver_sql("SELECT count(*) FROM paper_uid WHERE uid = ?", (uid,)).scalar_one() == 0
+    run_sync(b)
+    assert sorted(b.citation_keys_of(b.paper_ids()).values()) == ["p2", "p3", "p4"] and state(a) == state(b)

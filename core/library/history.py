@@ -8,7 +8,7 @@ import itertools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from lectern.core.domain.changes import Changes
@@ -54,13 +54,12 @@ def _reindex(conn: Connection, paper_ids: set[int], kept: int | None) -> None:
     under `kept` for those the step deleted, the others from their rows."""
     if not paper_ids:
         return
-    marks = ",".join(map(str, sorted(paper_ids)))
-    conn.exec_driver_sql(f"DELETE FROM paper_fts WHERE rowid IN ({marks})")
-    if len(paper_ids) < BULK_REINDEX:
-        index_papers(conn, index_kept_text(conn, marks, kept), ())
-        return
-    with bulk_index_buffer(conn):  # many papers: fewer, larger index segments
-        index_papers(conn, index_kept_text(conn, marks, kept), ())
+    ids = sorted(paper_ids)
+    conn.exec_driver_sql(f"DELETE FROM paper_fts WHERE rowid IN ({','.join(map(str, ids))})")
+    with bulk_index_buffer(conn) if len(ids) >= BULK_REINDEX else nullcontext():  # fewer, larger index segments
+        rest = index_kept_text(conn, ids, kept)
+        if rest:
+            index_papers(conn, f"rowid IN ({','.join(map(str, rest))})", ())
 
 
 class History:

@@ -5,7 +5,7 @@ rebuild sets the old index aside (or drops a damaged one) and creates every inde
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -94,22 +94,25 @@ def keep_index_text(conn: Connection, paper_ids: str, step: int, live_steps: Ite
         f"FROM paper_fts WHERE rowid IN ({paper_ids})", (step,))
 
 
-def index_kept_text(conn: Connection, paper_ids: str, step: int | None) -> str:
-    """Index those of the papers `paper_ids` (present, not yet indexed) whose
-    text was kept under `step` from that text; returns the SQL condition on
-    `rowid` for the others, which the caller indexes from their rows. The kept
-    text is right for a paper only while its row is the one deleted in that
-    step, which an undo of the step writes back exactly (and checks)."""
+def index_kept_text(conn: Connection, paper_ids: Sequence[int], step: int | None) -> list[int]:
+    """Index those of `paper_ids` (present, not yet indexed) whose text was
+    kept under `step` from that text; returns the others, which the caller
+    indexes from their rows. The kept text is right for a paper only while
+    its row is the one deleted in that step, which an undo of the step writes
+    back exactly (and checks)."""
     present = conn.exec_driver_sql(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEPT}'").first()
     if step is None or present is None:
-        return f"rowid IN ({paper_ids})"
+        return list(paper_ids)
+    marks = ",".join(map(str, paper_ids))
     kept = {"notes": NOTES_READING, "tags": TAGS_READING}
     values = ", ".join(kept.get(c, f"k.{c}") for c in FTS_COLUMNS)
     conn.exec_driver_sql(
         f"INSERT INTO paper_fts (rowid, {', '.join(FTS_COLUMNS)}) SELECT p.id, {values} "
-        f"FROM temp.{KEPT} k JOIN paper p ON p.id = k.paper_id WHERE k.step = ? AND k.paper_id IN ({paper_ids})",
+        f"FROM temp.{KEPT} k JOIN paper p ON p.id = k.paper_id WHERE k.step = ? AND k.paper_id IN ({marks})",
         (step,))
-    return f"rowid IN ({paper_ids}) AND rowid NOT IN (SELECT paper_id FROM temp.{KEPT} WHERE step = {int(step)})"
+    done = {r[0] for r in conn.exec_driver_sql(
+        f"SELECT paper_id FROM temp.{KEPT} WHERE step = ? AND paper_id IN ({marks})", (step,))}
+    return [i for i in paper_ids if i not in done]
 
 
 OLD_INDEX = "paper_fts_old"  # where a rebuild puts the index it replaces

@@ -125,7 +125,7 @@ class History:
             raise RuntimeError("index text is kept for a recorded step only")
         recording.kept_index = next(self._kept)
         live = {e.kept_index for e in (*self.stack.done, *self.stack.undone) if e.kept_index is not None}
-        keep_index_text(conn, ",".join(map(str, paper_ids)), recording.kept_index, live)
+        keep_index_text(conn, paper_ids, recording.kept_index, live)
 
     def change(self, label: str, op: Callable[[Connection], Any], changes: Changes) -> Changes:
         """Run `op` in one transaction, recorded as one undo step."""

@@ -79,19 +79,19 @@ KEPT = "lectern_kept_index"
 _KEPT_COLUMNS = ("title", "abstract", "authors", "venue", "editor")
 
 
-def keep_index_text(conn: Connection, paper_ids: str, step: int, live_steps: Iterable[int]) -> None:
-    """Before the papers `paper_ids` (a list of ids for SQL) are deleted, copy
-    the text the index holds of them aside under `step`, in this connection's
-    temporary database (never in the library file): undoing the deletion then
-    indexes them from it (`index_kept_text`) instead of rendering every
-    title, abstract and record anew. Text kept for steps not in `live_steps`
-    (dropped from the undo stack) is freed."""
+def keep_index_text(conn: Connection, paper_ids: Iterable[int], step: int, live_steps: Iterable[int]) -> None:
+    """Before the papers `paper_ids` are deleted, copy the text the index
+    holds of them aside under `step`, in this connection's temporary database
+    (never in the library file): undoing the deletion then indexes them from
+    it (`index_kept_text`) instead of rendering every title, abstract and
+    record anew. Text kept for steps not in `live_steps` (dropped from the
+    undo stack) is freed here; all of it when the library closes."""
     conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {KEPT} (paper_id INTEGER PRIMARY KEY, "
                          f"step INTEGER NOT NULL, {', '.join(_KEPT_COLUMNS)})")
     conn.exec_driver_sql(f"DELETE FROM temp.{KEPT} WHERE step NOT IN ({','.join(map(str, live_steps))})")
     conn.exec_driver_sql(
         f"INSERT OR REPLACE INTO temp.{KEPT} SELECT rowid, ?, {', '.join(_KEPT_COLUMNS)} "
-        f"FROM paper_fts WHERE rowid IN ({paper_ids})", (step,))
+        f"FROM paper_fts WHERE rowid IN ({','.join(map(str, paper_ids))})", (step,))
 
 
 def index_kept_text(conn: Connection, paper_ids: Sequence[int], step: int | None) -> list[int]:
@@ -100,9 +100,8 @@ def index_kept_text(conn: Connection, paper_ids: Sequence[int], step: int | None
     indexes from their rows. The kept text is right for a paper only while
     its row is the one deleted in that step, which an undo of the step writes
     back exactly (and checks)."""
-    present = conn.exec_driver_sql(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEPT}'").first()
-    if step is None or present is None:
-        return list(paper_ids)
+    if step is None or conn.exec_driver_sql(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEPT}'").first() is None:
+        return list(paper_ids)  # nothing kept (or kept on another thread's connection)
     marks = ",".join(map(str, paper_ids))
     kept = {"notes": NOTES_READING, "tags": TAGS_READING}
     values = ", ".join(kept.get(c, f"k.{c}") for c in FTS_COLUMNS)

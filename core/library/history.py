@@ -4,14 +4,15 @@ step's rows back as they were. The library's managers write through `change`."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from lectern.core.domain.changes import Changes
-from lectern.core.search.index import bulk_index_buffer, index_papers
+from lectern.core.search.index import bulk_index_buffer, index_kept_text, index_papers, keep_index_text
 from lectern.core.store.database import Connection, Database, split_statements
 from lectern.core.store.migrations import FTS_SCHEMA
 from lectern.core.store.undo import (
@@ -47,18 +48,18 @@ def _index_triggers_dropped(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(statement)
 
 
-def _reindex(conn: Connection, paper_ids: set[int]) -> None:
-    """Index these papers again from their rows (an undo writes rows back in
-    log order, which the row-by-row index triggers do not all follow)."""
+def _reindex(conn: Connection, paper_ids: set[int], kept: int | None) -> None:
+    """Index these papers again (an undo writes rows back in log order, which
+    the row-by-row index triggers do not all follow): from the text kept
+    under `kept` for those the step deleted, the others from their rows."""
     if not paper_ids:
         return
-    marks = ",".join(map(str, sorted(paper_ids)))
-    conn.exec_driver_sql(f"DELETE FROM paper_fts WHERE rowid IN ({marks})")
-    if len(paper_ids) < BULK_REINDEX:
-        index_papers(conn, f"rowid IN ({marks})", ())
-        return
-    with bulk_index_buffer(conn):  # many papers: fewer, larger index segments
-        index_papers(conn, f"rowid IN ({marks})", ())
+    ids = sorted(paper_ids)
+    conn.exec_driver_sql(f"DELETE FROM paper_fts WHERE rowid IN ({','.join(map(str, ids))})")
+    with bulk_index_buffer(conn) if len(ids) >= BULK_REINDEX else nullcontext():  # fewer, larger index segments
+        rest = index_kept_text(conn, ids, kept)
+        if rest:
+            index_papers(conn, f"rowid IN ({','.join(map(str, rest))})", ())
 
 
 class History:
@@ -69,6 +70,7 @@ class History:
         self.stack = UndoStack()
         self._local = threading.local()
         self._committed: list[Callable[[list[LogRow]], None]] = []
+        self._kept = itertools.count(1)
 
     def on_commit(self, listener: Callable[[list[LogRow]], None]) -> None:
         """Call `listener` with the rows each committed step, undo or redo wrote
@@ -106,12 +108,24 @@ class History:
                     self._local.recording = None
                 log = collect(conn)
                 if log:
-                    self.stack.push(UndoEntry(recording.label, log, recording.changes, recording.merge_key))
+                    self.stack.push(UndoEntry(recording.label, log, recording.changes, recording.merge_key,
+                                              recording.kept_index))
         except BaseException:
             self.stack.restore(saved)  # the commit failed: the step never happened
             raise
         if log:
             self._notify(log)
+
+    def keep_index_text(self, conn: Connection, paper_ids: Iterable[int]) -> None:
+        """Inside a step, before it deletes these papers: keep the index's text
+        of them for the step's undo, which then indexes them again without
+        rendering their text anew (core/search/index.py)."""
+        recording = self.recording()
+        if recording is None:
+            raise RuntimeError("index text is kept for a recorded step only")
+        recording.kept_index = next(self._kept)
+        live = {e.kept_index for e in (*self.stack.done, *self.stack.undone) if e.kept_index is not None}
+        keep_index_text(conn, paper_ids, recording.kept_index, live)
 
     def change(self, label: str, op: Callable[[Connection], Any], changes: Changes) -> Changes:
         """Run `op` in one transaction, recorded as one undo step."""
@@ -132,10 +146,11 @@ class History:
         try:
             with self.db.write() as conn:
                 install(conn)
+                written: list[LogRow] = []
                 with _index_triggers_dropped(conn):
-                    touched = apply_inverse(conn, entry.log)
-                _reindex(conn, touched)
-                log = collect(conn)
+                    touched = apply_inverse(conn, entry.log, written)
+                _reindex(conn, touched, entry.kept_index)
+                log = collect(conn, written)
                 changes = changes_of(conn, entry.log)
         except (_Conflict, sqlite3.IntegrityError) as exc:
             source.pop()
@@ -145,7 +160,7 @@ class History:
             reason = str(exc) if isinstance(exc, _Conflict) else "it clashes with what the library holds now."
             raise UndoError(f"This step can no longer be {verb}: {entry.label}. {reason}") from None
         source.pop()
-        target.append(UndoEntry(entry.label, log, entry.changes))
+        target.append(UndoEntry(entry.label, log, entry.changes, kept_index=entry.kept_index))
         self._notify(log)
         return changes
 

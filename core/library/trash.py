@@ -50,6 +50,7 @@ class Trash:
         if not papers:
             return Changes()
         def op(conn: Connection) -> None:
+            self.history.keep_index_text(conn, papers)
             conn.exec_driver_sql(f"DELETE FROM paper WHERE id IN ({','.join(map(str, papers))})")
             conn.exec_driver_sql("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
 

@@ -5,13 +5,20 @@ rebuild sets the old index aside (or drops a damaged one) and creates every inde
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
 from lectern.core.store.database import Connection, split_statements
 from lectern.core.store.fulltext_schema import FULLTEXT_INDEX, FULLTEXT_INDEX_TABLES, FULLTEXT_TRIGGER_NAMES
-from lectern.core.store.search_schema import FTS_OBJECTS, FTS_SCHEMA, index_papers_sql
+from lectern.core.store.search_schema import (
+    FTS_COLUMNS,
+    FTS_OBJECTS,
+    FTS_SCHEMA,
+    NOTES_READING,
+    TAGS_READING,
+    index_papers_sql,
+)
 
 FTS_HASH_BYTES = 1024 * 1024  # FTS5's default pending-terms buffer
 BULK_HASH_BYTES = 16 * 1024 * 1024
@@ -65,6 +72,47 @@ def fts_setting(conn: Connection, name: str, value: int, table: str = "paper_fts
 def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:
     """Index the papers matching `where` (over `paper_fts_source`) in one statement."""
     conn.exec_driver_sql(index_papers_sql(where), params)
+
+
+# The index text of papers a step deleted, kept aside for its undo: only what
+# the paper's own row gives (the note and tags are read again as they are then).
+KEPT = "lectern_kept_index"
+_KEPT_COLUMNS = ("title", "abstract", "authors", "venue", "editor")
+
+
+def keep_index_text(conn: Connection, paper_ids: Iterable[int], step: int, live_steps: Iterable[int]) -> None:
+    """Before the papers `paper_ids` are deleted, copy the text the index
+    holds of them aside under `step`, in this connection's temporary database
+    (never in the library file): undoing the deletion then indexes them from
+    it (`index_kept_text`) instead of rendering every title, abstract and
+    record anew. Text kept for steps not in `live_steps` (dropped from the
+    undo stack) is freed here; all of it when the library closes."""
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {KEPT} (paper_id INTEGER PRIMARY KEY, "
+                         f"step INTEGER NOT NULL, {', '.join(_KEPT_COLUMNS)})")
+    conn.exec_driver_sql(f"DELETE FROM temp.{KEPT} WHERE step NOT IN ({','.join(map(str, live_steps))})")
+    conn.exec_driver_sql(
+        f"INSERT OR REPLACE INTO temp.{KEPT} SELECT rowid, ?, {', '.join(_KEPT_COLUMNS)} "
+        f"FROM paper_fts WHERE rowid IN ({','.join(map(str, paper_ids))})", (step,))
+
+
+def index_kept_text(conn: Connection, paper_ids: Sequence[int], step: int | None) -> list[int]:
+    """Index those of `paper_ids` (present, not yet indexed) whose text was
+    kept under `step` from that text; returns the others, which the caller
+    indexes from their rows. The kept text is right for a paper only while
+    its row is the one deleted in that step, which an undo of the step writes
+    back exactly (and checks)."""
+    if step is None or conn.exec_driver_sql(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEPT}'").first() is None:
+        return list(paper_ids)  # nothing kept (or kept on another thread's connection)
+    marks = ",".join(map(str, paper_ids))
+    kept = {"notes": NOTES_READING, "tags": TAGS_READING}
+    values = ", ".join(kept.get(c, f"k.{c}") for c in FTS_COLUMNS)
+    conn.exec_driver_sql(
+        f"INSERT INTO paper_fts (rowid, {', '.join(FTS_COLUMNS)}) SELECT p.id, {values} "
+        f"FROM temp.{KEPT} k JOIN paper p ON p.id = k.paper_id WHERE k.step = ? AND k.paper_id IN ({marks})",
+        (step,))
+    done = {r[0] for r in conn.exec_driver_sql(
+        f"SELECT paper_id FROM temp.{KEPT} WHERE step = ? AND paper_id IN ({marks})", (step,))}
+    return [i for i in paper_ids if i not in done]
 
 
 OLD_INDEX = "paper_fts_old"  # where a rebuild puts the index it replaces

@@ -32,6 +32,12 @@ def _editors(fields: str) -> str:
             "ELSE '' END")
 
 
+# A paper's note and tags as the index holds them (over paper `p`).
+NOTES_READING = "coalesce((SELECT lectern_fts_text(n.body) FROM note n WHERE n.paper_id = p.id), '')"
+TAGS_READING = ("coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id\n"
+                "                     WHERE pt.paper_id = p.id), '')")
+
+
 def _reindex(rowids: str) -> str:
     return f"""DELETE FROM paper_fts WHERE rowid {rowids};
     {_INSERT_INTO}
@@ -54,9 +60,8 @@ CREATE VIEW paper_fts_source AS
            {_reading('p.title')} AS title,
            {_reading('p.abstract')} AS abstract,
            {_reading('p.authors')} AS authors,
-           coalesce((SELECT lectern_fts_text(n.body) FROM note n WHERE n.paper_id = p.id), '') AS notes,
-           coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
-                     WHERE pt.paper_id = p.id), '') AS tags,
+           {NOTES_READING} AS notes,
+           {TAGS_READING} AS tags,
            {_reading('p.venue')} AS venue,
            {_editors('p.fields')} AS editor
     FROM paper p;

@@ -54,6 +54,7 @@ class UndoEntry:
     log: list[LogRow]
     changes: Changes
     merge_key: tuple[Any, ...] | None = None  # consecutive steps with the same key become one (note typing)
+    kept_index: int | None = None  # the step's deleted papers' index text is kept under this (core/search/index.py)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Recording:
     label: str
     changes: Changes = field(default_factory=Changes)
     merge_key: tuple[Any, ...] | None = None
+    kept_index: int | None = None
 
 
 # -- the triggers -----------------------------------------------------------------
@@ -133,9 +135,12 @@ def log_inserted(conn: Connection, table: str, where: str, params: tuple[Any, ..
         f"INSERT INTO {LOG} (tbl, op, rid) SELECT '{table}', 'I', rowid FROM main.{table} WHERE {where}", params)
 
 
-def collect(conn: Connection) -> list[LogRow]:
-    """The rows logged since `install`, oldest first (updates that changed nothing left out)."""
-    rows = [tuple(r) for r in conn.exec_driver_sql(f"SELECT tbl, op, rid, old, new FROM {LOG} ORDER BY seq")]
+def collect(conn: Connection, written: Sequence[LogRow] = ()) -> list[LogRow]:
+    """The rows logged since `install`, oldest first, after the rows `written`
+    (those `apply_inverse` wrote back set-based: no trigger logs them), with
+    updates that changed nothing left out."""
+    logged = conn.exec_driver_sql(f"SELECT tbl, op, rid, old, new FROM {LOG} ORDER BY seq")
+    rows = [*written, *(tuple(r) for r in logged)]
     conn.exec_driver_sql(f"DELETE FROM {LOG}")
     return [r for r in rows if not (r[1] == "U" and r[3] == r[4])]  # type: ignore[misc]
 
@@ -198,15 +203,18 @@ _CHILDREN = {"paper_tag", "note", "reading_list_item", "paper_uid"}
 SET_BATCH = 5000  # rows checked and written back per statement
 
 
-def apply_inverse(conn: Connection, log: Sequence[LogRow]) -> set[int]:
+def apply_inverse(conn: Connection, log: Sequence[LogRow], written: list[LogRow]) -> set[int]:
     """Write back the rows of `log` as they were before it, newest first,
     checking each is as the log left it (raises _Conflict). Returns the ids of
     the papers whose indexed text may have changed. A log of one kind of change
     to distinct rows (a bulk tag, a move to the Trash, emptying it, and their
     undos) is written back set-based, table by table: row by row, undoing
-    tagging 100k papers took three times as long as the tagging."""
+    tagging 100k papers took three times as long as the tagging. The rows
+    written back set-based are added to `written` for `collect`, not logged
+    (passing every paper's image through the log table and back cost as much
+    as writing the papers' rows)."""
     if log and len({r[1] for r in log}) == 1 and len({(r[0], r[2]) for r in log}) == len(log):
-        return _apply_uniform(conn, log)
+        return _apply_uniform(conn, log, written)
     columns: dict[str, list[str]] = {}
     touched: set[int] = set()
     tags: set[int] = set()
@@ -279,7 +287,7 @@ def _conflict(conn: Connection, table: str, cols: list[str], now: str | None, ex
     return _Conflict(f"{what[0].upper()}{what[1:]} {verb} since.")
 
 
-def _apply_uniform(conn: Connection, log: Sequence[LogRow]) -> set[int]:
+def _apply_uniform(conn: Connection, log: Sequence[LogRow], written: list[LogRow]) -> set[int]:
     """`apply_inverse` for a log whose rows are all inserts, all updates or all
     deletes, each row once: per table, a slice of rows is checked in one query
     and written back in one statement; parents are put back before the rows
@@ -330,9 +338,8 @@ def _apply_uniform(conn: Connection, log: Sequence[LogRow]) -> set[int]:
                 else:  # nothing cascades: the rows written are logged here, not by a trigger per row
                     with paused(conn, [table]):
                         raw.executemany(statement, params)
-                    logged = [(table, "I", r[2], None, r[3]) if op == "D" else (table, "U", r[2], now[r[2]], r[3])
-                              for r in batch]
-                    raw.executemany(f"INSERT INTO {LOG} (tbl, op, rid, old, new) VALUES (?, ?, ?, ?, ?)", logged)
+                    written.extend((table, "I", r[2], None, r[3]) if op == "D" else (table, "U", r[2], now[r[2]], r[3])
+                                   for r in batch)
             except sqlite3.IntegrityError as exc:
                 raise _Conflict(_clash(conn, table, images[0] or [], cols, exc)) from None
             rids = [r[2] for r in batch] * (2 if op == "U" else 1)

@@ -213,7 +213,9 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
 
     def stall_during(start: Callable[[], None], busy: Callable[[], bool]) -> float:
         """The GUI thread's longest stall while background work runs: a 5 ms
-        timer on it, the longest time between two of its ticks beyond 5 ms."""
+        timer on it, the longest time between two of its ticks beyond 5 ms;
+        until the work is done and the search it started again is shown (a
+        rebuild's new search used to be shown during the next row)."""
         gaps, last = [0.0], [time.perf_counter()]
 
         def tick() -> None:
@@ -226,7 +228,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
         timer.timeout.connect(tick)
         timer.start()
         start()
-        until(lambda: not busy())
+        until(lambda: not busy() and not window.searcher.busy())
         timer.stop()
         return max(0.0, max(gaps) * 1000 - 5)
 

@@ -76,7 +76,18 @@ class PaperTableModel(QAbstractTableModel):
         self.show_result(self._query())
 
     def show_result(self, result: SearchResult) -> None:
-        """Show the papers of a finished search (from a worker thread)."""
+        """Show the papers of a finished search (from a worker thread). The rest
+        of a result whose first screen is shown is appended below it: the rows
+        on screen are neither read nor painted again."""
+        shown = self._ids
+        if (not self.complete and result.text == self.text and len(result.ids) > len(shown)
+                and result.ids[: len(shown)] == shown):
+            self.beginInsertRows(QModelIndex(), len(shown), len(result.ids) - 1)
+            self._ids = result.ids
+            self._row_of = None
+            self.complete = result.complete
+            self.endInsertRows()
+            return
         self.beginResetModel()
         self._ids = result.ids
         self._ids_sorted_by = (self.sort_key, self.descending) if self.sort_key else None

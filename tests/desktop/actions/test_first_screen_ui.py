@@ -37,8 +37,15 @@ def library_path(tmp_path: Path) -> Path:
 def test_the_first_screen_is_the_best_matches_and_does_not_reorder_when_the_rest_arrives(
         qtbot, window: MainWindow) -> None:
     shown: list[tuple[str, bool, list[int]]] = []  # each time the table shows a result: query, complete?, rows
-    window.model.modelReset.connect(lambda: shown.append((window.model.text, window.model.complete, [
-        window.model.paper_id(r) for r in range(window.model.rowCount())])))
+    resets: list[str] = []  # the results that replaced the table's rows (rather than adding below them)
+
+    def show() -> None:
+        shown.append((window.model.text, window.model.complete,
+                      [window.model.paper_id(r) for r in range(window.model.rowCount())]))
+
+    window.model.modelReset.connect(show)
+    window.model.modelReset.connect(lambda: resets.append(window.model.text))
+    window.model.rowsInserted.connect(show)  # the rest of a result, below its first screen
     window.search_bar.box.setFocus()
     qtbot.keyClicks(window.search_bar.box, "lighthouse")
     qtbot.waitUntil(lambda: window.model.text == "lighthouse" and window.model.complete
@@ -47,5 +54,6 @@ def test_the_first_screen_is_the_best_matches_and_does_not_reorder_when_the_rest
     assert [complete for complete, _ in results] == [False, True]  # the first screen, then every match
     (_, first), (_, full) = results
     assert len(full) > RANK_ALL and first == full[: len(first)]  # the rows shown first did not move
+    assert resets.count("lighthouse") == 1  # the rest was added below them: they were not read or painted again
     assert window.model.index(0, TITLE).data() == "Lighthouse"  # the best match first
     assert window.current_paper_id() == first[0]

@@ -416,7 +416,8 @@ def run_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     try:
         with open_library(args) as library:
-            report = sync_or_take_over(library, args.remote, sample_gives_way(library, args.remote))
+            steps = (lambda p: print(f"{p.message}…", file=err, flush=True)) if err.isatty() else None  # a person waits
+            report = sync_or_take_over(library, args.remote, sample_gives_way(library, args.remote), steps)
             record_conflicts(library, report.conflicts)  # open until resolved in the window's Conflicts view
     except SyncError as exc:
         print(f"lectern: {exc}", file=err)

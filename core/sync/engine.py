@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from lectern.core.domain.changes import Progress, ProgressFn
 from lectern.core.library.facade import Library
 from lectern.core.sync.folder import LECTERN_COMMIT, WRITE_MARKER, absorb_hand_edits, doc_or_none, export
 from lectern.core.sync.git import Git, PushRejected, SyncError
@@ -51,7 +52,15 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 PUSH_ATTEMPTS = 5
 MARKER = WRITE_MARKER
 
-__all__ = ["SyncError", "SyncReport", "sync", "sync_folder"]
+__all__ = ["STEPS", "SyncError", "SyncReport", "sync", "sync_folder"]
+
+STEPS = {  # what a sync says it is doing, step by step (the status bar, `lectern sync` on a terminal)
+    "hand edits": "Reading what was edited by hand in the sync folder",
+    "fetch": "Fetching from the remote",
+    "merge": "Taking in what others changed",
+    "commit": "Writing this library's changes",
+    "push": "Sending to the remote",
+}
 
 
 def sync_folder(library_path: Path) -> Path:
@@ -59,10 +68,17 @@ def sync_folder(library_path: Path) -> Path:
     return library_path.parent / f"{library_path.stem} sync"
 
 
-def sync(library: Library, remote: str | None = None, folder: Path | None = None) -> SyncReport:
-    """Sync `library` with its remote (set to `remote` first when given)."""
+def sync(library: Library, remote: str | None = None, folder: Path | None = None,
+         progress: ProgressFn | None = None) -> SyncReport:
+    """Sync `library` with its remote (set to `remote` first when given);
+    `progress` hears each step as it begins (STEPS' wording)."""
     folder = folder or sync_folder(library.path)
     report = SyncReport()
+
+    def step(message: str) -> None:
+        if progress is not None:
+            progress(Progress(0, 0, message))
+
     git = _repository(folder, remote, report)
     if git.remote_url() is None:
         raise SyncError("This library has no sync remote yet: give one with --remote URL_OR_PATH.")
@@ -75,8 +91,10 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         mark_changed(library)
         synced = head
     if head is not None and synced is not None:
+        step(STEPS["hand edits"])
         absorb_hand_edits(library, git, synced, head, not marker.exists(), report)
     for attempt in range(PUSH_ATTEMPTS):
+        step(STEPS["fetch"])
         try:
             git.fetch()
         except SyncError:
@@ -88,16 +106,19 @@ def sync(library: Library, remote: str | None = None, folder: Path | None = None
         if remote_head and base != remote_head:
             # the library's own changes go into the merge's commit: one new tree a sync to write and send, not two
             _touch(marker)
+            step(STEPS["merge"])
             written = _merge(library, git, folder, remote_head, base, head, report)
             head = git.rev("HEAD")
             settle(library, head, written)
             marker.unlink()
         else:
+            step(STEPS["commit"])
             head = _commit_here(library, git, marker)
         if head == remote_head:
             break
         report.sent = _count_sent(git, remote_head)
         checkpoint("before-push")
+        step(STEPS["push"])
         try:
             git.push(BRANCH)
             break

@@ -5,7 +5,7 @@ the window's Set up and in `lectern sync --remote` alike."""
 
 from __future__ import annotations
 
-from lectern.core.domain.changes import Changes
+from lectern.core.domain.changes import Changes, ProgressFn
 from lectern.core.library.facade import Library
 from lectern.core.sync.engine import SyncReport, sync, sync_folder
 from lectern.core.sync.status import remote_holds_library
@@ -17,13 +17,14 @@ def sample_gives_way(library: Library, remote: str | None) -> bool:
     return remote is not None and not (sync_folder(library.path) / ".git").exists() and only_the_sample(library)
 
 
-def sync_or_take_over(library: Library, remote: str | None, sample_may_give_way: bool) -> SyncReport:
+def sync_or_take_over(library: Library, remote: str | None, sample_may_give_way: bool,
+                      progress: ProgressFn | None = None) -> SyncReport:
     """One sync; when `sample_may_give_way` (see `sample_gives_way`, decided when the user set the remote
     up) and the remote holds a library, the sample is removed first (one undo step) and said so."""
     removed = Changes()
     if sample_may_give_way and remote is not None and remote_holds_library(remote, library.path.parent):
         removed = remove_the_sample(library)
-    report = sync(library, remote)
+    report = sync(library, remote, progress=progress)
     if removed:
         report.changes = removed.merge(report.changes)
         report.set_up += " Lectern's sample reading list made way for the remote's library."

@@ -23,7 +23,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
-from lectern.core.domain.changes import Changes, Collection
+from lectern.core.domain.changes import Changes, Collection, Progress, ProgressFn
 from lectern.core.library.facade import Library
 from lectern.core.store.settings import sync_auto
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts, record_conflicts, resolve
@@ -50,10 +50,11 @@ def _when(at: datetime) -> str:
     return f"synced on {local.day} {local:%b} at {local:%H:%M}"
 
 
-def _run_sync(library: Library, remote: str | None, sample_gives_way: bool = False) -> tuple[SyncReport, SyncStatus]:
+def _run_sync(library: Library, remote: str | None, sample_gives_way: bool = False,
+              progress: ProgressFn | None = None) -> tuple[SyncReport, SyncStatus]:
     """The worker's job: one sync, its conflicts kept open, and the state afterwards. At set-up, the
     untouched sample reading list gives way to a library the remote holds (core/transfer/sample.py)."""
-    report = sync_or_take_over(library, remote, sample_gives_way)
+    report = sync_or_take_over(library, remote, sample_gives_way, progress)
     record_conflicts(library, report.conflicts)
     return report, sync_status(library)
 
@@ -66,7 +67,7 @@ class SyncActions:
         so this module does not import the window that imports it."""
         self.window: Any = window
         self.library: Library = self.window.library
-        self.worker = LatestOnly(self._synced, self._failed, window)
+        self.worker = LatestOnly(self._synced, self._failed, window, on_partial=self._step)
         self.status_worker = LatestOnly(self._status_read, lambda _error: None, window)
         self.status: SyncStatus = SyncStatus(None)
         self.problem: str | None = None  # the last sync's failure, until one succeeds
@@ -209,7 +210,13 @@ class SyncActions:
         self.window.statusBar().showMessage(f"Syncing with {remote or self.status.remote or 'the remote'}…")
         self.show_state()
         library = self.library
-        self.worker.submit(lambda job: _run_sync(library, remote, sample_gives_way))
+        self.worker.submit(lambda job: _run_sync(library, remote, sample_gives_way, job.post))
+
+    def _step(self, progress: Progress) -> None:
+        """The step the running sync has reached, in the status bar (fetching, sending, ...)."""
+        if not self.closed:
+            message = progress.message
+            self.window.statusBar().showMessage(f"Syncing: {message[:1].lower()}{message[1:]}…")
 
     def _synced(self, result: tuple[SyncReport, SyncStatus]) -> None:
         if self.closed:  # a sync that outlived the window (quit twice): the library says what it did

@@ -268,3 +268,19 @@ def test_a_sync_after_a_commit_made_by_hand_merges_with_both_parents(machine, re
     assert git.text(["rev-list", "--parents", "-n", "1", "HEAD"]).split()[1:] == [mine, pushed]
     run_sync(a)
     assert (sync_folder(a.path) / "README.md").is_file() and _field(b, "p1", "journal") == "ACL"
+
+
+def test_a_sync_says_each_step_as_it_begins(machine, remote) -> None:
+    """What the status bar (and `lectern sync` on a terminal) shows while a sync runs."""
+    a = machine("a")
+    add(a, "clark2020electra", "{ELECTRA}: Pre-training Text Encoders")
+    said: list[str] = []
+    engine.sync(a, remote, progress=lambda p: said.append(p.message))
+    assert said == [engine.STEPS["fetch"], engine.STEPS["commit"], engine.STEPS["push"]]  # published
+    said.clear()
+    engine.sync(a, progress=lambda p: said.append(p.message))
+    assert engine.STEPS["fetch"] in said and engine.STEPS["push"] not in said  # nothing to send
+    b = machine("b")
+    said.clear()
+    engine.sync(b, remote, progress=lambda p: said.append(p.message))
+    assert said[:2] == [engine.STEPS["fetch"], engine.STEPS["merge"]]  # taken over

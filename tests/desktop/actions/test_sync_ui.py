@@ -264,3 +264,13 @@ def test_automatic_sync_is_a_preference_on_by_default(qtbot, window: MainWindow,
     window.commands.run("edit.preferences")
     assert sync_auto() and window.sync.timer.isActive()
     save_setting("sync_auto", False)  # the window closes without a last sync
+
+
+def test_the_status_bar_says_each_step_of_a_sync_as_it_runs(qtbot, window: MainWindow, remote: str) -> None:
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    set_up(qtbot, window, remote)  # the first sync: publishes the library
+    steps = [m for m in said if m.startswith("Syncing: ")]
+    assert steps == ["Syncing: fetching from the remote…", "Syncing: writing this library's changes…",
+                     "Syncing: sending to the remote…"]
+    assert said.index(steps[-1]) == len(said) - 2 and "Synced: sent 222 changes" in said[-1]  # then what it did

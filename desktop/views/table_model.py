@@ -35,6 +35,8 @@ CACHE_LIMIT = 80 * BLOCK
 SORT_SCREEN = 200  # rows a sort shows before every id is read (at 100k, reading them all takes ~50 ms)
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of matched words
+_ROLES_ANSWERED = frozenset({PAPER_ID_ROLE, HIGHLIGHT_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                             Qt.ItemDataRole.TextAlignmentRole})
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAPER_IDS_MIME = "application/x-lectern-paper-ids"
 
@@ -60,6 +62,7 @@ class PaperTableModel(QAbstractTableModel):
         # whose first screen only was read (the rest is read on a worker).
         self.on_sort: Callable[[], Callable[[], None]] | None = None
         self.list_id: int | None = None  # set while a reading list is shown: rows can be dragged
+        self._row_flags: Qt.ItemFlag | None = None
         self.on_reorder: Callable[[int, list[int]], None] | None = None
         if load:
             self.refresh()
@@ -165,6 +168,8 @@ class PaperTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role not in _ROLES_ANSWERED:  # (first: the view asks a dozen roles a cell at every paint)
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == PAPER_ID_ROLE:
@@ -190,10 +195,12 @@ class PaperTableModel(QAbstractTableModel):
         return display_value(paper, key)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if not index.isValid():
-            return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
-        base |= Qt.ItemFlag.ItemIsDragEnabled
+        if index.isValid():  # the same for every row: worked out once (asked for each cell at every paint)
+            if self._row_flags is None:
+                self._row_flags = super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+            base = self._row_flags
+        else:
+            base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsDropEnabled if self.list_id is not None else base
 
     def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt override)

@@ -77,7 +77,8 @@ def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> No
 # The index text of papers a step deleted, kept aside for its undo: only what
 # the paper's own row gives (the note and tags are read again as they are then).
 KEPT = "lectern_kept_index"
-_KEPT_COLUMNS = ("title", "abstract", "authors", "venue", "editor")
+_READ_AGAIN = {"notes": NOTES_READING, "tags": TAGS_READING}  # the index's columns not taken from the row
+_KEPT_COLUMNS = tuple(c for c in FTS_COLUMNS if c not in _READ_AGAIN)
 
 
 def keep_index_text(conn: Connection, paper_ids: Iterable[int], step: int, live_steps: Iterable[int]) -> None:
@@ -104,8 +105,7 @@ def index_kept_text(conn: Connection, paper_ids: Sequence[int], step: int | None
     if step is None or conn.exec_driver_sql(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEPT}'").first() is None:
         return list(paper_ids)  # nothing kept (or kept on another thread's connection)
     marks = ",".join(map(str, paper_ids))
-    kept = {"notes": NOTES_READING, "tags": TAGS_READING}
-    values = ", ".join(kept.get(c, f"k.{c}") for c in FTS_COLUMNS)
+    values = ", ".join(_READ_AGAIN.get(c, f"k.{c}") for c in FTS_COLUMNS)
     conn.exec_driver_sql(
         f"INSERT INTO paper_fts (rowid, {', '.join(FTS_COLUMNS)}) SELECT p.id, {values} "
         f"FROM temp.{KEPT} k JOIN paper p ON p.id = k.paper_id WHERE k.step = ? AND k.paper_id IN ({marks})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from pylatexenc import latex2text
@@ -58,6 +59,19 @@ _MATH = re.compile(r"(?<!\\)\$([^$]{0,120}?[\\^_][^$]{0,120}?)(?<!\\)\$")
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _MATH_MARK = "\ue001"  # stands for a rendered piece of math until the end
 _known_macros = latex2text.get_default_latex_context_db()
+
+
+def between_matches(pattern: re.Pattern[str], text: str, render: Callable[[str], str]) -> str:
+    """`text` with `render` applied to each run between `pattern`'s matches,
+    the matches kept as written (links while LaTeX is read, math while it is escaped)."""
+    out: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        out.append(render(text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(render(text[pos:]))
+    return "".join(out)
 
 
 def find_links(text: str) -> list[str]:
@@ -163,14 +177,8 @@ def latex_to_text(text: str) -> str:
     maths: list[str] = []
     if "$" in text:
         text = _MATH.sub(lambda m: _render_math(m, maths), text)
-    out: list[str] = []
-    pos = 0
-    for match in _URL_RE.finditer(text):
-        out.append(_latex_piece_to_text(text[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_latex_piece_to_text(text[pos:]))
-    rendered = _SPACES.sub(" ", "".join(out).replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
+    rendered = between_matches(_URL_RE, text, _latex_piece_to_text)
+    rendered = _SPACES.sub(" ", rendered.replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
     for math in maths:
         rendered = rendered.replace(_MATH_MARK, math, 1)
     return rendered

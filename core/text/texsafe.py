@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from lectern.core.text.latex import _ABBREVIATIONS
+from lectern.core.text.latex import _ABBREVIATIONS, between_matches
 
 # Commands that print text in any LaTeX document: kept as they are.
 SAFE_MACROS = frozenset(
@@ -123,17 +123,7 @@ def tex_escape(text: str) -> str:
         text = " ".join(text.split())
     if _latex_free(text):
         return _escape_specials(text)
-    if "$" in text:
-        out: list[str] = []
-        pos = 0
-        for match in _MATH.finditer(text):
-            out.append(_escape_piece(text[pos : match.start()]))
-            out.append(match.group(0))
-            pos = match.end()
-        out.append(_escape_piece(text[pos:]))
-        escaped = "".join(out)
-    else:
-        escaped = _escape_piece(text)
+    escaped = between_matches(_MATH, text, _escape_piece) if "$" in text else _escape_piece(text)
     return _balance(escaped) if "{" in escaped or "}" in escaped else escaped
 
 

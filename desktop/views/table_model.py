@@ -87,6 +87,7 @@ class PaperTableModel(QAbstractTableModel):
                 and result.ids[: len(shown)] == shown):
             self.beginInsertRows(QModelIndex(), len(shown), len(result.ids) - 1)
             self._ids = result.ids
+            self._ids_sorted_by = (self.sort_key, self.descending) if self.sort_key else None
             self._row_of = None
             self.complete = result.complete
             self.endInsertRows()

@@ -51,7 +51,7 @@ from lectern.desktop.runtime.ops import WRITER_BUSY_MS, OpRunner
 from lectern.desktop.runtime.workers import LatestOnly, ProgressRelay
 from lectern.desktop.views.columns import ColumnChooser
 from lectern.desktop.views.detail_pane import DetailPane
-from lectern.desktop.views.highlight import HighlightDelegate
+from lectern.desktop.views.highlight import CellDelegate
 from lectern.desktop.views.note_editor import NoteEditor
 from lectern.desktop.views.palette import CommandPalette, HelpOverlay
 from lectern.desktop.views.search_bar import SearchBar
@@ -210,7 +210,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         table = QTableView(self)
         table.setObjectName("paperTable")
         table.setModel(self.model)
-        table.setItemDelegateForColumn(0, HighlightDelegate(table))
+        table.setItemDelegate(CellDelegate(table, self.model))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.verticalHeader().setVisible(False)

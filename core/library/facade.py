@@ -90,6 +90,7 @@ class Library:
         self.attachments = Attachments(self.db, self.history, self.path)
         self.fulltext = FullText(self.db)
         self._vocabulary: tuple[int, Vocabulary] | None = None
+        self._count: tuple[int, int] | None = None  # (generation, papers): kept until the next write
         self._results: dict[tuple, tuple[list[int], bool]] = {}  # the last few searches' ids
 
     @classmethod
@@ -113,9 +114,16 @@ class Library:
 
     # -- reads ----------------------------------------------------------
     def count(self) -> int:
-        """Papers in the library (not in the Trash)."""
-        with self.db.read() as conn:
-            return conn.exec_driver_sql("SELECT count(*) FROM paper WHERE deleted_at IS NULL").scalar_one()
+        """Papers in the library (not in the Trash); counted once per write (the
+        window shows it beside every result: a search worker counts it first)."""
+        cached = self._count
+        if cached is None or cached[0] != self.db.generation:
+            generation = self.db.generation  # (before reading: a write meanwhile makes it stale)
+            with self.db.read() as conn:
+                cached = (generation, conn.exec_driver_sql(
+                    "SELECT count(*) FROM paper WHERE deleted_at IS NULL").scalar_one())
+            self._count = cached
+        return cached[1]
 
     def paper_ids(self, sort: SortKey = "added", descending: bool = False) -> list[int]:
         """Ids of the library's papers in display order (sorted in SQL)."""

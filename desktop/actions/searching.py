@@ -19,7 +19,7 @@ from lectern.core.store.backups import backup_if_due
 from lectern.core.store.library_errors import LibraryDamaged
 from lectern.desktop.runtime.workers import Job
 from lectern.desktop.views.sidebar import LIST_ID_ROLE, VIEW_ORDERS
-from lectern.desktop.views.table_model import column_of
+from lectern.desktop.views.table_model import RowsAhead, column_of, read_ahead
 from lectern.desktop.views.untrusted import warning
 
 FIRST_SCREEN = 200
@@ -71,19 +71,24 @@ class SearchActions:
             header.setSortIndicator(column_of(sort), Qt.SortOrder.DescendingOrder if descending
                                     else Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
-        library = self.library
+        library, keep = self.library, self._selection_to_keep or self.current_paper_id()
 
-        def search(job: Job) -> SearchResult:
+        def search(job: Job) -> tuple[SearchResult, RowsAhead | None]:
+            """The result, and the rows it shows first read here, not on the
+            window's thread; the count beside it is counted here too."""
             kwargs = dict(scope=scope, sort=sort, descending=descending, typing=typing, cancel=job.cancel,
                           suggest_spelling=False)
             result = library.search(text, first_screen=first_screen, **kwargs)
+            job.cancel.check()  # (a newer keystroke: its result is shown, not this one)
+            ahead = read_ahead(library, result.ids, keep)
+            library.count()
             if not result.complete:
-                job.post(result)  # the first screen now; every match ranked next
-                result = library.search(text, **kwargs)
+                job.post((result, ahead))  # the first screen now; every match ranked next
+                result, ahead = library.search(text, **kwargs), None  # (its first rows are shown)
             if not result.ids and result.query.match:
-                job.post(result)  # "no papers" now; the spelling suggestion next
+                job.post((result, ahead))  # "no papers" now; the spelling suggestion next
                 result.suggestion = library.suggestion(text)
-            return result
+            return result, ahead
 
         self.searcher.submit(search)
 
@@ -113,9 +118,10 @@ class SearchActions:
             self.run_search(self.search_bar.text(), first_screen=None)
         return finish
 
-    def _search_done(self, result: SearchResult) -> None:
+    def _search_done(self, found: tuple[SearchResult, RowsAhead | None]) -> None:
+        result, ahead = found
         selected = self._selection_to_keep or self.current_paper_id()
-        self.model.show_result(result)
+        self.model.show_result(result, ahead)
         count = len(result.ids)
         if count == 0 and result.suggestion:
             self.search_bar.show_message("No papers match.", result.suggestion)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
@@ -39,6 +40,31 @@ _ROLES_ANSWERED = frozenset({PAPER_ID_ROLE, HIGHLIGHT_ROLE, Qt.ItemDataRole.Disp
                              Qt.ItemDataRole.TextAlignmentRole})
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAPER_IDS_MIME = "application/x-lectern-paper-ids"
+
+
+@dataclass(frozen=True)
+class RowsAhead:
+    """The rows a result will show first, read on the search worker (the window's
+    thread only paints them), with the library's write count before the read:
+    a write since then makes them stale, and they are read again."""
+
+    generation: int
+    rows: dict[int, PaperRow]
+
+
+def read_ahead(library: Library, ids: list[int], keep: int | None = None) -> RowsAhead:
+    """On a worker: the first block of `ids`, and the block that holds `keep`
+    (the paper the window keeps selected, which it scrolls to)."""
+    generation = library.db.generation  # (before reading: a write meanwhile makes them stale)
+    wanted = ids[:BLOCK]
+    if keep is not None:
+        try:
+            row = ids.index(keep)
+        except ValueError:
+            row = 0
+        if row >= BLOCK:
+            wanted = wanted + ids[row - row % BLOCK : row - row % BLOCK + BLOCK]
+    return RowsAhead(generation, library.rows(wanted))
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -78,10 +104,11 @@ class PaperTableModel(QAbstractTableModel):
         """Re-query the ids (after papers were added or removed, or a sort)."""
         self.show_result(self._query())
 
-    def show_result(self, result: SearchResult) -> None:
-        """Show the papers of a finished search (from a worker thread). The rest
-        of a result whose first screen is shown is appended below it: the rows
-        on screen are neither read nor painted again."""
+    def show_result(self, result: SearchResult, ahead: RowsAhead | None = None) -> None:
+        """Show the papers of a finished search (from a worker thread), with the
+        rows it read ahead (`read_ahead`). The rest of a result whose first
+        screen is shown is appended below it: the rows on screen are neither
+        read nor painted again."""
         shown = self._ids
         if (not self.complete and result.text == self.text and len(result.ids) > len(shown)
                 and result.ids[: len(shown)] == shown):
@@ -100,6 +127,8 @@ class PaperTableModel(QAbstractTableModel):
         self.highlighter = Highlighter.for_field(result.query, "title")
         self._row_of = None
         self._cache.clear()
+        if ahead is not None and ahead.generation == self._library.db.generation:
+            self._cache.update(ahead.rows)
         self.endResetModel()
 
     def search_request(self, text: str, scope: str | None = None) -> tuple[str, str, str | None, bool]:
@@ -176,10 +205,7 @@ class PaperTableModel(QAbstractTableModel):
         if role == PAPER_ID_ROLE:
             return self._ids[index.row()]
         if role == HIGHLIGHT_ROLE:
-            if index.column() != 0 or not self.highlighter:
-                return None
-            paper = self._paper_row(index.row())
-            return self.highlighter.spans(paper.title) if paper else None
+            return self.title_spans(index.row()) if index.column() == 0 else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole):
             return None
         key = COLUMNS[index.column()][0]
@@ -194,6 +220,18 @@ class PaperTableModel(QAbstractTableModel):
             # the texts that can be cut at the column's edge: the whole of it on hover
             return plain_tooltip(display_value(paper, key)) if key in ("title", "authors", "venue", "tags") else None
         return display_value(paper, key)
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell shows (the delegate paints it without asking the roles one by one)."""
+        paper = self._paper_row(row) if 0 <= row < len(self._ids) else None
+        return display_value(paper, COLUMNS[column][0]) if paper is not None else ""
+
+    def title_spans(self, row: int) -> list[tuple[int, int]] | None:
+        """The matched words in the row's title, to highlight."""
+        if not self.highlighter or not 0 <= row < len(self._ids):
+            return None
+        paper = self._paper_row(row)
+        return self.highlighter.spans(paper.title) if paper else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if index.isValid():  # the same for every row: worked out once (asked for each cell at every paint)

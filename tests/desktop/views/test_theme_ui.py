@@ -11,7 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from lectern.desktop.main_window import MainWindow
-from lectern.desktop.views.highlight import highlighted_html
+from lectern.desktop.views.highlight import match_format
 from lectern.desktop.views.theme import (
     ERROR_TEXT,
     MATCH_BACKGROUND,
@@ -61,7 +61,7 @@ def test_the_window_follows_the_system_scheme_when_it_changes(qtbot, app: QAppli
     window.search_bar.set_text("pretraining")
     settle(qtbot, window)
     dark_match = pick(MATCH_BACKGROUND).name()
-    assert dark_match in highlighted_html("Pre-training", [(0, 12)]) and dark_match == MATCH_BACKGROUND[1].name()
+    assert match_format().background().color().name() == dark_match == MATCH_BACKGROUND[1].name()
     window.go_to_row(0)
     selections = window.detail.extraSelections()
     assert selections and selections[0].format.background().color() == MATCH_BACKGROUND[1]

@@ -13,7 +13,7 @@ from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.desktop.actions.searching import FIRST_SCREEN
 from lectern.desktop.app import open_window
-from lectern.desktop.views.table_model import COLUMNS, SORT_SCREEN
+from lectern.desktop.views.table_model import COLUMNS, SORT_SCREEN, PaperTableModel, read_ahead
 from tests.desktop.actions.test_searching_ui import type_query
 
 TITLE = COLUMNS.index(("title", "Title"))
@@ -76,3 +76,23 @@ def test_the_table_model_keeps_qts_contract_through_every_change(qtbot, qtmodelt
     finally:
         window.close()
         window.library.close()
+
+
+def test_rows_read_ahead_are_shown_unless_a_write_came_after_them(library_path: Path, monkeypatch) -> None:
+    """The search worker reads a result's first rows so the window only paints
+    them; a star given between that read and the result being shown is not lost."""
+    with Library.open(library_path) as library:
+        library.papers.add_many([NewPaper(title=title_of(n)) for n in range(PAPERS)])
+        model = PaperTableModel(library, load=False)
+        result = library.search("")
+        ahead = read_ahead(library, result.ids, keep=result.ids[-1])
+        assert result.ids[0] in ahead.rows and result.ids[-1] in ahead.rows  # the top, and the kept paper's block
+        reads: list[int] = []
+        real_rows = library.rows
+        monkeypatch.setattr(library, "rows", lambda ids: reads.extend(ids) or real_rows(ids))
+        model.show_result(result, ahead)
+        assert model.index(0, TITLE).data() == title_of(0) and reads == []  # painted from the rows read ahead
+        stale = read_ahead(library, result.ids)
+        library.papers.set_starred([result.ids[0]], True)  # pressed while the result was on its way
+        model.show_result(library.search(""), stale)
+        assert model.index(0, STAR).data() == "★"

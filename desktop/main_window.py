@@ -487,7 +487,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
             self.model.apply_changes(changes)
         if selected is not None and selected in changes.papers and changes.fields != {"note"}:
             self.detail.show_paper(self.library.paper(selected))
-        self._update_count()
+        # (the count beside the result changes only with its papers: the new search shows it)
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()

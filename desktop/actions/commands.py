@@ -280,10 +280,18 @@ class CommandRegistry:
         return command.enabled is None or bool(command.enabled(self.window))
 
     def refresh(self, *_signal_args: object) -> None:
-        """Enable each action whose command can apply now; check each toggle that is on."""
+        """Enable each action whose command can apply now; check each toggle that is on.
+        Each condition is asked once (most commands share "a paper is selected")."""
+        answers: dict[Callable[[Window], bool], bool] = {}
         for command_id, action in self.actions.items():
             command = self.commands[command_id]
-            enabled = self.can_run(command_id)
+            test = command.enabled
+            if test is None:
+                enabled = True
+            elif test in answers:
+                enabled = answers[test]
+            else:
+                enabled = answers[test] = bool(test(self.window))
             if action.isEnabled() != enabled:
                 action.setEnabled(enabled)
             refusal = self.refusals.get(command_id)

@@ -123,6 +123,9 @@ def migrate(path: Path) -> int:
                 backup(path, f"before-v{version}")
             conn.execute("BEGIN IMMEDIATE")
             try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                    conn.execute("COMMIT")  # another program opening it made this step first
+                    continue
                 for statement in split_statements(MIGRATIONS[version - 1]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")

@@ -254,3 +254,36 @@ def test_markup_in_a_pdfs_page_text_is_shown_as_text_in_the_page_hit(qtbot, wind
     qtbot.waitUntil(lambda: "p. 2:" in window.detail.toPlainText(), timeout=5000)
     line = next(x for x in window.detail.toPlainText().splitlines() if x.startswith("p. 2:"))
     assert "zeppelin <b>bold</b> <a href='x'>link</a> <script>alert(2)" in line  # (the snippet is cut after)
+
+
+def test_the_search_shown_takes_in_text_read_meanwhile_searching_again_once_not_once_a_pdf(
+        qtbot, library_path, tmp_path):
+    from lectern.core.fulltext.sample import text_pdf
+
+    with Library.open(library_path) as lib:
+        lib.papers.add_many([NewPaper(title=f"Paper {n}") for n in range(8)])
+        ids = lib.paper_ids()
+    window = open_window(library_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        settle(qtbot, window)
+        type_query(qtbot, window, "zeppelin")
+        assert window.model.rowCount() == 0
+        files = []
+        for n in range(6):
+            files.append(tmp_path / f"p{n}.pdf")
+            files[-1].write_bytes(text_pdf([["first page"], [f"a zeppelin on page two of {n}"]]))
+        library = window.library
+        window.ops.run(lambda: [library.attachments.add(i, [f], "link") for i, f in zip(ids, files)][-1])
+        qtbot.waitUntil(lambda: library.fulltext.pending() != [], timeout=10000)
+        searches: list[str] = []
+        run_search = window.run_search
+        window.run_search = lambda text, *a, **k: (searches.append(text), run_search(text, *a, **k))[1]
+        qtbot.waitUntil(lambda: library.fulltext.pending() == [] and window.ops.idle(), timeout=30000)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 6, timeout=10000)
+        assert sorted(window.model.paper_id(r) for r in range(6)) == sorted(ids[:6])
+        assert 1 <= len(searches) <= 3  # (6 PDFs saved: once a second at most, not once each)
+    finally:
+        window.close()
+        window.library.close()

@@ -138,7 +138,8 @@ def test_importing_a_folder_of_pdfs_with_a_duplicate_reports_it(qtbot, window, m
     folder.mkdir()
     shutil.copyfile(pdfs["paper"], folder / "a.pdf")
     shutil.copyfile(pdfs["paper"], folder / "b.pdf")
-    window.fulltext.import_paths([folder])
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.commands.run("file.import_folder")  # File > Import a folder of PDFs…
     qtbot.waitUntil(lambda: window.fulltext._importing is None, timeout=30000)
     settle(qtbot, window)
     assert window.library.search("fulltext:zeppelin").ids and len(window.library.search("zeppelin").ids) == 1

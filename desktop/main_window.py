@@ -481,7 +481,7 @@ class MainWindow(PaperActions, SearchActions, ClipboardActions, QMainWindow):
         self._update_undo_actions(refresh=False)  # (the command table is refreshed after this, by the change)
         selected = self.current_paper_id()
         filtered = bool(self.model.text.strip() or self.model.scope)
-        if changes.membership or (filtered and changes.papers):
+        if changes.membership or (filtered and changes.papers and changes.fields != {"fulltext"}):
             self.run_search(self.search_bar.text())
         else:
             self.model.apply_changes(changes)

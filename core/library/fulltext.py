@@ -50,6 +50,11 @@ class FullText:
         with self.db.read() as conn:
             return [row[0] for row in conn.exec_driver_sql(sql)]
 
+    def is_pending(self, attachment_id: int) -> bool:
+        """True while this attachment's text is still to be read."""
+        with self.db.read() as conn:
+            return conn.exec_driver_sql(PENDING + " AND a.id = ?", (attachment_id,)).first() is not None
+
     def save(self, attachment_id: int, pages: Sequence[tuple[int, str]], reason: str | None = None,
              page_count: int = 0, truncated: bool = False) -> Changes:
         """Keep what was read from one attachment (its pages, or the reason there are

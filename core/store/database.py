@@ -114,18 +114,17 @@ def migrate(path: Path) -> int:
         configure_connection(conn)
         found = conn.execute("PRAGMA user_version").fetchone()[0]
         if found > SCHEMA_VERSION:
-            raise LibraryError(
-                f"{path} was written by a newer Lectern (schema {found}, this one knows {SCHEMA_VERSION}): "
-                "update Lectern to open it."
-            )
+            raise LibraryError(f"{path} was written by a newer Lectern (schema {found}, this one knows "
+                               f"{SCHEMA_VERSION}): update Lectern to open it.")
         for version in range(found + 1, SCHEMA_VERSION + 1):
             if found > 0:  # an existing library: keep a (checked) copy before changing it
                 backup(path, f"before-v{version}")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in split_statements(MIGRATIONS[version - 1]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {version}")
+                if conn.execute("PRAGMA user_version").fetchone()[0] < version:  # (else another program made it)
+                    for statement in split_statements(MIGRATIONS[version - 1]):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {version}")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

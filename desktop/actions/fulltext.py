@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from lectern.core.domain.changes import CancelToken, Changes
@@ -25,6 +26,8 @@ from lectern.desktop.runtime.fulltext_worker import FullTextWorker
 from lectern.desktop.runtime.pdf_viewer import open_pdf
 from lectern.desktop.runtime.workers import Job, LatestOnly
 from lectern.desktop.views.untrusted import information, progress_dialog
+
+SEARCH_AGAIN_MS = 1000  # a search shown is run again this long after the first text read meanwhile
 
 
 def is_pdf(attachment: Attachment) -> bool:
@@ -51,6 +54,10 @@ class FullTextActions:
         self._importing: tuple[list[Path], PdfImportReport, dict[str, str], CancelToken] | None = None
         self._dialog: Any = None
         self._extractor: TextExtractor | None = None
+        # Text read in the background may make more papers match the search shown: it is
+        # run again once for all the PDFs read within SEARCH_AGAIN_MS, not once for each.
+        self._search_again = QTimer(window, singleShot=True, interval=SEARCH_AGAIN_MS)
+        self._search_again.timeout.connect(self._run_search_again)
 
     def start(self) -> None:
         self.worker.start()
@@ -60,9 +67,17 @@ class FullTextActions:
             self._hits.clear()
         if "attachments" in changes.fields or changes.membership:
             self.worker.look_again()
+        if changes.fields == {"fulltext"} and changes.papers and not self._search_again.isActive():
+            self._search_again.start()
+
+    def _run_search_again(self) -> None:
+        window: Any = self.window
+        if not self._closed and (window.model.text.strip() or window.model.scope):
+            window.run_search(window.search_bar.text())
 
     def close(self) -> None:
         self._closed = True  # results still on their way are dropped
+        self._search_again.stop()
         self.worker.close()
         self.hits_worker.close()
         if self._importing is not None:

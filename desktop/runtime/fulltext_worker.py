@@ -80,25 +80,36 @@ class FullTextWorker(QObject):
             reader.close()
 
     def _read_pending(self, reader: TextExtractor) -> None:
+        """Rounds until nothing is left: each lists the pending PDFs once and reads
+        them in order (listing them again for every file made a large library's
+        reading quadratic), passing over those saved or removed meanwhile; what was
+        attached during a round is read in the next."""
         done = 0
         while not self._stop.is_set():
             pending = self._pending()
             if not pending:
                 break
-            attachment = self.library.attachments.get(pending[0])
             total = done + len(pending)
-            if attachment is None or not attachment.exists:  # a missing file waits to be located
+            for attachment_id in pending:
+                if self._stop.is_set():
+                    return
+                attachment = self.library.attachments.get(attachment_id)
+                if attachment is None or not self.library.fulltext.is_pending(attachment_id):
+                    total -= 1
+                    continue
+                if not attachment.exists:  # a missing file waits to be located
+                    with self._lock:
+                        self._skipped.add(attachment_id)
+                    total -= 1
+                    continue
+                self.progressed.emit(done, total, attachment.name)
+                extraction: Extraction = reader.extract(attachment.path)
+                if self._stop.is_set():
+                    return
                 with self._lock:
-                    self._skipped.add(pending[0])
-                continue
-            self.progressed.emit(done, total, attachment.name)
-            extraction: Extraction = reader.extract(attachment.path)
-            if self._stop.is_set():
-                break
-            with self._lock:
-                self._handed.add(attachment.id)
-            self.extracted.emit(attachment.id, extraction)
-            done += 1
+                    self._handed.add(attachment.id)
+                self.extracted.emit(attachment.id, extraction)
+                done += 1
         if done:
             self.progressed.emit(done, done, "")
 

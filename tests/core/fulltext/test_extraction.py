@@ -123,3 +123,15 @@ def test_a_fifo_named_pdf_is_refused_without_reading(extractor, tmp_path: Path):
 
 def test_pdf_text_is_plain_text():
     assert plain_text("a\x00b\x07c\r\nd\x1be\ufffe") == "abc\nde"
+
+
+def test_the_benchmarks_hand_written_pdfs_read_back_line_by_line_on_their_pages(extractor, tmp_path):
+    from lectern.core.fulltext.sample import text_pdf
+
+    for compress in (False, True):
+        path = tmp_path / f"written{compress}.pdf"
+        path.write_bytes(text_pdf([["a (bracketed) back\\slash", "Sabiá second line"], ["page two only"]],
+                                  compress=compress))
+        got = extractor.extract(path)
+        assert got.ok and got.page_count == 2
+        assert dict(got.pages) == {1: "a (bracketed) back\\slash\nSabiá second line", 2: "page two only"}

@@ -101,6 +101,25 @@ def test_hostile_files_change_nothing_but_their_own_papers_status(library, pdfs)
     assert library.search("fulltext:zeppelin").ids == [good]
 
 
+def test_the_rest_of_the_hostile_set_changes_nothing_but_their_own_papers_status(library, pdfs):
+    [good] = import_pdfs(library, [pdfs["paper"]]).added
+    before = library.fulltext.pages(library.attachments_of(good)[0].id)
+    names = ["owner_password", "huge", "bomb", "many_pages", "html_title"]
+    report = import_pdfs(library, [pdfs[n] for n in names])
+    assert dict(report.no_text) == {"huge.pdf": "too large (over 200 MB)",
+                                    "bomb.pdf": "damaged or too large: the PDF reader stopped on it"}
+    assert report.failures == [] and len(report.added) == 5
+    states = {library.attachments.get(s.attachment_id).name: s for group in
+              library.fulltext.states(report.added).values() for s in group}
+    assert {name: s.status for name, s in states.items()} == {
+        "owner.pdf": "done", "huge.pdf": "failed", "bomb.pdf": "failed", "many.pdf": "done", "html.pdf": "done"}
+    assert states["many.pdf"].truncated and states["many.pdf"].describe().endswith("over the limits)")
+    assert library.fulltext.pages(library.attachments_of(good)[0].id) == before
+    assert library.index.check() is None
+    owner_locked = states["owner.pdf"].paper_id  # encrypted without a user password: read
+    assert sorted(library.search("fulltext:zeppelin").ids) == sorted([good, owner_locked])
+
+
 def test_undoing_an_import_removes_its_papers_and_their_text(library, pdfs):
     import_pdfs(library, [pdfs["paper"]])
     library.history.undo()
@@ -174,6 +193,42 @@ def test_cli_imports_a_folder_of_pdfs_and_search_json_names_the_page(tmp_path, p
     [hit] = json.loads(found.stdout)
     assert hit["pages"] == [3] and "zeppelin" in hit["snippet"]
     assert hit["title"] == "Deep Transformers for Reading Lists"
+
+
+def test_kill_9_during_a_pdf_import_keeps_whole_batches_and_the_next_import_adds_the_rest(tmp_path):
+    from lectern.core.fulltext.pdf_import import BATCH
+    from lectern.core.fulltext.sample import text_pdf
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    count = BATCH * 8
+    for n in range(count):
+        (folder / f"paper{n:03d}.pdf").write_bytes(text_pdf([[f"Paper number {n}"], [f"word{n} on page two"]]))
+    library = tmp_path / "cli.sqlite"
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    run = [sys.executable, "-c", code, "--library", str(library)]
+    child = subprocess.Popen([*run, "import", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        if library.exists():
+            with Library.open(library) as lib:
+                if lib.count() >= BATCH:
+                    break
+        time.sleep(0.02)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    with Library.open(library) as lib:
+        kept = lib.count()
+        assert kept % BATCH == 0 and BATCH <= kept < count  # whole batches: each is one transaction
+        assert lib.index.check() is None and lib.fulltext.pending() == []
+        states = lib.fulltext.states(lib.paper_ids())
+        assert len(states) == kept and all(s.status == "done" for group in states.values() for s in group)
+    again = subprocess.run([*run, "import", str(folder)], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"{count - kept} papers added" in again.stdout
+    with Library.open(library) as lib:
+        assert lib.count() == count and lib.fulltext.pending() == []
+        assert all(len(lib.search(f"fulltext:word{n}").ids) == 1 for n in (0, count // 2, count - 1))
 
 
 def _integrity(library) -> None:

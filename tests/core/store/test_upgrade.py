@@ -56,3 +56,23 @@ def test_an_upgraded_library_exports_every_entry_and_field_release_0_1_exported(
         if eprint and fields.get("note") == f"arXiv:{eprint}":  # now printed by classic styles too
             del fields["note"]
         assert fields == dict((k.lower(), v) for k, v in old.fields), key
+
+
+def test_programs_opening_a_new_library_at_once_each_open_it_and_it_is_made_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "new.sqlite"
+    start = time.time() + 1.5  # every process waits for the same moment, its imports done
+    code = ("import sys, time; from pathlib import Path; from lectern.core.library.facade import Library; "
+            "time.sleep(max(0, float(sys.argv[2]) - time.time())); lib = Library.open(Path(sys.argv[1])); "
+            "print(lib.count()); lib.close()")
+    children = [subprocess.Popen([sys.executable, "-c", code, str(path), str(start)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [child.communicate(timeout=120) for child in children]
+    assert [(child.returncode, err.strip().splitlines()[-1:]) for child, (_, err) in zip(children, outcomes)] == [
+        (0, [])] * 4
+    with Library.open(path) as lib:
+        with lib.db.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION

@@ -1,6 +1,7 @@
-"""The papers' text in the real window: a PDF imported with Ctrl+O, a word only
-on page 3 searched and shown as "p. 3: …", `o` opening the PDF at that page,
-PDFs pending at start read in the background, and reasons shown as plain text."""
+"""The papers' text in the real window: a PDF imported with Ctrl+O or attached
+with `a`, a word only on page 3 searched and shown as "p. 3: …", `o` opening the
+PDF at that page, PDFs read in the background (pending at start, after an attach)
+while browsing goes on, and reasons and page text shown as plain text."""
 
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ def test_importing_a_folder_of_pdfs_with_a_duplicate_reports_it(qtbot, window, m
     folder.mkdir()
     shutil.copyfile(pdfs["paper"], folder / "a.pdf")
     shutil.copyfile(pdfs["paper"], folder / "b.pdf")
-    window.fulltext.import_paths([folder])
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.commands.run("file.import_folder")  # File > Import a folder of PDFs…
     qtbot.waitUntil(lambda: window.fulltext._importing is None, timeout=30000)
     settle(qtbot, window)
     assert window.library.search("fulltext:zeppelin").ids and len(window.library.search("zeppelin").ids) == 1
@@ -191,3 +193,98 @@ def test_a_page_index_damaged_while_the_window_is_open_is_rebuilt_when_a_page_hi
     assert win.library.index.check() is None
     win.close()
     win.library.close()
+
+
+def test_a_pdf_attached_with_a_is_read_in_the_background_found_on_page_3_and_opened_there(
+        qtbot, window, monkeypatch, pdfs, launched, opened):
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pdfs["paper"])], ""))
+    activate(qtbot, window)
+    paper_id = window.current_paper_id()
+    qtbot.keyClick(window.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.library.attachments_of(paper_id) != (), timeout=10000)
+    qtbot.waitUntil(lambda: window.library.fulltext.pending() == [] and window.ops.idle(), timeout=30000)
+    assert window.library.fulltext.states([paper_id])[paper_id][0].describe() == "text of 4 pages indexed"
+    type_query(qtbot, window, "zeppelin")
+    assert [window.model.paper_id(r) for r in range(window.model.rowCount())] == [paper_id]
+    window.go_to_row(0)
+    qtbot.waitUntil(lambda: "p. 3:" in window.detail.toPlainText(), timeout=5000)
+    monkeypatch.setattr(pdf_viewer.shutil, "which", lambda name: f"/usr/bin/{name}" if name == "evince" else None)
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_O)
+    [attachment] = window.library.attachments_of(paper_id)
+    assert launched == [["/usr/bin/evince", "--page-label=3", str(attachment.path)]]
+
+
+def test_browsing_goes_on_while_a_long_pdf_is_read_and_the_status_bar_says_which(qtbot, library_path, tmp_path):
+    from tests import pdfs as make
+
+    long_one = make.many_pages_pdf(tmp_path / "long.pdf", 100_000)  # read up to the 2,000-page cap: seconds
+    with Library.open(library_path) as lib:
+        lib.papers.add_many([NewPaper(title=f"Paper {n}") for n in range(5)])
+        lib.attachments.add(lib.paper_ids()[0], [long_one], "link")
+    window = open_window(library_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        shown: list[str] = []
+        window.statusBar().messageChanged.connect(shown.append)
+        qtbot.waitUntil(lambda: any(m.startswith("Reading the PDFs' text: 1 of 1 (long.pdf)") for m in shown),
+                        timeout=30000)
+        activate(qtbot, window)
+        window.go_to_row(0)
+        for row in (1, 2, 3):
+            qtbot.keyClick(window.table, Qt.Key.Key_J)
+            assert window.table.currentIndex().row() == row
+        assert window.library.fulltext.pending() != []  # j moved while the PDF was still being read
+        qtbot.waitUntil(lambda: window.library.fulltext.pending() == [] and window.ops.idle(), timeout=60000)
+        assert "Text read from 1 PDF" in window.statusBar().currentMessage()
+    finally:
+        window.close()
+        window.library.close()
+
+
+def test_markup_in_a_pdfs_page_text_is_shown_as_text_in_the_page_hit(qtbot, window, monkeypatch, tmp_path,
+                                                                    message_boxes):
+    from tests import pdfs as make
+
+    page = "A zeppelin <b>bold</b> <a href='x'>link</a> <script>alert(2)</script> here."
+    pdf = make.paper_pdf(tmp_path / "markup.pdf", ["First page.", page], title="Markup in the page text")
+    import_with_ctrl_o(qtbot, window, monkeypatch, [pdf])
+    type_query(qtbot, window, "fulltext:zeppelin")
+    window.go_to_row(0)
+    qtbot.waitUntil(lambda: "p. 2:" in window.detail.toPlainText(), timeout=5000)
+    line = next(x for x in window.detail.toPlainText().splitlines() if x.startswith("p. 2:"))
+    assert "zeppelin <b>bold</b> <a href='x'>link</a> <script>alert(2)" in line  # (the snippet is cut after)
+
+
+def test_the_search_shown_takes_in_text_read_meanwhile_searching_again_once_not_once_a_pdf(
+        qtbot, library_path, tmp_path):
+    from lectern.core.fulltext.sample import text_pdf
+
+    with Library.open(library_path) as lib:
+        lib.papers.add_many([NewPaper(title=f"Paper {n}") for n in range(8)])
+        ids = lib.paper_ids()
+    window = open_window(library_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        settle(qtbot, window)
+        type_query(qtbot, window, "zeppelin")
+        assert window.model.rowCount() == 0
+        files = []
+        for n in range(6):
+            files.append(tmp_path / f"p{n}.pdf")
+            files[-1].write_bytes(text_pdf([["first page"], [f"a zeppelin on page two of {n}"]]))
+        library = window.library
+        window.ops.run(lambda: [library.attachments.add(i, [f], "link") for i, f in zip(ids, files)][-1])
+        qtbot.waitUntil(lambda: library.fulltext.pending() != [], timeout=10000)
+        searches: list[str] = []
+        run_search = window.run_search
+        window.run_search = lambda text, *a, **k: (searches.append(text), run_search(text, *a, **k))[1]
+        qtbot.waitUntil(lambda: library.fulltext.pending() == [] and window.ops.idle(), timeout=30000)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 6, timeout=10000)
+        assert sorted(window.model.paper_id(r) for r in range(6)) == sorted(ids[:6])
+        assert 1 <= len(searches) <= 3  # (6 PDFs saved: once a second at most, not once each)
+    finally:
+        window.close()
+        window.library.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from lectern.core.search.index import fts_setting
+from lectern.core.search.index import merge_step
 from lectern.core.store.database import Connection, Database, WriteYielded
 
 WRITE_BUDGET_S = 0.010  # the time one background transaction aims at
@@ -68,13 +68,8 @@ def merge_segments(db: Database, pacer: Pacer, table: str = "paper_fts") -> None
     the end cost a tenth of a second a step, whatever its size)."""
     merging = True
 
-    def merge_step(conn: Connection) -> bool:
-        before = conn.raw.total_changes
-        fts_setting(conn, "merge", pacer.size, table)
-        return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
-
     while merging:
-        merging, took = giving_way(db, merge_step)
+        merging, took = giving_way(db, lambda conn: merge_step(conn, pacer.size, table))
         if merging:  # (a step that found nothing to merge says nothing of the pace)
             pacer.took(took)
         db.checkpoint()

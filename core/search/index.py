@@ -69,6 +69,23 @@ def fts_setting(conn: Connection, name: str, value: int, table: str = "paper_fts
     conn.exec_driver_sql(f"INSERT INTO {table} ({table}, rank) VALUES ('{name}', {int(value)})")
 
 
+def merge_step(conn: Connection, pages: int, table: str = "paper_fts") -> bool:
+    """One FTS5 `merge` of about `pages` pages of the index's segments; whether work remains."""
+    before = conn.raw.total_changes
+    fts_setting(conn, "merge", pages, table)
+    return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
+
+
+def merge_until_settled(conn: Connection, pages: int = 512, table: str = "paper_fts") -> None:
+    """Merge the index's segments in this transaction until no level holds
+    enough of them to merge. After a bulk add, whose large segments the small
+    writes that follow would otherwise pile up beside until FTS5's crisis merge
+    rewrote them all inside one of those writes (a star or a note, a few writes
+    later)."""
+    while merge_step(conn, pages, table):
+        pass
+
+
 def index_papers(conn: Connection, where: str, params: tuple[object, ...]) -> None:
     """Index the papers matching `where` (over `paper_fts_source`) in one statement."""
     conn.exec_driver_sql(index_papers_sql(where), params)

@@ -20,12 +20,14 @@ from lectern.core.domain.entry import RAW, balanced, load_fields, readings
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
+from lectern.core.search.index import merge_until_settled
 from lectern.core.store.undo import paused
 from lectern.core.sync.tree import Collections, PaperDoc, sorted_tags
 
 # Test-only plumbing: a sync process SIGKILLs itself when it reaches the step
 # this names (see tests/core/sync/test_crash.py). Never set by users.
 KILL_AT_ENV = "LECTERN_TEST_SYNC_KILL_AT"
+SETTLE_INDEX_FROM = 500  # papers a merge adds from which their search index segments are merged at once
 
 
 def checkpoint(step: str) -> None:
@@ -257,6 +259,8 @@ def _add(library: Library, new: list[tuple[str, PaperDoc]], done: Applied) -> No
             "UPDATE paper SET starred = ?, status = ?, added_at = coalesce(?, added_at) WHERE id = ?",
             [(int(doc.starred), doc.status, f"{added}.000000" if len(added) == 19 else None, paper_id)
              for paper_id, (added, doc) in zip(new_ids, stamps)])
+        if len(new) >= SETTLE_INDEX_FROM:  # (a take-over): the next small writes are not the ones to merge it
+            merge_until_settled(conn)
     done.changes = done.changes.merge(changes)
     done.received += len(new)
 

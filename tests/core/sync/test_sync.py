@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 from lectern.core.domain.entry import get
+from lectern.core.domain.records import NewPaper
+from lectern.core.search import index
+from lectern.core.search.index import merge_step
 from lectern.core.sync import engine
 from lectern.core.sync.engine import SyncError, sync_folder
+from lectern.core.sync.local import SETTLE_INDEX_FROM
 from lectern.core.sync.merge import NOTE_MARK
 from tests.core.sync.conftest import add, by_key, run_sync, state
 
@@ -284,3 +288,20 @@ def test_a_sync_says_each_step_as_it_begins(machine, remote) -> None:
     said.clear()
     engine.sync(b, remote, progress=lambda p: said.append(p.message))
     assert said[:2] == [engine.STEPS["fetch"], engine.STEPS["merge"]]  # taken over
+
+
+def test_a_large_take_over_leaves_nothing_of_the_search_index_to_merge(machine, remote, monkeypatch) -> None:
+    """The papers a take-over adds are indexed in large segments; they are merged then, not by one of the
+    small writes that follow (FTS5 merges them all at once when enough small segments pile up beside them:
+    at 100,000 papers, the eleventh star or note after a take-over took most of a second)."""
+    monkeypatch.setattr(index, "BULK_HASH_BYTES", 16 * 1024)  # a few hundred papers make many segments
+    a = machine("a")
+    count = SETTLE_INDEX_FROM + 100
+    a.papers.add_many([NewPaper(title=f"Pre-training study {i}", citation_key=f"study{i}") for i in range(count)],
+                      notes=[f"Notes on study {i}, read twice." for i in range(count)])
+    run_sync(a, remote)
+    b = machine("b")
+    assert run_sync(b, remote).received == count
+    with b.db.write() as conn:
+        assert not merge_step(conn, 16)  # no level holds enough segments to merge
+    assert len(b.search("study").ids) == count and len(b.search("twice").ids) == count

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from lectern.core.domain.entry import RAW, get, keyword_tags, readings, strip_braces
 from lectern.core.domain.records import NewPaper
 from lectern.core.formats.bib_fast import FastEntry, split_blocks
-from lectern.core.formats.bib_guard import Guarded, guard
+from lectern.core.formats.bib_guard import BlockScanner, Guarded, Part, Stretch
 from lectern.core.formats.listing import read_input_bytes
 from lectern.core.text.encoding import EncodingError, decode_text, is_binary
 from lectern.core.text.latex import latex_to_text
@@ -159,25 +159,29 @@ def parse_bibtex(text: str) -> ParsedBib:
     a new key when imported); an entry naming a field twice keeps the first,
     as BibTeX does. Blocks nested too deep or too long are left out and named
     in `notices` (core/formats/bib_guard.py)."""
-    return parse_guarded(guard(text))
+    scanner = BlockScanner()
+    stretch = scanner.feed(text, final=True)
+    del text
+    reader = BibReader()
+    return reader.finish(reader.read(stretch), scanner.notices())  # type: ignore[arg-type]
 
 
-def _blocks(text: str, starts: list[int] | None) -> Iterator[tuple[Any, int]]:
-    """The blocks of `text` in order, each with the line its stretch of text
-    begins on: well-formed entries read by the fast path (core/formats/bib_fast.py,
-    their own line), everything else by bibtexparser's splitter (lines counted
-    from the stretch given to it)."""
+def _blocks(text: str, parts: list[Part] | None, line: int) -> Iterator[tuple[Any, int]]:
+    """The blocks of a stretch of text in order, each with the line its stretch
+    of text begins on: the entries the fast path read (core/formats/bib_fast.py,
+    their own line), everything else read by bibtexparser's splitter (lines
+    counted from the stretch given to it)."""
     import bibtexparser  # here, not at start-up: the window opens sooner
 
-    if starts is None:
+    if parts is None:
         for found in bibtexparser.parse_string(_protect_inner_quotes(text), parse_stack=[]).blocks:
-            yield found, 0
+            yield found, line
         return
-    for block in split_blocks(text, starts):
-        if isinstance(block, FastEntry):
-            yield block, 0
+    for part in parts:
+        if isinstance(part, FastEntry):
+            yield part, 0
             continue
-        begin, end, offset = block
+        begin, end, offset = part
         for found in bibtexparser.parse_string(_protect_inner_quotes(text[begin:end]), parse_stack=[]).blocks:
             yield found, offset
 
@@ -188,21 +192,36 @@ def _fast(entry: Any, offset: int) -> FastEntry:
                      entry.start_line + offset)
 
 
-def parse_guarded(guarded: Guarded) -> ParsedBib:
-    """parse_bibtex on text the guard has passed (its text is released here)."""
-    text = _CONTROL.sub("", guarded.text)
-    starts = guarded.starts if len(text) == len(guarded.text) else None  # the offsets hold
-    guarded.text = ""
-    logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # failures are reported to the user below, with line numbers
-    from bibtexparser import model
+class BibReader:
+    """The blocks of a file read a stretch at a time (core/formats/bib_guard.py
+    cuts it): @string macros defined in order, @preamble and @comment blocks
+    and failures kept in `parsed`, the entries given back for the caller to
+    make papers of (`finish` makes them all at once, as a whole text is read)."""
 
-    parsed = ParsedBib(notices=guarded.notices)
-    macros: dict[str, str] = {}
-    entries: list[FastEntry] = []
-    try:
-        for block, offset in _blocks(text, starts):
+    def __init__(self) -> None:
+        self.parsed = ParsedBib()
+        self.macros: dict[str, str] = {}
+        self.typeless: list[str] = []  # failures for entries without a type, listed after the others
+
+    def read(self, stretch: Stretch) -> list[FastEntry]:
+        """The entries of one stretch (its other blocks are taken in)."""
+        text = _CONTROL.sub("", stretch.text)
+        parts = stretch.parts if len(text) == len(stretch.text) else None  # the places hold
+        stretch.text = ""
+        logger = logging.getLogger("bibtexparser")
+        level = logger.level
+        logger.setLevel(logging.ERROR)  # failures are reported to the user, with line numbers
+        try:
+            return self._read(text, parts, stretch.line)
+        finally:
+            logger.setLevel(level)
+
+    def _read(self, text: str, parts: list[Part] | None, line: int) -> list[FastEntry]:
+        from bibtexparser import model
+
+        parsed, macros = self.parsed, self.macros
+        entries: list[FastEntry] = []
+        for block, offset in _blocks(text, parts, line):
             if isinstance(block, FastEntry):
                 entries.append(block)
             elif isinstance(block, (model.String, model.DuplicateBlockKeyBlock)) and isinstance(
@@ -232,24 +251,61 @@ def parse_guarded(guarded: Guarded) -> ParsedBib:
             elif isinstance(block, model.ParsingFailedBlock):
                 first = (block.raw.strip().splitlines() or [""])[0][:80]
                 parsed.failures.append(f"line {block.start_line + offset + 1}: could not read “{first}”")
-    finally:
-        logger.setLevel(level)
-    del text  # the entries hold their own copies of what they need
-    wanted = {(get([(name, resolve(value, macros))], name) or "").strip().lower()  # the parents named
-              for entry in entries for name, value in entry.fields if name.lower() == "crossref"}
-    parents: dict[str, FastEntry] = {}
+        return entries
+
+    def papers(self, entries: list[FastEntry], macros: dict[str, str],
+               parents: dict[str, FastEntry]) -> list[BibPaper]:
+        """Papers of `entries` (each freed once read), values resolved with `macros`."""
+        papers = []
+        for at, entry in enumerate(entries):
+            if not entry.entry_type.strip():  # `@{...}`: BibTeX refuses it too
+                self.typeless.append(
+                    f"line {entry.start_line + 1}: an entry without a type (write it as @misc{{key, ...}})")
+            else:
+                papers.append(_entry_paper(entry, macros, parents))
+            entries[at] = None  # type: ignore[call-overload]  # freed once read
+        return papers
+
+    def finish(self, entries: list[FastEntry], notices: list[str]) -> ParsedBib:
+        """`parsed` with the papers of all the file's `entries`: values resolved
+        with the macros as the file leaves them, crossref parents anywhere in it."""
+        crossrefs = (value for entry in entries for name, value in entry.fields if name.lower() == "crossref")
+        parents = crossref_parents(entries, wanted_parents(crossrefs, self.macros))
+        self.parsed.papers = self.papers(entries, self.macros, parents)
+        return self.done(notices)
+
+    def done(self, notices: list[str]) -> ParsedBib:
+        """`parsed` once every stretch is read, the guard's `notices` first."""
+        self.parsed.failures += self.typeless
+        self.parsed.notices[:0] = notices
+        self.typeless = []
+        return self.parsed
+
+
+def wanted_parents(crossrefs: Iterable[str], macros: dict[str, str]) -> set[str]:
+    """The keys (lower case) that `crossref` values as written name."""
+    return {(get([("crossref", resolve(value, macros))], "crossref") or "").strip().lower() for value in crossrefs}
+
+
+def crossref_parents(entries: Iterable[FastEntry], wanted: set[str],
+                     parents: dict[str, FastEntry] | None = None) -> dict[str, FastEntry]:
+    """The first entry of each key in `wanted`."""
+    parents = {} if parents is None else parents
     for entry in entries:
         key = (entry.key or "").lower()
         if key in wanted:
             parents.setdefault(key, entry)
-    for at, entry in enumerate(entries):
-        if not entry.entry_type.strip():  # `@{...}`: BibTeX refuses it too
-            parsed.failures.append(
-                f"line {entry.start_line + 1}: an entry without a type (write it as @misc{{key, ...}})")
-        else:
-            parsed.papers.append(_entry_paper(entry, macros, parents))
-        entries[at] = None  # type: ignore[call-overload]  # freed once read
-    return parsed
+    return parents
+
+
+def parse_guarded(guarded: Guarded) -> ParsedBib:
+    """parse_bibtex on text the guard has passed (its text is released here)."""
+    text = _CONTROL.sub("", guarded.text)
+    starts = guarded.starts if len(text) == len(guarded.text) else None  # the offsets hold
+    guarded.text = ""
+    parts = None if starts is None else list(split_blocks(text, starts))
+    reader = BibReader()
+    return reader.finish(reader.read(Stretch(text, 0, parts, [])), guarded.notices)
 
 
 def read_bibtex(path: Path, encoding: str | None = None) -> ParsedBib:
@@ -263,9 +319,7 @@ def read_bibtex(path: Path, encoding: str | None = None) -> ParsedBib:
         raise BibError(f"{path.name} is a binary file, not BibTeX.")
     text = decode_text(data, path.name, encoding, BibEncodingError)
     del data  # the bytes are not needed once decoded
-    guarded = guard(text)
-    del text  # a block left out for its size is freed before parsing
-    parsed = parse_guarded(guarded)
+    parsed = parse_bibtex(text)
     if not parsed.papers:
         reasons = parsed.failures + parsed.notices
         detail = "; ".join(reasons[:5]) if reasons else "no @entries were found"

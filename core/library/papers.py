@@ -5,7 +5,6 @@ duplicates. Each write is one transaction and one undo step (`History`)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -15,12 +14,9 @@ from lectern.core.domain.changes import (
     CancelToken,
     Changes,
     Collection,
-    Progress,
     ProgressFn,
-    in_chunks,
-    without_cycle_collection,
 )
-from lectern.core.domain.citekeys import KEY_RULE, generate_keys, is_valid_key
+from lectern.core.domain.citekeys import KEY_RULE, is_valid_key
 from lectern.core.domain.entry import (
     balanced,
     dump_fields,
@@ -31,17 +27,13 @@ from lectern.core.domain.entry import (
     readings,
     record_from_values,
 )
-from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title, stored, with_stored_keys
+from lectern.core.domain.identity import with_stored_keys
 from lectern.core.domain.records import STATUSES, NewPaper, clean_name
-from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
+from lectern.core.library.bulk_add import adding
 from lectern.core.library.history import History
 from lectern.core.library.rows import EDITABLE, EditError, _ids, now_text
-from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
-from lectern.core.store.database import Connection, Database, bulk_cache
-from lectern.core.store.undo import log_inserted, paused
+from lectern.core.store.database import Connection, Database
 from lectern.core.text.wording import plural
-
-INSERT_BATCH = 2000
 
 
 class Papers:
@@ -336,69 +328,8 @@ class Papers:
             with self.history.step(f"Add {len(papers)} paper{'' if len(papers) == 1 else 's'}") as step:
                 step.changes = self.add_many(papers, progress, cancel, meta, tags, notes)
             return step.changes
-        now = now_text()
-        recorded = ("paper", "tag", "paper_tag", "note")
-        with without_cycle_collection(), self.db.write() as conn, paused(conn, recorded), bulk_cache(conn):
-            taken = {r[0].lower() for r in conn.exec_driver_sql("SELECT citation_key FROM paper")}
-            generated = generate_keys(
-                ((p.title, p.authors, p.year) for p in papers if not p.citation_key), taken
-            )
-            keys = iter(generated)
-            final_keys = []
-            for p in papers:
-                key = p.citation_key
-                if not key:  # (none, or written empty: `@misc{,`)
-                    key = next(keys)
-                else:
-                    taken.add(key.lower())
-                final_keys.append(key)
-            del taken, generated, keys  # (not needed while the rows go in)
-            before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM paper").scalar_one()
-            tags_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM tag").scalar_one()
-            raw = conn.connection.driver_connection
-            with deferred_indexing(conn):  # papers, tags and notes indexed once, below
-                for chunk in in_chunks(range(len(papers)), INSERT_BATCH, "Adding papers", progress, cancel):
-                    batch = [_row(papers[i], final_keys[i], now) for i in chunk]  # a batch at a time: less memory
-                    raw.executemany(  # type: ignore[union-attr]
-                        "INSERT INTO paper (title, abstract, authors, year, venue, arxiv_id, doi, url, citation_key, "
-                        "added_at, updated_at, title_key, doi_key, arxiv_key, entry_type, fields, authors_sort, "
-                        "venue_sort) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        batch)
-                new_ids = [r[0] for r in conn.exec_driver_sql(
-                    "SELECT id FROM paper WHERE id > ? ORDER BY id", (before,))]
-                _add_tags_and_notes(raw, new_ids, tags or [], notes or [])
-            if progress:
-                progress(Progress(len(papers), len(papers), "Indexing for search"))
-            with bulk_index_buffer(conn):
-                index_papers(conn, "rowid > ?", (before,))
-            if undoable:  # the new rows, for undo: logged in one statement a table, not by triggers
-                log_inserted(conn, "paper", "id > ?", (before,))
-                log_inserted(conn, "tag", "id > ?", (tags_before,))
-                log_inserted(conn, "paper_tag", "paper_id > ?", (before,))
-                log_inserted(conn, "note", "paper_id > ?", (before,))
-            for key, value in (meta or {}).items():
-                conn.exec_driver_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-        return Changes(papers=frozenset(new_ids), membership=True,
+        with adding(self.db, len(papers), progress, cancel, undoable) as bulk:
+            bulk.add(papers, tags or [], notes or [])
+            bulk.meta = dict(meta or {})
+        return Changes(papers=frozenset(bulk.new_ids), membership=True,
                        collections=frozenset({Collection.TAGS}) if tags else frozenset())
-
-
-def _row(p: NewPaper, key: str, now: str) -> tuple[Any, ...]:
-    """The paper table's values for a new paper (in add_many's INSERT order)."""
-    kind, fields = (p.entry_type or "misc", p.fields) if p.fields else record_from_values(
-        p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url)
-    return (p.title, p.abstract, p.authors, p.year, p.venue, p.arxiv_id, p.doi, p.url, key, now, now,
-            stored(normal_title(p.title)), stored(normal_doi(p.doi)), stored(normal_arxiv(p.arxiv_id)), kind,
-            dump_fields(fields), authors_sort_key(p.authors), venue_sort_key(p.venue))
-
-
-def _add_tags_and_notes(raw: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[Sequence[str]],
-                        notes: Sequence[str]) -> None:
-    """Tags and notes of newly added papers (same order), a statement for each kind."""
-    pairs = [(paper_id, name) for paper_id, paper_tags in zip(paper_ids, tags)
-             for name in dict.fromkeys(clean_name(t) for t in paper_tags) if name]
-    raw.executemany("INSERT OR IGNORE INTO tag (name) VALUES (?)", [(name,) for _, name in pairs])
-    raw.executemany("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT ?, id FROM tag WHERE name = ?", pairs)
-    stamp = now_text()
-    raw.executemany("INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                    [(paper_id, body, stamp, stamp) for paper_id, body in zip(paper_ids, notes) if body.strip()])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -44,18 +45,33 @@ def read_regular_file(path: Path, max_bytes: int, error: type[Exception], verb: 
     larger file. The file is opened without blocking and checked again once
     open, so a FIFO put in its place meanwhile is refused too; the cap holds
     while reading, even if the file grows meanwhile."""
+    return b"".join(regular_file_pieces(path, max_bytes, error, verb, max_bytes + 1))
+
+
+def regular_file_pieces(path: Path, max_bytes: int, error: type[Exception], verb: str = "import",
+                        size: int = 4 * 1024 * 1024) -> Iterator[bytes]:
+    """read_regular_file's bytes `size` at a time, for a reader that never
+    holds the whole file (the same checks; `error` once past the cap)."""
     info = regular_input_file(path, error, verb)
     too_large = f"too large to {verb}."
     if info.st_size > max_bytes:
         raise error(f"{path.name} is {info.st_size // (1024 * 1024)} MB: {too_large}")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise _not_regular(path, error, verb)
-            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise _unreadable(path, exc, error) from None
-    if len(data) > max_bytes:
-        raise error(f"{path.name} is over {max_bytes // (1024 * 1024)} MB: {too_large}")
-    return data
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _not_regular(path, error, verb)
+        read = 0
+        while True:
+            try:
+                data = handle.read(size)
+            except OSError as exc:
+                raise _unreadable(path, exc, error) from None
+            if not data:
+                return
+            read += len(data)
+            if read > max_bytes:
+                raise error(f"{path.name} is over {max_bytes // (1024 * 1024)} MB: {too_large}")
+            yield data

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Literal
 
 from lectern.core.domain.arxiv import parse_arxiv
-from lectern.core.domain.changes import CancelToken, Changes, ProgressFn, without_cycle_collection
+from lectern.core.domain.changes import CancelToken, Changes, Collection, ProgressFn, without_cycle_collection
 from lectern.core.domain.citekeys import base_key, is_valid_key, unique_key
 from lectern.core.domain.entry import get, strip_braces, with_field
 from lectern.core.domain.identity import identity_keys
 from lectern.core.domain.records import NewPaper
+from lectern.core.formats.bib_stream import BibStream, stream_bibtex
 from lectern.core.formats.bibtex import COMMENTS, PREAMBLES, stored_list
 from lectern.core.formats.bibtex_import import BibError, BibPaper, ParsedBib, parse_bibtex, read_bibtex
 from lectern.core.formats.csljson_import import looks_like_json, parse_csl_json, read_csl_json
@@ -25,6 +26,7 @@ from lectern.core.formats.ris import looks_like_ris, parse_ris, read_ris
 from lectern.core.identify.http import Http
 from lectern.core.identify.identifiers import only_identifiers
 from lectern.core.identify.lookup import resolve
+from lectern.core.library.bulk_add import adding
 from lectern.core.library.facade import Library
 from lectern.core.store.paths import default_listing_path, default_metadata_path
 from lectern.core.text.encoding import lines_of
@@ -103,9 +105,11 @@ class Duplicate:
     reason: str  # "DOI", "arXiv id", "citation key" or "title"
 
 
-def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplicate]:
-    """Papers that the library already holds (same DOI, arXiv id, citation key or title)."""
-    index = library.identity_index()
+def find_duplicates(library: Library, papers: Sequence[NewPaper],
+                    index: dict[str, dict[str, int]] | None = None) -> list[Duplicate]:
+    """Papers that the library already holds (same DOI, arXiv id, citation key
+    or title; its `index` when the caller has it)."""
+    index = library.identity_index() if index is None else index
     found = []
     for i, paper in enumerate(papers):
         for reason, value in identity_keys(paper.doi, paper.arxiv_id, paper.citation_key, paper.title):
@@ -116,12 +120,14 @@ def find_duplicates(library: Library, papers: Sequence[NewPaper]) -> list[Duplic
     return found
 
 
-def _free_keys(library: Library, papers: Sequence[NewPaper]) -> tuple[list[NewPaper], list[str]]:
+def _free_keys(library: Library, papers: Sequence[NewPaper],
+               taken: set[str] | None = None) -> tuple[list[NewPaper], list[str]]:
     """Each paper keeps its own citation key, exactly, when BibTeX and biber
     accept it and no other paper (in the library, or earlier in the file) has
     it; else it gets a new key, the old one is kept in biblatex's `ids` field,
-    and a line of the report names both."""
-    taken = library.citation_keys()
+    and a line of the report names both. (`taken`: the keys in use, lower-cased,
+    kept from one chunk of a file to the next.)"""
+    taken = library.citation_keys() if taken is None else taken
     out, renamed = [], []
     for paper in papers:
         key = paper.citation_key
@@ -183,15 +189,72 @@ def import_bib(
                 merged += 1
         step.label, step.changes = import_label(len(fresh), merged), changes
     warnings = list(parsed.failures) + list(parsed.notices) + renamed + linked
-    skipped = len(duplicates) - merged
-    existing = library.citation_keys_of([d.existing_id for d in duplicates.values()])
-    for i, dup in duplicates.items():  # every decision, by paper
-        paper = papers[i]
+    warnings += _duplicate_lines(library, [(papers[i], dup) for i, dup in duplicates.items()], policy)
+    return ImportReport(added=len(fresh), changes=changes, warnings=warnings, skipped=len(duplicates) - merged,
+                        merged=merged)
+
+
+def _duplicate_lines(library: Library, duplicates: Sequence[tuple[NewPaper, Duplicate]],
+                     policy: DuplicatePolicy) -> list[str]:
+    """Every decision on a paper the library held already, by paper."""
+    existing = library.citation_keys_of([d.existing_id for _, d in duplicates])
+    lines = []
+    for paper, dup in duplicates:
         name = strip_braces(paper.title)[:60] or paper.citation_key or "an untitled entry"
         done = "merged into it" if policy == "merge" else "skipped"
-        warnings.append(f"“{name}” is already in the library as {existing.get(dup.existing_id, '?')} "
-                        f"(same {dup.reason}): {done}")
-    return ImportReport(added=len(fresh), changes=changes, warnings=warnings, skipped=skipped, merged=merged)
+        lines.append(f"“{name}” is already in the library as {existing.get(dup.existing_id, '?')} "
+                     f"(same {dup.reason}): {done}")
+    return lines
+
+
+def import_stream(
+    library: Library, stream: BibStream, policy: DuplicatePolicy = "skip",
+    progress: ProgressFn | None = None, cancel: CancelToken | None = None, folder: Path | None = None,
+) -> ImportReport:
+    """import_bib over a file read a chunk of papers at a time
+    (core/formats/bib_stream.py), each chunk stored as it is read: the same
+    papers, keys, merges and report, one transaction and one undo step, without
+    holding every paper. BibError (nothing written) when it holds no entries."""
+    with library.history.step("Import") as step:
+        index = library.identity_index() if policy != "import" else None
+        taken = library.citation_keys()
+        duplicates: list[tuple[BibPaper, Duplicate]] = []
+        renamed: list[str] = []
+        fresh, linking = 0, False
+        with adding(library.db, stream.survey.blocks, progress, cancel) as bulk:
+            for chunk in stream.chunks():
+                found = {d.index: d for d in find_duplicates(library, [b.paper for b in chunk], index)
+                         } if index is not None else {}
+                kept = [b for i, b in enumerate(chunk) if i not in found]
+                duplicates += [(chunk[i], dup) for i, dup in found.items()]
+                keyed, names = _free_keys(library, [b.paper for b in kept], taken)
+                renamed += names
+                bulk.add(keyed, [b.tags for b in kept], [b.note for b in kept])
+                linking = linking or any(get(p.fields, "file") for p in keyed)
+                fresh += len(kept)
+                del chunk, kept, keyed
+            if not fresh and not duplicates:
+                reasons = stream.parsed.failures + stream.parsed.notices
+                detail = "; ".join(reasons[:5]) if reasons else "no @entries were found"
+                raise BibError(f"{stream.path.name} holds no BibTeX entries Lectern can read ({detail}).")
+            bulk.meta = _kept_blocks(library, stream.parsed)
+        changes = Changes(papers=frozenset(bulk.new_ids), membership=True,
+                          collections=frozenset({Collection.TAGS}) if bulk.tagged else frozenset())
+        linked: list[str] = []
+        if folder is not None and linking:
+            files, linked = link_named_files(library, changes.papers, folder)
+            changes = changes.merge(files)
+        merged = 0
+        if policy == "merge":
+            for bib, dup in duplicates:
+                changes = changes.merge(library.papers.merge(dup.existing_id, new=bib.paper, tags=bib.tags,
+                                                             note=bib.note))
+                merged += 1
+        step.label, step.changes = import_label(fresh, merged), changes
+    warnings = list(stream.parsed.failures) + list(stream.parsed.notices) + renamed + linked
+    warnings += _duplicate_lines(library, [(b.paper, dup) for b, dup in duplicates], policy)
+    return ImportReport(added=fresh, changes=changes, warnings=warnings, skipped=len(duplicates) - merged,
+                        merged=merged)
 
 
 def parse_arxiv_list(text: str) -> list[NewPaper] | None:
@@ -276,5 +339,9 @@ def import_file(library: Library, path: Path, policy: DuplicatePolicy = "skip",
                 encoding: str | None = None) -> ImportReport:
     """Import a file; the whole file or nothing. Raises BibError or ListingError
     (also an EncodingError, with a likely encoding, when the bytes do not decode)."""
+    path = Path(path)
     with without_cycle_collection():  # reading makes an object or more a line
-        return import_bib(library, parse_file(path, encoding), policy, progress, cancel, folder=Path(path).parent)
+        stream = stream_bibtex(path, encoding) if path.suffix.lower() in (".bib", ".bibtex") else None
+        if stream is not None:  # a UTF-8 .bib: stored as it is read
+            return import_stream(library, stream, policy, progress, cancel, folder=path.parent)
+        return import_bib(library, parse_file(path, encoding), policy, progress, cancel, folder=path.parent)

@@ -252,8 +252,8 @@ class Library:
             return []
         marks = ",".join("?" * len(ids))
         with self.db.read() as conn:
-            rows = {r["id"]: r for r in conn.exec_driver_sql(
-                f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})", tuple(ids)).mappings()}
+            rows = {r[0]: r for r in conn.exec_driver_sql(f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})",
+                                                          tuple(ids))}
             tags: dict[int, list[str]] = {}
             for paper_id, name in conn.exec_driver_sql(
                 f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
@@ -262,7 +262,7 @@ class Library:
             notes = dict(conn.exec_driver_sql(
                 f"SELECT paper_id, body FROM note WHERE paper_id IN ({marks})", tuple(ids)).all())
             # read inside the transaction: a value that does not read back is damage (LibraryDamaged)
-            return [(PaperRecord.from_row(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
+            return [(PaperRecord.from_values(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
 
     def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in `ids`."""

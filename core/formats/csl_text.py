@@ -125,12 +125,11 @@ def sentence_case(text: str) -> str:
     """citeproc's sentence case over rendered text: a capitalised word
     ("Algebra") is lower-cased unless it begins a sentence; words in capitals
     or mixed case (`DNA`, `TeX`) and protected ones (between nocase marks) stay."""
-    out: list[str] = []
-    pos = 0
+    parts = _CASE_TOKENS.split(text)  # text, token, text, token, ..., text (other characters change nothing)
     start = True  # at the beginning, or after . ? ! and a space
     protected = False
-    for match in _CASE_TOKEN.finditer(text):  # (other characters change nothing: they are copied)
-        token = match.group(0)
+    for i in range(1, len(parts), 2):
+        token = parts[i]
         if token in "\ue10b\ue10d":
             protected = True
         elif token in "\ue10c\ue10e":
@@ -138,26 +137,19 @@ def sentence_case(text: str) -> str:
             start = False
         elif token in ".?!:":
             start = True
-        elif protected:
-            start = False
         else:
-            cased = _cased(token, start)
+            if not protected:
+                parts[i] = _cased(token, start)
             start = False
-            if cased is not token:
-                out.append(text[pos:match.start()])
-                out.append(cased)
-                pos = match.end()
-    if not pos:
-        return text
-    out.append(text[pos:])
-    return "".join(out)
+    return "".join(parts)
 
 
 # Words (with their digits: `GPT4Image` is one, and not capitalised), marks, and
 # what ends a sentence (any . ? ! or :).
-_CASE_TOKEN = re.compile(r"[^\W_]+|[\ue10b-\ue10e.?!:]")
+_CASE_TOKENS = re.compile(r"([^\W_]+|[\ue10b-\ue10e.?!:])")
 
 
+@lru_cache(maxsize=65536)  # (titles share most of their words)
 def _cased(word: str, start: bool) -> str:
     """One unprotected word in sentence case (the word itself when it stays)."""
     rest = word[1:]

@@ -171,19 +171,29 @@ def export_text(
 ) -> str:
     """The .bib text for the papers `ids`, in that order (same library, same
     bytes); `lost` collects the keys of entries `--ascii` could not write whole."""
-    parts: list[str] = []
-    parents: list[str] = []  # crossref and xdata parents go after every child, as BibTeX needs
-    referenced = library.cross_referenced_keys(ids)
+    written: list[tuple[str, str]] = []  # (key lower-cased, entry)
+    referenced: set[str] = set()  # the keys named in crossref or xdata: those parents go after every child
     for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
         attached = library.attachments.for_papers(chunk)
         for paper, tags, note in library.papers_for_export(chunk):
-            text = entry(paper, tags, note, options, lost, attached.get(paper.id, ()))
-            (parents if paper.citation_key.lower() in referenced else parts).append(text)
-    parts.extend(parents)
+            written.append((paper.citation_key.lower(), entry(paper, tags, note, options, lost,
+                                                              attached.get(paper.id, ()))))
+            referenced.update(_parents_named(paper.fields))
+    parts = [text for key, text in written if key not in referenced]
+    parts.extend(text for key, text in written if key in referenced)  # as BibTeX needs
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
     preambles = "".join(f"@preamble{{{{{p}}}}}\n\n" for p in stored_list(library.get_meta(PREAMBLES)))
     comments = "".join(f"\n@comment{{{c}}}\n" for c in stored_list(library.get_meta(COMMENTS)))
     return header + preambles + "\n".join(parts) + comments
+
+
+def _parents_named(fields: Sequence[Field]) -> list[str]:
+    """The keys (lower-cased) a stored record names in `crossref` or `xdata`."""
+    return [key.strip().lower() for name, value in fields if len(name) in (5, 8) and name.lower() in _LINKS
+            for key in value.split(",") if key.strip()]
+
+
+_LINKS = frozenset({"crossref", "xdata"})
 
 
 def export_file(

@@ -307,19 +307,6 @@ class Library:
                     return sorted(group)
                 group |= found
 
-    def cross_referenced_keys(self, ids: Sequence[int]) -> set[str]:
-        """The keys (lower-cased) that papers among `ids` name in `crossref` or `xdata`."""
-        keys: set[str] = set()
-        for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-            with self.db.read() as conn:
-                for (value,) in conn.exec_driver_sql(
-                        "SELECT j.value ->> '$[1]' FROM paper, json_each(paper.fields) AS j "
-                        f"WHERE paper.id IN ({','.join('?' * len(chunk))}) "
-                        "AND (paper.fields LIKE '%crossref%' OR paper.fields LIKE '%xdata%') "
-                        "AND lower(j.value ->> '$[0]') IN ('crossref', 'xdata')", tuple(chunk)):
-                    keys.update(k.strip().lower() for k in str(value).split(",") if k.strip())
-        return keys
-
     def citation_keys(self) -> set[str]:
         """All citation keys in use, lower-cased (Trash included)."""
         with self.db.read() as conn:

@@ -410,18 +410,23 @@ def csl_document(lines: Sequence[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
-def standalone_lines(items: Sequence[Item], seen: set[str]) -> list[str] | None:
-    """The lines `csl_json` writes for `items`, when no item names a crossref or
-    xdata parent and none shares its key (in any case) with another: then each
-    item stands alone and a large export is written a chunk at a time. `seen`
-    holds the keys of earlier chunks (lower-cased) and gets these; None when an
-    item does not stand alone (the caller then maps all items at once)."""
+def stands_alone(items: Sequence[Item], seen: set[str]) -> bool:
+    """Whether each of `items` maps the same alone as among all exported items:
+    it names no crossref or xdata parent and shares its key (in any case) with
+    no other. `seen` holds the keys of earlier chunks (lower-cased) and gets
+    these; then a large export is written a chunk at a time."""
+    for paper, _tags, _note in items:
+        key = paper.citation_key.lower()
+        if key in seen or any(name.lower() in _LINKS for name, _value in paper.fields):
+            return False
+        seen.add(key)
+    return True
+
+
+def item_lines(items: Sequence[Item]) -> list[str]:
+    """The lines `csl_json` writes for items that stand alone (`stands_alone`)."""
     out = []
     for paper, tags, _note in items:
-        key = paper.citation_key.lower()
         kind, fields = _record(paper)
-        if key in seen or any(name.lower() in _LINKS for name, _value in fields):
-            return None
-        seen.add(key)
         out.append("  " + _ENCODE(_item(paper, tags, kind, fields, None)))
     return out

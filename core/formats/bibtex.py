@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -15,6 +16,7 @@ from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks
 from lectern.core.domain.entry import (
     RAW,
     Field,
+    as_written,
     balanced,
     get,
     keyword_tags,
@@ -64,13 +66,23 @@ def _shorten(text: str, limit: int) -> str:
     return cut + " [...]"
 
 
+@lru_cache(maxsize=1024)
+def _name_kind(name: str) -> str:
+    """"month", "verbatim" or "" (any other field), for a field name in any case."""
+    lower = name.lower()
+    return "month" if lower == "month" else "verbatim" if lower in VERBATIM else ""
+
+
 def _value(name: str, value: str, ascii_only: bool) -> str:
     """One field's value as written between `name = ` and `,`."""
     if value.startswith(RAW):
         return value[1:]  # a bare expression (an undefined macro such as `jan`), as the file had it
-    if name.lower() == "month" and value.strip().lower() in MONTH_MACROS:
+    kind = _name_kind(name)
+    if not kind:  # (most fields)
+        return "{" + (to_ascii_latex(value) if ascii_only else value) + "}"
+    if kind == "month" and value.strip().lower() in MONTH_MACROS:
         return value.strip().lower()  # the month macro, bare: BibTeX prints the month's name
-    if name.lower() in VERBATIM:
+    if kind == "verbatim":
         if not balanced(value):  # would break the entry: braces are encoded as a URL would
             value = value.replace("{", "%7B").replace("}", "%7D")
         return "{" + value + "}"
@@ -95,12 +107,15 @@ def record_fields(paper: "Paper", tags: Sequence[str] = (), note: str = "",
         fields = with_field(fields, "file", merged_file_field(get(fields, "file"), attachments, options.files_from))
     if not options.abstract:
         fields = with_field(fields, "abstract", None)
-    elif get(fields, "abstract"):
-        fields = with_field(fields, "abstract", _shorten(get(fields, "abstract") or "",
-                                                         CLASSIC_FIELD_LIMIT if classic else BIBLATEX_FIELD_LIMIT))
+    else:
+        limit = CLASSIC_FIELD_LIMIT if classic else BIBLATEX_FIELD_LIMIT
+        abstracts = [value for key, value in fields if len(key) == 8 and key.lower() == "abstract"]
+        written = as_written(abstracts[0]) if abstracts else ""
+        if written and not (len(abstracts) == 1 and written is abstracts[0] and len(written) <= limit):
+            fields = with_field(fields, "abstract", _shorten(written, limit))  # (else it would stay as it is)
     if not options.keywords:
         fields = with_field(fields, "keywords", None)
-    elif not same_tags(keyword_tags(get(fields, "keywords")), tags):
+    elif (tags or get(fields, "keywords") is not None) and not same_tags(keyword_tags(get(fields, "keywords")), tags):
         fields = with_field(fields, "keywords", tex_escape(", ".join(tags)) if tags else None)
     if options.note and note.strip():
         written = get(fields, "annote") or get(fields, "annotation")
@@ -144,7 +159,9 @@ def entry(paper: "Paper", tags: Sequence[str] = (), note: str = "", options: Bib
     if options.ascii and lost is not None and any(
             has_no_latex_form(value) for name, value in fields if name.lower() not in VERBATIM):
         lost.append(paper.citation_key)
-    body = ",\n".join(f"  {name} = {_value(name, value, options.ascii)}" for name, value in fields)
+    ascii_only = options.ascii
+    body = ",\n".join(f"  {name} = {{{value}}}" if not (ascii_only or value.startswith(RAW) or _name_kind(name))
+                      else f"  {name} = {_value(name, value, ascii_only)}" for name, value in fields)  # (most: braced)
     return f"@{kind}{{{paper.citation_key},\n{body},\n}}\n"
 
 
@@ -154,19 +171,29 @@ def export_text(
 ) -> str:
     """The .bib text for the papers `ids`, in that order (same library, same
     bytes); `lost` collects the keys of entries `--ascii` could not write whole."""
-    parts: list[str] = []
-    parents: list[str] = []  # crossref and xdata parents go after every child, as BibTeX needs
-    referenced = library.cross_referenced_keys(ids)
+    written: list[tuple[str, str]] = []  # (key lower-cased, entry)
+    referenced: set[str] = set()  # the keys named in crossref or xdata: those parents go after every child
     for chunk in in_chunks(ids, BATCH, "Writing BibTeX", progress, cancel):
         attached = library.attachments.for_papers(chunk)
         for paper, tags, note in library.papers_for_export(chunk):
-            text = entry(paper, tags, note, options, lost, attached.get(paper.id, ()))
-            (parents if paper.citation_key.lower() in referenced else parts).append(text)
-    parts.extend(parents)
+            written.append((paper.citation_key.lower(), entry(paper, tags, note, options, lost,
+                                                              attached.get(paper.id, ()))))
+            referenced.update(_parents_named(paper.fields))
+    parts = [text for key, text in written if key not in referenced]
+    parts.extend(text for key, text in written if key in referenced)  # as BibTeX needs
     header = "% Encoding: UTF-8\n\n" if not options.ascii else ""
     preambles = "".join(f"@preamble{{{{{p}}}}}\n\n" for p in stored_list(library.get_meta(PREAMBLES)))
     comments = "".join(f"\n@comment{{{c}}}\n" for c in stored_list(library.get_meta(COMMENTS)))
     return header + preambles + "\n".join(parts) + comments
+
+
+def _parents_named(fields: Sequence[Field]) -> list[str]:
+    """The keys (lower-cased) a stored record names in `crossref` or `xdata`."""
+    return [key.strip().lower() for name, value in fields if len(name) in (5, 8) and name.lower() in _LINKS
+            for key in value.split(",") if key.strip()]
+
+
+_LINKS = frozenset({"crossref", "xdata"})
 
 
 def export_file(

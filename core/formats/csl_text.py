@@ -117,26 +117,19 @@ def _marked(text: str, title: bool, top: bool = True) -> str:
     return "".join(out)
 
 
-_WORD = re.compile(r"[^\W_]+")  # a word with its digits: `GPT4Image` is one, and not capitalised
 _NOCASE_SPAN = re.compile("\ue10b(.*?)\ue10c", re.DOTALL)
-_TOKEN = re.compile(r"[^\W_]+|[\ue10b-\ue10e]|[.?!:](?=\s)|\S")
-_APOSTROPHE = re.compile(r"(?<=\w)'|'(?=\w)")
 _BLANKS = re.compile(r"[ \t\r\n]+")
-_LATEX_OR_QUOTES = re.compile(r"[\\{}$~^_%&'`-]")
 
 
 def sentence_case(text: str) -> str:
     """citeproc's sentence case over rendered text: a capitalised word
     ("Algebra") is lower-cased unless it begins a sentence; words in capitals
     or mixed case (`DNA`, `TeX`) and protected ones (between nocase marks) stay."""
-    out: list[str] = []
-    pos = 0
+    parts = _CASE_TOKENS.split(text)  # text, token, text, token, ..., text (other characters change nothing)
     start = True  # at the beginning, or after . ? ! and a space
     protected = False
-    for match in _TOKEN.finditer(text):
-        out.append(text[pos:match.start()])
-        token = match.group(0)
-        pos = match.end()
+    for i in range(1, len(parts), 2):
+        token = parts[i]
         if token in "\ue10b\ue10d":
             protected = True
         elif token in "\ue10c\ue10e":
@@ -144,24 +137,44 @@ def sentence_case(text: str) -> str:
             start = False
         elif token in ".?!:":
             start = True
-        elif _WORD.fullmatch(token) and not protected:
-            capitalised = token[0].isupper() and all(c.islower() for c in token[1:])
-            if start and (capitalised or token.islower()):
-                token = token[0].upper() + token[1:].lower()
-            elif capitalised:
-                token = token.lower()
+        else:
+            if not protected:
+                parts[i] = _cased(token, start)
             start = False
-        elif _WORD.fullmatch(token) or token.isdigit() or token.isalnum():
-            start = False
-        out.append(token)
-    out.append(text[pos:])
-    return "".join(out)
+    return "".join(parts)
+
+
+# Words (with their digits: `GPT4Image` is one, and not capitalised), marks, and
+# what ends a sentence (any . ? ! or :).
+_CASE_TOKENS = re.compile(r"([^\W_]+|[\ue10b-\ue10e.?!:])")
+
+
+@lru_cache(maxsize=65536)  # (titles share most of their words)
+def _cased(word: str, start: bool) -> str:
+    """One unprotected word in sentence case (the word itself when it stays)."""
+    rest = word[1:]
+    if rest.isascii():  # every character lower case (what `all(c.islower() ...)` asks), at ASCII speed
+        lower_rest = not rest or (rest.isalpha() and rest.islower())
+    else:
+        lower_rest = all(c.islower() for c in rest)
+    capitalised = word[0].isupper() and lower_rest
+    if start and (capitalised or word.islower()):
+        return word[0].upper() + rest.lower()
+    if capitalised:
+        return word.lower()
+    return word
 
 
 def apostrophes(text: str) -> str:
     """Straight apostrophes and backquotes as typographic ones (pandoc's smart reading)."""
-    if "'" in text:
-        text = _APOSTROPHE.sub("’", text)
+    if "'" in text:  # each one beside a word character (`\\w`) is typographic
+        parts = text.split("'")
+        out = [parts[0]]
+        for before, after in zip(parts, parts[1:]):
+            last, first = before[-1:], after[:1]
+            out.append("’" if last.isalnum() or last == "_" or first.isalnum() or first == "_" else "'")
+            out.append(after)
+        text = "".join(out)
     return text.replace("`", "‘") if "`" in text else text
 
 
@@ -171,21 +184,31 @@ _LETTER_ACCENTS = frozenset("bcdHkrtuv")  # LaTeX's accents named by a letter
 _ANY_MARK = re.compile("[\ue101-\ue10e]")
 
 
+def _has_latex(value: str) -> bool:
+    """Whether a value holds a character LaTeX reads specially (a substring
+    search each: much faster than a character class over a long abstract)."""
+    return ("\\" in value or "{" in value or "}" in value or "$" in value or "~" in value or "^" in value
+            or "_" in value or "%" in value or "&" in value)
+
+
 @lru_cache(maxsize=4096)  # (a record asks for its title several times; venues recur across records)
 def csl_text(value: str, title: bool = False) -> str:
     """A field's LaTeX as CSL rich text; `title`: also put in sentence case."""
     if "  " in value or "\n" in value or "\t" in value or "\r" in value:  # (most values have none)
         value = _BLANKS.sub(" ", value)
     value = value.strip()  # a no-break space (`~` read) stays
-    if not _LATEX_OR_QUOTES.search(value):
+    if _has_latex(value):
+        marked = _marked(value, title)
+        text = latex_to_text(_TILDE.sub(_NBSP, marked) if "~" in marked else marked)
+    elif "-" in value or "'" in value or "`" in value:  # no LaTeX to read: only dashes and quotes to set
+        text = value
+    else:
         return sentence_case(value) if title else value
-    marked = _marked(value, title)
-    text = latex_to_text(_TILDE.sub(_NBSP, marked) if "~" in marked else marked)
     if "-" in text:
         text = text.replace("---", "—").replace("--", "–")
     if title:
         text = sentence_case(text)
-    if _ANY_MARK.search(text):
+    if not text.isascii() and _ANY_MARK.search(text):  # (marks are not ASCII)
         text = _NOCASE_SPAN.sub(r"\1", text)  # pandoc writes protected words as plain text
         for name, (opening, closing) in _MARKS.items():
             tags = _TAGS.get(name, ("“", "”") if name == "quote" else ("", ""))

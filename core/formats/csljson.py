@@ -79,7 +79,9 @@ def _resolved(kind: str, fields: Sequence[Field], records: Mapping[str, Record],
     for key, value in fields:
         values.setdefault(key.lower(), value[1:] if value.startswith(RAW) else value)
     for link in ("crossref", "xdata"):
-        for parent_key in re.split(r"[\s,]+", values.get(link, "").strip()):
+        if link not in values:  # (most records have neither)
+            continue
+        for parent_key in re.split(r"[\s,]+", values[link].strip()):
             parent = records.get(parent_key.lower())
             if not parent_key or parent is None or parent_key.lower() in seen:
                 continue
@@ -168,13 +170,21 @@ def _month(value: str | None) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
 
 
+_INTEGER = re.compile(r"-?\d+")
+
+
 def _old_date(v: Mapping[str, str], prefix: str) -> dict[str, Any] | None:
+    if prefix + "year" not in v and prefix + "endyear" not in v:  # (no date of this kind)
+        return None
+
     def number(name: str) -> int | None:
         if name not in v:
             return None
+        if v[name].isascii() and v[name].isdigit():  # (a plain `2021` reads as itself)
+            return int(v[name])
         raw = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}", "", v[name]) if "\\" in v[name] else v[name]  # `{\noopsort{a}}1973`
         text = plain_text(raw).replace("–", "-").replace("—", "-").strip()
-        return int(text) if re.fullmatch(r"-?\d+", text) else None
+        return int(text) if _INTEGER.fullmatch(text) else None
 
     parts = []
     for start in ("", "end"):
@@ -230,7 +240,7 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
         return csl_text(v[name]) if v.get(name, "").strip() else None
 
     def title(name: str) -> str | None:
-        return csl_text(v[name], title=english) if v.get(name, "").strip() else None
+        return csl_text(v[name], english) if v.get(name, "").strip() else None
 
     def literal_list(name: str) -> str | None:
         if not v.get(name, "").strip():
@@ -238,6 +248,9 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
         if not biblatex:
             return text(name)
         return "; ".join(csl_text(p) for p in _split_and(v[name]))
+
+    def identifier(name: str) -> str | None:
+        return (strip_braces(v[name]) or None) if v.get(name) else None
 
     def names(name: str) -> list[dict[str, str]] | None:
         if not v.get(name, "").strip():
@@ -334,7 +347,7 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
         ("genre", genre), ("language", language),
     ]
     url = strip_braces(v["url"]) if v.get("url") and (kind == "online" or options.get("url") != "false") else None
-    eprint = strip_braces(v.get("eprint", ""))
+    eprint = strip_braces(v["eprint"]) if v.get("eprint") else ""
     if url is None and eprint:
         base = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/stable/",
                 "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/", "googlebooks": "https://books.google.com?id="}
@@ -346,9 +359,8 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
     keyword = (csl_text(keywords) if keywords.strip() and same_tags(keyword_tags(keywords), tags)
                else ", ".join(tags) or None)
     put += [("URL", url), ("DOI", strip_braces(v["doi"]) if v.get("doi") and options.get("doi") != "false" else None),
-            ("ISBN", strip_braces(v.get("isbn", "")) or None), ("ISSN", strip_braces(v.get("issn", "")) or None),
-            ("PMID", strip_braces(v.get("pmid", "")) or None), ("PMCID", strip_braces(v.get("pmcid", "")) or None),
-            ("call-number", strip_braces(v.get("library", "")) or None),
+            ("ISBN", identifier("isbn")), ("ISSN", identifier("issn")), ("PMID", identifier("pmid")),
+            ("PMCID", identifier("pmcid")), ("call-number", identifier("library")),
             ("note", _concat(".", [text("note") if not periodical else None,
                                    text("addendum") if biblatex else None]) or None),
             ("annote", text("annotation") or text("annote")), ("abstract", text("abstract")),
@@ -366,22 +378,55 @@ def _record(paper: "Paper") -> Record:
                               paper.doi, paper.url)
 
 
+def _item(paper: "Paper", tags: Sequence[str], kind: str, fields: tuple[Field, ...],
+          records: Mapping[str, Record] | None) -> dict[str, Any]:
+    item = item_for(paper.citation_key, kind, fields, tags, records)
+    item["custom"] = {CARRIER: {"type": kind, "fields": fields}}  # (pairs are written as JSON arrays)
+    return item
+
+
 def csl_items(items: Sequence[Item]) -> list[dict[str, Any]]:
     """The CSL-JSON items of exported papers; a crossref parent among them gives
     its children what they lack, as pandoc reads them."""
     records = {paper.citation_key.lower(): _record(paper) for paper, _tags, _note in items}
-    out = []
-    for paper, tags, _note in items:
-        kind, fields = records[paper.citation_key.lower()]
-        item = item_for(paper.citation_key, kind, fields, tags, records)
-        item["custom"] = {CARRIER: {"type": kind, "fields": [list(f) for f in fields]}}
-        out.append(item)
-    return out
+    return [_item(paper, tags, *records[paper.citation_key.lower()], records) for paper, tags, _note in items]
+
+
+# One encoder for every item (json.dumps with options makes one a call); the items
+# are fresh trees, so the check for cycles is left out.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), check_circular=False).encode
+_LINKS = frozenset({"crossref", "xdata"})
 
 
 def csl_json(items: Sequence[Item]) -> str:
     """CSL-JSON text, as pandoc and Zotero read it: one item a line (each
     encoded by json's C encoder, which an indented dump does not use; it was
     most of a large export's time)."""
-    lines = ["  " + json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in csl_items(items)]
+    return csl_document(["  " + _ENCODE(item) for item in csl_items(items)])
+
+
+def csl_document(lines: Sequence[str]) -> str:
+    """The CSL-JSON text of items already encoded, one a line."""
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def stands_alone(items: Sequence[Item], seen: set[str]) -> bool:
+    """Whether each of `items` maps the same alone as among all exported items:
+    it names no crossref or xdata parent and shares its key (in any case) with
+    no other. `seen` holds the keys of earlier chunks (lower-cased) and gets
+    these; then a large export is written a chunk at a time."""
+    for paper, _tags, _note in items:
+        key = paper.citation_key.lower()
+        if key in seen or any(name.lower() in _LINKS for name, _value in paper.fields):
+            return False
+        seen.add(key)
+    return True
+
+
+def item_lines(items: Sequence[Item]) -> list[str]:
+    """The lines `csl_json` writes for items that stand alone (`stands_alone`)."""
+    out = []
+    for paper, tags, _note in items:
+        kind, fields = _record(paper)
+        out.append("  " + _ENCODE(_item(paper, tags, kind, fields, None)))
+    return out

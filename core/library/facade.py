@@ -260,8 +260,8 @@ class Library:
             return []
         marks = ",".join("?" * len(ids))
         with self.db.read() as conn:
-            rows = {r["id"]: r for r in conn.exec_driver_sql(
-                f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})", tuple(ids)).mappings()}
+            rows = {r[0]: r for r in conn.exec_driver_sql(f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})",
+                                                          tuple(ids))}
             tags: dict[int, list[str]] = {}
             for paper_id, name in conn.exec_driver_sql(
                 f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
@@ -270,7 +270,7 @@ class Library:
             notes = dict(conn.exec_driver_sql(
                 f"SELECT paper_id, body FROM note WHERE paper_id IN ({marks})", tuple(ids)).all())
             # read inside the transaction: a value that does not read back is damage (LibraryDamaged)
-            return [(PaperRecord.from_row(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
+            return [(PaperRecord.from_values(rows[i]), tags.get(i, []), notes.get(i, "")) for i in ids if i in rows]
 
     def citation_keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in `ids`."""
@@ -314,19 +314,6 @@ class Library:
                 if found <= group:
                     return sorted(group)
                 group |= found
-
-    def cross_referenced_keys(self, ids: Sequence[int]) -> set[str]:
-        """The keys (lower-cased) that papers among `ids` name in `crossref` or `xdata`."""
-        keys: set[str] = set()
-        for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-            with self.db.read() as conn:
-                for (value,) in conn.exec_driver_sql(
-                        "SELECT j.value ->> '$[1]' FROM paper, json_each(paper.fields) AS j "
-                        f"WHERE paper.id IN ({','.join('?' * len(chunk))}) "
-                        "AND (paper.fields LIKE '%crossref%' OR paper.fields LIKE '%xdata%') "
-                        "AND lower(j.value ->> '$[0]') IN ('crossref', 'xdata')", tuple(chunk)):
-                    keys.update(k.strip().lower() for k in str(value).split(",") if k.strip())
-        return keys
 
     def citation_keys(self) -> set[str]:
         """All citation keys in use, lower-cased (Trash included)."""

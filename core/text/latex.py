@@ -178,7 +178,10 @@ def latex_to_text(text: str) -> str:
     if "$" in text:
         text = _MATH.sub(lambda m: _render_math(m, maths), text)
     rendered = between_matches(_URL_RE, text, _latex_piece_to_text)
-    rendered = _SPACES.sub(" ", rendered.replace("\u00a0", " ")).strip().replace(_BACKSLASH_MARK, "\\")
+    rendered = rendered.replace("\u00a0", " ")
+    if "  " in rendered or "\t" in rendered:  # (else no run of blanks to collapse)
+        rendered = _SPACES.sub(" ", rendered)
+    rendered = rendered.strip().replace(_BACKSLASH_MARK, "\\")
     for math in maths:
         rendered = rendered.replace(_MATH_MARK, math, 1)
     return rendered

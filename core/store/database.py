@@ -26,7 +26,7 @@ from lectern.core.store.library_errors import (
     classify,
     is_file_damage,
 )
-from lectern.core.store.library_file import folder_is_writable, real_library_path
+from lectern.core.store.library_file import folder_is_writable, real_library_path, use_wal
 from lectern.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from lectern.core.text.latex import index_text
 
@@ -69,7 +69,7 @@ def configure_connection(conn: sqlite3.Connection, read_only: bool = False) -> N
     if read_only:  # a read-only folder: no -wal or -shm can be made, and nothing is written
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return
-    conn.execute("PRAGMA journal_mode = WAL")
+    use_wal(conn)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA secure_delete = FAST")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # a connection (one per thread)

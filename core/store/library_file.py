@@ -6,7 +6,9 @@ two writers that corrupt it; such a file is refused, not opened."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
+import time
 from pathlib import Path
 
 from lectern.core.store.library_errors import LibraryError
@@ -42,3 +44,18 @@ def folder_is_writable(path: Path) -> bool:
     except OSError:
         return False
     return os.access(folder, os.W_OK)
+
+
+def use_wal(conn: sqlite3.Connection, wait_s: float = 5.0) -> None:
+    """Put the library in WAL mode. On a new file another program is making at
+    the same moment, SQLite refuses the change at once ("database is locked",
+    without waiting as for other statements): it is tried again, briefly."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

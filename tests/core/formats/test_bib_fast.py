@@ -5,6 +5,7 @@ it reads: macros, comments, broken blocks, quotes, escapes, parentheses."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 from lectern.core.formats.bib_fast import read_entry
 from lectern.core.formats.bib_guard import guard
@@ -62,14 +63,17 @@ def test_the_fast_path_reads_plain_entries_and_leaves_the_rest_to_bibtexparser()
         assert read_entry(other, 0) == (None, 0), other
 
 
-def test_files_with_damage_anywhere_read_as_bibtexparser_reads_them() -> None:
-    rng = random.Random(3)
-    pieces = list(MIXED) * 3
-    for _ in range(60):
+def damaged_texts(rng: random.Random, pieces: list[str], count: int, most: int) -> Iterator[str]:
+    """`count` texts of `pieces` with 1 to `most` of BibTeX's special characters put in anywhere."""
+    for _ in range(count):
         text = pieces[:]
-        for _ in range(rng.randint(1, 5)):
+        for _ in range(rng.randint(1, most)):
             text.insert(rng.randrange(len(text)), rng.choice('{}"@,=#\\\n() '))
-        joined = "".join(text)
+        yield "".join(text)
+
+
+def test_files_with_damage_anywhere_read_as_bibtexparser_reads_them() -> None:
+    for joined in damaged_texts(random.Random(3), list(MIXED) * 3, 60, 5):
         fast, slow = parse_bibtex(joined), reference(joined)
         assert [p.paper for p in fast.papers] == [p.paper for p in slow.papers]
         assert fast.preambles == slow.preambles and fast.comments == slow.comments

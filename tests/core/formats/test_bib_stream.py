@@ -13,7 +13,7 @@ import pytest
 from lectern.core.formats.bib_guard import MAX_BLOCK_CHARS, MAX_DEPTH
 from lectern.core.formats.bib_stream import stream_bibtex
 from lectern.core.formats.bibtex_import import BibError, ParsedBib, parse_bibtex
-from tests.core.formats.test_bib_fast import MIXED
+from tests.core.formats.test_bib_fast import MIXED, damaged_texts
 
 LATE = """@misc{early, title = {Uses a macro defined later}, publisher = acl, month = jan, crossref = {parent}}
 @string{acl = "Association for Computational Linguistics"}
@@ -59,12 +59,7 @@ def test_macros_as_the_file_leaves_them_and_parents_anywhere_reach_every_entry(t
 def test_damage_anywhere_reads_the_same_in_pieces(tmp_path: Path) -> None:
     rng = random.Random(5)
     path = tmp_path / "damaged.bib"
-    pieces = list(MIXED) * 2
-    for _ in range(25):
-        text = pieces[:]
-        for _ in range(rng.randint(1, 6)):
-            text.insert(rng.randrange(len(text)), rng.choice('{}"@,=#\\\n() '))
-        joined = "".join(text)
+    for joined in damaged_texts(rng, list(MIXED) * 2, 25, 6):
         path.write_text(joined, encoding="utf-8")
         assert streamed(path, rng.choice((3, 50, 400))) == parse_bibtex(joined)
 

@@ -6,7 +6,10 @@ names as family/given/particle/suffix or literal, dates as date-parts,
 publisher and place lists, numbers as volume/issue/collection-number, and the
 identifiers. Export also carries each record as written in CSL's `custom`
 object, so that Lectern reading its own export gets the records back exactly;
-an item changed by another program since is read from its CSL variables.
+an item changed by another program since is read from its CSL variables. CSL
+has no variable for files: the attached files go into the carried record's
+`file` field (JabRef's convention, so importing the export links them again)
+and are listed by path in `custom.files` for people and scripts.
 Import turns CSL variables back into BibLaTeX fields (text made TeX-safe
 once, names as "Family, Given and ..."), keeping unknown variables as fields."""
 
@@ -15,9 +18,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lectern.core.domain.entry import RAW, Field, keyword_tags, record_from_values, strip_braces
+from lectern.core.domain.entry import RAW, Field, get, keyword_tags, record_from_values, strip_braces, with_field
 from lectern.core.domain.names import Name, parse_names
 from lectern.core.domain.records import same_tags
 from lectern.core.formats.bib_dialects import is_biblatex_record
@@ -28,9 +33,11 @@ from lectern.core.formats.csl_tables import (
     to_ietf,
 )
 from lectern.core.formats.csl_text import apostrophes, csl_text, plain_text
+from lectern.core.formats.file_field import merged_file_field, parse_file_field
 
 if TYPE_CHECKING:
     from lectern.core.domain.records import PaperRecord as Paper
+    from lectern.core.library.attachments import Attachment
 
 Item = tuple["Paper", list[str], str]  # (paper, tags, note)
 Record = tuple[str, tuple[Field, ...]]  # (entry type, fields)
@@ -382,7 +389,26 @@ def _item(paper: "Paper", tags: Sequence[str], kind: str, fields: tuple[Field, .
           records: Mapping[str, Record] | None) -> dict[str, Any]:
     item = item_for(paper.citation_key, kind, fields, tags, records)
     item["custom"] = {CARRIER: {"type": kind, "fields": fields}}  # (pairs are written as JSON arrays)
+    files = [link.path for link in parse_file_field(get(fields, "file"))]
+    if files:
+        item["custom"]["files"] = files
     return item
+
+
+def with_attachments(items: Sequence[Item], attached: Mapping[int, Sequence["Attachment"]],
+                     folder: Path | None = None) -> list[Item]:
+    """`items` with each paper's attached files added to its record's `file`
+    field, as the BibTeX export writes them (relative to `folder`, the exported
+    file's, when inside it)."""
+    out = []
+    for paper, tags, note in items:
+        files = attached.get(paper.id)
+        if files:
+            kind, fields = _record(paper)
+            merged = merged_file_field(get(fields, "file"), files, folder)
+            paper = replace(paper, entry_type=kind, fields=with_field(fields, "file", merged))
+        out.append((paper, tags, note))
+    return out
 
 
 def csl_items(items: Sequence[Item]) -> list[dict[str, Any]]:

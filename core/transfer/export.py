@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks, without_cycle_collection
 from lectern.core.formats.bibtex import BibOptions, export_file
-from lectern.core.formats.csljson import Item, csl_document, csl_json, item_lines, stands_alone
+from lectern.core.formats.csljson import Item, csl_document, csl_json, item_lines, stands_alone, with_attachments
 from lectern.core.formats.export_formats import Format
 from lectern.core.formats.ris import ris_text
 from lectern.core.formats.writers import csv_text, markdown_document, markdown_folder
@@ -43,8 +43,9 @@ def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, ca
 
 
 def _csl_json(library: Library, ids: Sequence[int], progress: ProgressFn | None,
-              cancel: CancelToken | None) -> tuple[str, int]:
-    """CSL-JSON of `ids` and how many papers it holds: each chunk's lines made
+              cancel: CancelToken | None, folder: Path | None = None) -> tuple[str, int]:
+    """CSL-JSON of `ids` (attached files linked, relative to `folder` when
+    inside it) and how many papers it holds: each chunk's lines made
     as it is read while every item stands alone (no crossref parent to look
     for among later papers), two of every three by a helper process in a
     large export; otherwise every item mapped at the end."""
@@ -57,7 +58,7 @@ def _csl_json(library: Library, ids: Sequence[int], progress: ProgressFn | None,
     pending: list[Item] | None = None  # what the helper is mapping
     try:
         for number, chunk in enumerate(in_chunks(ids, BATCH, "Exporting", progress, cancel)):
-            read = library.papers_for_export(chunk)
+            read = with_attachments(library.papers_for_export(chunk), library.attachments.for_papers(chunk), folder)
             items.extend(read)
             if not standalone or not stands_alone(read, seen):
                 standalone = False
@@ -110,7 +111,7 @@ def _export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii
     if fmt in ("bibtex", "biblatex"):
         return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel, lost)
     if fmt == "csljson":
-        text, count = _csl_json(library, ids, progress, cancel)
+        text, count = _csl_json(library, ids, progress, cancel, path.parent)
         write_atomic(path, text.encode("utf-8"))
         return count
     items = _items(library, ids, progress, cancel)

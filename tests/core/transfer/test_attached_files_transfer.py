@@ -1,10 +1,16 @@
 """Attached files leave and enter with the records: BibTeX/BibLaTeX `file`
-fields (JabRef's `:path:PDF`), Markdown links; a .bib's `file` fields link the
-files that exist, and keep the missing ones as written."""
+fields (JabRef's `:path:PDF`), CSL-JSON (the carried record's `file` field and
+`custom.files`), Markdown links; a .bib's or a Lectern CSL-JSON's `file` fields
+link the files that exist, and keep the missing ones as written."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from lectern.core.domain.entry import get
 from lectern.core.formats.bibtex_import import parse_bibtex
@@ -101,3 +107,49 @@ def test_a_file_inside_the_exported_bibs_folder_is_written_relative_and_imports_
         import_file(other, out)
         (found,) = other.attachments_of(other.paper_ids()[0])
         assert (found.mode, found.path, found.exists) == ("link", tmp_path / "lib files" / "k1" / "x.pdf", True)
+
+
+def test_csl_json_lists_the_attached_files_and_importing_it_links_them_again(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    with Library.open(project / "lib.sqlite") as lib:
+        import_file(lib, _bib(tmp_path / "in", "@article{k1, title = {One}, year = 2020}\n"
+                                                "@article{k2, title = {Two}, year = 2021}\n"))
+        first, second = lib.paper_ids()
+        outside = tmp_path / "elsewhere" / "linked.pdf"
+        outside.parent.mkdir()
+        outside.write_bytes(b"%PDF linked")
+        lib.attachments.add(first, [outside], "link")
+        source = tmp_path / "x.pdf"
+        source.write_bytes(b"%PDF x")
+        lib.attachments.add(first, [source], "copy")
+        out = project / "export.json"  # beside the library: its files folder is inside this folder
+        export(lib, "csljson", [first, second], out)
+    one, two = json.loads(out.read_text(encoding="utf-8"))
+    assert one["custom"]["files"] == [str(outside), "lib files/k1/x.pdf"]
+    assert "files" not in two["custom"]  # a paper with nothing attached lists nothing
+    assert one["title"] == "One" and "file" not in one  # the CSL variables are as before
+    with Library.open(tmp_path / "other.sqlite") as other:
+        report = import_file(other, out)
+        assert report.warnings == []
+        paper = next(i for i in other.paper_ids() if other.paper(i).paper.citation_key == "k1")
+        found = other.attachments_of(paper)
+        assert [(a.mode, a.path, a.exists) for a in found] == [
+            ("link", outside, True), ("link", project / "lib files" / "k1" / "x.pdf", True)]
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_reads_a_csl_json_export_with_attachments_as_the_same_references(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        import_file(lib, _bib(tmp_path / "in", "@article{k1, title = {One}, author = {Doe, Jane}, year = 2020}\n"))
+        (paper,) = lib.paper_ids()
+        plain = tmp_path / "out-plain.json"
+        export(lib, "csljson", [paper], plain)
+        source = tmp_path / "x.pdf"
+        source.write_bytes(b"%PDF x")
+        lib.attachments.add(paper, [source], "link")
+        out = tmp_path / "out.json"
+        export(lib, "csljson", [paper], out)
+    read = [subprocess.run(["pandoc", "-f", "csljson", "-t", "csljson", str(p)], check=True, capture_output=True,
+                           text=True).stdout for p in (plain, out)]
+    assert read[0] == read[1] and json.loads(read[1])[0]["title"] == "One"

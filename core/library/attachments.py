@@ -14,11 +14,12 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lectern.core.domain.changes import Changes
+from lectern.core.library.copy_journal import CopyJournal
 from lectern.core.library.history import History
 from lectern.core.library.rows import EditError, now_text
 from lectern.core.store.database import Connection, Database
@@ -95,11 +96,13 @@ def _candidates(name: str) -> Iterable[str]:
         yield f"{stem} ({n}){dot}{ext}"
 
 
-def copy_into(source: Path, folder: Path, name: str, taken: Iterable[str] = ()) -> tuple[Path, int, str]:
+def copy_into(source: Path, folder: Path, name: str, taken: Iterable[str] = (),
+              claim: Callable[[str, str], None] | None = None) -> tuple[Path, int, str]:
     """Copy `source` into `folder` under `name` or the first free `name (2)`...
     (never over a file there, nor over a name in `taken`): written to a
     temporary name, fsynced, then linked into place, so a crash leaves no half
-    file under the final name. Returns (path, size, sha256)."""
+    file under the final name; `claim(name, sha256)` is told each name just
+    before the copy tries to take it. Returns (path, size, sha256)."""
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(".*.part"):  # left by a copy that was killed
         stale.unlink(missing_ok=True)
@@ -119,6 +122,8 @@ def copy_into(source: Path, folder: Path, name: str, taken: Iterable[str] = ()) 
             if candidate.lower() in blocked:
                 continue
             target = folder / candidate
+            if claim is not None:
+                claim(candidate, digest.hexdigest())
             try:
                 os.link(tmp, target)  # fails when the name is taken: nothing is overwritten
             except FileExistsError:
@@ -146,7 +151,9 @@ class Attachments:
         self.trash_folder = self.storage / TRASH
         self._emptied: set[int] = set()  # attachments whose paper this session emptied from the Trash
         self.problems: list[str] = []  # files that could not follow their rows (shown, never raised)
+        self.journal = CopyJournal(self.storage)
         history.on_commit(self._follow)
+        self.sweep_copies(own_only=False)  # copies left by a process killed before its commit
 
     # -- reads --------------------------------------------------------------
     def _attachment(self, row: Sequence) -> Attachment:
@@ -214,8 +221,9 @@ class Attachments:
                 kind = mimetypes.guess_type(source.name)[0] or ""
                 try:
                     if mode == "copy":
-                        target, size, sha = copy_into(source, self.storage / folder_name, name,
-                                                      self._names_in_trash(folder_name))
+                        target, size, sha = copy_into(
+                            source, self.storage / folder_name, name, self._names_in_trash(folder_name),
+                            lambda taken, sha, home=folder_name: self.journal.note(f"{home}/{taken}", sha))
                         made.append(target)
                         stored = f"{folder_name}/{target.name}"
                     else:
@@ -338,9 +346,26 @@ class Attachments:
             except OSError as exc:
                 self.problems.append(f"{values.get('name', 'A file')}: {exc.strerror or exc}")
 
+    def sweep_copies(self, own_only: bool = True) -> None:
+        """Delete the copies this process (and unless `own_only`, a process that
+        is gone) made that no row points at: those of a batch rolled back or
+        killed before its commit (core/library/copy_journal.py). Never raises."""
+        def held(paths: Iterable[str]) -> set[str]:
+            wanted = sorted(paths)
+            with self.db.read() as conn:
+                return {r[0] for i in range(0, len(wanted), 900) for r in conn.exec_driver_sql(
+                    f"SELECT path FROM attachment WHERE mode = 'copy' AND path IN "
+                    f"({','.join('?' * len(wanted[i:i + 900]))})", tuple(wanted[i:i + 900]))}
+        try:
+            self.journal.sweep(held, own_only)
+        except Exception:  # (a library that cannot be read now, a read-only folder: the copies wait)
+            pass
+
     def purge(self) -> None:
         """Delete for good the copied files of papers this session emptied from
-        the Trash (on closing the library: undo can no longer bring them back)."""
+        the Trash (on closing the library: undo can no longer bring them back),
+        and this session's copies that no row points at."""
+        self.sweep_copies()
         if not self._emptied:
             return
         try:

@@ -230,3 +230,58 @@ def test_a_process_killed_in_the_middle_of_a_copy_leaves_no_row_and_no_half_file
         assert library.attachments_of(paper) == ()
         library.attachments.add(paper, [source], "copy")  # trying again works, and tidies the leftover
         assert files_under(folder) == ["big.pdf"] and (folder / "big.pdf").read_bytes() == source.read_bytes()
+
+
+def test_copies_of_a_batch_killed_before_its_commit_are_gone_on_the_next_open(library_path: Path,
+                                                                               tmp_path: Path) -> None:
+    """kill -9 (os._exit) inside a PDF-import-like batch, after its files were
+    copied and named but before the batch committed: the next open deletes
+    those copies (no row points at them) and keeps everything else in the
+    folder: a copy a row holds, and a file the user put there."""
+    import subprocess
+    import sys
+
+    from lectern.core.domain.records import NewPaper
+    with Library.open(library_path) as library:
+        library.papers.add_many([NewPaper(title="T", citation_key="k1")])
+        kept = make_file(tmp_path / "src", "kept.pdf", b"%PDF kept")
+        library.attachments.add(library.paper_ids()[0], [kept], "copy")
+    folder = storage_folder(library_path) / "k1"
+    mine = make_file(folder, "my own notes.pdf", b"%PDF the user's own file")
+    sources = [make_file(tmp_path / "src", f"new{n}.pdf", f"%PDF new {n}".encode()) for n in range(3)]
+    code = ("import os, sys; from pathlib import Path; from lectern.core.library.facade import Library\n"
+            "lib = Library.open(Path(sys.argv[1]))\n"
+            "with lib.history.step('Import 3 PDFs'):\n"
+            "    for name in sys.argv[2:]:\n"
+            "        lib.attachments.add(lib.paper_ids()[0], [Path(name)], 'copy')\n"
+            "    os._exit(9)\n")
+    killed = subprocess.run([sys.executable, "-c", code, str(library_path), *map(str, sources)], capture_output=True)
+    assert killed.returncode == 9, killed.stderr
+    assert files_under(folder) == ["kept.pdf", "my own notes.pdf", "new0.pdf", "new1.pdf", "new2.pdf"]
+    with Library.open(library_path) as library:
+        (paper,) = library.paper_ids()
+        assert [a.name for a in library.attachments_of(paper)] == ["kept.pdf"]
+        assert files_under(folder) == ["kept.pdf", "my own notes.pdf"]
+        assert mine.read_bytes() == b"%PDF the user's own file"
+        library.attachments.add(paper, sources[:1], "copy")  # the same file again takes its own name back
+        assert files_under(folder) == ["kept.pdf", "my own notes.pdf", "new0.pdf"]
+    assert not (storage_folder(library_path) / ".copies-pending").exists()  # nothing is pending after a close
+
+
+def test_a_rolled_back_batch_takes_its_copies_with_it(lib: Library, tmp_path: Path) -> None:
+    from lectern.core.fulltext.extractor import TextExtractor
+    from lectern.core.fulltext.pdf_import import PdfImportReport, add_pdfs, read_pdfs
+    from lectern.core.fulltext.sample import text_pdf
+
+    pdfs = [make_file(tmp_path / "in", f"p{n}.pdf", text_pdf([[f"Paper {n}"]])) for n in range(2)]
+    report = PdfImportReport()
+    with TextExtractor() as reader:
+        batch = read_pdfs(lib, pdfs, report, reader, {}, None, None, 0, 2)
+    before = lib.count()
+    with sqlite3.connect(lib.path) as raw:  # the second file's text cannot be kept (as on a full disk)
+        raw.execute("CREATE TRIGGER refuse BEFORE INSERT ON fulltext_page WHEN NEW.text LIKE '%Paper 1%' "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.DatabaseError):
+        add_pdfs(lib, batch, "copy", report)
+    assert lib.count() == before
+    assert [p for p in files_under(storage_folder(lib.path)) if not p.startswith(".")] == []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from lectern.core.domain.changes import Changes
 from lectern.core.library.facade import Library
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts
 from lectern.core.sync.engine import BRANCH, EMPTY_TREE, sync_folder
@@ -29,6 +30,17 @@ class SyncStatus:
     conflicts: list[OpenConflict] = field(default_factory=list)
     papers: frozenset[int] = frozenset()  # the ids of the papers counted in `to_send`...
     files: frozenset[str] = frozenset()  # ...and LISTS_PATH, SEARCHES_PATH if counted (the window adds edits to them)
+
+
+# What a paper's file in the sync tree does not hold: its attached files (their bytes and their
+# rows) and the text read from them. A write that changed only these sends nothing.
+NOT_SYNCED = frozenset({"attachments", "fulltext"})
+
+
+def papers_to_send(changes: Changes) -> frozenset[int]:
+    """The papers a write changed in what a sync sends (none when it changed
+    only attachments or their text, as background reading does)."""
+    return frozenset() if changes.fields and changes.fields <= NOT_SYNCED else changes.papers
 
 
 def last_synced(library: Library) -> datetime | None:

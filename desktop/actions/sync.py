@@ -28,7 +28,7 @@ from lectern.core.library.facade import Library
 from lectern.core.store.settings import sync_auto
 from lectern.core.sync.conflicts import OpenConflict, open_conflicts, record_conflicts, resolve
 from lectern.core.sync.engine import SyncError, SyncReport, sync_folder
-from lectern.core.sync.status import SyncStatus, sync_status
+from lectern.core.sync.status import SyncStatus, papers_to_send, sync_status
 from lectern.core.sync.takeover import sample_gives_way, sync_or_take_over
 from lectern.core.sync.tree import LISTS_PATH, SEARCHES_PATH
 from lectern.core.text.wording import plural
@@ -138,7 +138,7 @@ class SyncActions:
         """A write of the window's (or an undo): its papers, lists and searches wait for the next sync."""
         if self._publishing:
             return  # what a sync received is not to send
-        self.touched |= changes.papers
+        self.touched |= papers_to_send(changes)
         for collection, name in ((Collection.LISTS, LISTS_PATH), (Collection.SEARCHES, SEARCHES_PATH)):
             if collection in changes.collections:
                 self.touched_files.add(name)

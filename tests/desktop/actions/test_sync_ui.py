@@ -274,3 +274,28 @@ def test_the_status_bar_says_each_step_of_a_sync_as_it_runs(qtbot, window: MainW
     assert steps == ["Syncing: fetching from the remote…", "Syncing: writing this library's changes…",
                      "Syncing: sending to the remote…"]
     assert said.index(steps[-1]) == len(said) - 2 and "Synced: sent 222 changes" in said[-1]  # then what it did
+
+
+def test_attaching_a_pdf_and_reading_its_text_in_the_background_gives_nothing_to_send(
+        qtbot, window: MainWindow, remote: str, tmp_path: Path) -> None:
+    """The sync tree holds no attached files and no text read from them: a
+    PDF attached and read in the background is not a change to send, while a
+    star beside it is one."""
+    from lectern.core.fulltext.sample import text_pdf
+
+    set_up(qtbot, window, remote)
+    assert "to send" not in window.sync.label.text()
+    library = window.library
+    paper, starred = library.paper_ids()[:2]
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(text_pdf([["first page"], ["a zeppelin on page two"]]))
+    window.ops.run(lambda: library.attachments.add(paper, [pdf], "link"))
+    qtbot.waitUntil(lambda: library.attachments_of(paper) != () and library.fulltext.pending() == []
+                    and window.ops.idle(), timeout=SYNCED_MS)
+    assert library.search("fulltext:zeppelin").ids == [paper]
+    assert "to send" not in window.sync.label.text()
+    window.ops.run(lambda: library.papers.toggle_star([starred]))
+    qtbot.waitUntil(lambda: "1 change to send" in window.sync.label.text(), timeout=SYNCED_MS)
+    window.sync.refresh_status()  # the full count, off the GUI thread, agrees
+    qtbot.waitUntil(lambda: window.sync.status.to_send == 1 and not window.sync.touched, timeout=SYNCED_MS)
+    assert window.sync.status.papers == {starred} and "1 change to send" in window.sync.label.text()

@@ -4,10 +4,11 @@ CSL-JSON export -> import and RIS export -> import with the same readings."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from datetime import datetime, timezone
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lectern.core.domain.entry import record_from_values
@@ -47,6 +48,7 @@ RECORD = st.builds(_paper, KEY, TEXT, st.lists(st.tuples(WORD, WORD), max_size=4
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(RECORD)
+@example(_paper("k", "\\O À", [], None))  # (TeX's space after a control word: found by this test)
 def test_csljson_export_then_import_keeps_the_readings(paper: PaperRecord) -> None:
     field_title = dict(paper.fields)["title"]
     back = parse_csl_json(csl_json([(paper, [], "")])).papers[0].paper
@@ -58,6 +60,10 @@ def test_csljson_export_then_import_keeps_the_readings(paper: PaperRecord) -> No
     want = _readings(field_title, paper.authors, paper.year)
     got = _readings(mapped.title, mapped.authors, mapped.year)
     assert got[1:] == want[1:]
+    if re.search(r"\\[A-Za-z]", field_title):
+        # TeX, pandoc and so CSL-JSON drop the space after a control word (`\O À` prints ØÀ); the
+        # window's reading keeps it (`\LaTeX is` reads "LaTeX is"): the same text but for those spaces
+        got, want = ("".join(got[0].split()), *got[1:]), ("".join(want[0].split()), *want[1:])
     assert _typographic(got[0]) == _typographic(want[0])  # as CSL holds it: sentence case, pandoc's quotes and dashes
 
 

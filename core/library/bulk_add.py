@@ -18,7 +18,13 @@ from lectern.core.domain.identity import normal_arxiv, normal_doi, normal_title,
 from lectern.core.domain.records import NewPaper, clean_name
 from lectern.core.domain.sorting import authors_sort_key, venue_sort_key
 from lectern.core.library.rows import now_text
-from lectern.core.search.index import bulk_index_buffer, deferred_indexing, index_papers
+from lectern.core.search.index import (
+    SETTLE_INDEX_FROM,
+    bulk_index_buffer,
+    deferred_indexing,
+    index_papers,
+    merge_until_settled,
+)
 from lectern.core.store.bulk_indexes import deferred_indexes, worth_deferring
 from lectern.core.store.database import Connection, Database, bulk_cache
 from lectern.core.store.undo import log_inserted, paused
@@ -69,7 +75,8 @@ def adding(db: Database, expected: int, progress: ProgressFn | None = None, canc
     """One write transaction (joining the enclosing one) in which papers are
     added a chunk at a time (`BulkAdd.add`) about `expected` in all; on
     leaving, they are indexed for search, logged for undo (when `undoable`)
-    and the `meta` entries set. All of it or (on error or cancel) none. The
+    and the `meta` entries set; a large add's index segments are merged then
+    (`merge_until_settled`). All of it or (on error or cancel) none. The
     cycle collector is paused meanwhile (see `without_cycle_collection`); the
     paper table's own indexes are made again at the end when that is quicker."""
     with without_cycle_collection(), db.write() as conn, paused(conn, RECORDED), bulk_cache(conn):
@@ -83,6 +90,8 @@ def adding(db: Database, expected: int, progress: ProgressFn | None = None, canc
             progress(Progress(len(bulk.new_ids), len(bulk.new_ids), "Indexing for search"))
         with bulk_index_buffer(conn):
             index_papers(conn, "rowid > ?", (bulk.before,))
+        if len(bulk.new_ids) >= SETTLE_INDEX_FROM:  # (an import) merged here, on the worker, not by a star soon after
+            merge_until_settled(conn)
         if undoable:  # the new rows, for undo: logged in one statement a table, not by triggers
             log_inserted(conn, "paper", "id > ?", (bulk.before,))
             log_inserted(conn, "tag", "id > ?", (tags_before,))

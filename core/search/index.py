@@ -76,6 +76,9 @@ def merge_step(conn: Connection, pages: int, table: str = "paper_fts") -> bool:
     return conn.raw.total_changes - before >= 2  # FTS5's sign that work remains
 
 
+SETTLE_INDEX_FROM = 500  # papers added at once from which their index segments are merged in the same write
+
+
 def merge_until_settled(conn: Connection, pages: int = 512, table: str = "paper_fts") -> None:
     """Merge the index's segments in this transaction until no level holds
     enough of them to merge. After a bulk add, whose large segments the small

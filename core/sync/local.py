@@ -20,14 +20,13 @@ from lectern.core.domain.entry import RAW, balanced, load_fields, readings
 from lectern.core.domain.records import NewPaper
 from lectern.core.library.facade import Library
 from lectern.core.library.rows import EditError
-from lectern.core.search.index import merge_until_settled
+from lectern.core.search.index import SETTLE_INDEX_FROM, merge_until_settled
 from lectern.core.store.undo import paused
 from lectern.core.sync.tree import Collections, PaperDoc, sorted_tags
 
 # Test-only plumbing: a sync process SIGKILLs itself when it reaches the step
 # this names (see tests/core/sync/test_crash.py). Never set by users.
 KILL_AT_ENV = "LECTERN_TEST_SYNC_KILL_AT"
-SETTLE_INDEX_FROM = 500  # papers a merge adds from which their search index segments are merged at once
 
 
 def checkpoint(step: str) -> None:

@@ -9,10 +9,9 @@ import pytest
 from lectern.core.domain.entry import get
 from lectern.core.domain.records import NewPaper
 from lectern.core.search import index
-from lectern.core.search.index import merge_step
+from lectern.core.search.index import SETTLE_INDEX_FROM, merge_step
 from lectern.core.sync import engine
 from lectern.core.sync.engine import SyncError, sync_folder
-from lectern.core.sync.local import SETTLE_INDEX_FROM
 from lectern.core.sync.merge import NOTE_MARK
 from tests.core.sync.conftest import add, by_key, run_sync, state
 

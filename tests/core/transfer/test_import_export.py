@@ -281,3 +281,24 @@ def test_a_parsed_listing_holds_little_more_memory_than_its_text() -> None:
         tracemalloc.stop()
     assert len(parsed.papers) == 2000
     assert held < 1.4 * len(text)
+
+
+def test_a_large_import_leaves_nothing_of_the_search_index_to_merge(tmp_path: Path, monkeypatch) -> None:
+    """A large import's index segments are merged inside the import (on the
+    worker), not by one of the small writes after it: FTS5 merges them all at
+    once when enough small segments pile up beside them, and at 100,000 papers
+    that made the eleventh star or note after an import take most of a second."""
+    from lectern.core.search import index
+    from lectern.core.search.index import SETTLE_INDEX_FROM, merge_step
+
+    monkeypatch.setattr(index, "BULK_HASH_BYTES", 16 * 1024)  # a few hundred papers make many segments
+    count = SETTLE_INDEX_FROM + 100
+    bib = tmp_path / "big.bib"
+    bib.write_text("".join(f"@article{{study{i}, title = {{Pre-training study {i}}}, year = 2020,\n"
+                           f"  abstract = {{Notes on study {i}, read twice.}}}}\n" for i in range(count)),
+                   encoding="utf-8")
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        assert import_file(lib, bib).added == count
+        with lib.db.write() as conn:
+            assert not merge_step(conn, 16)  # no level holds enough segments to merge
+        assert len(lib.search("study").ids) == count and len(lib.search("twice").ids) == count

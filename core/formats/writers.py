@@ -84,10 +84,22 @@ _SHOWN_ABOVE = frozenset({"title", "author", "year", "abstract"})  # (the abstra
 def markdown_document(items: Sequence[Item], heading: str = "Reading list", attached: Attached | None = None) -> str:
     """One Markdown file: a heading per paper, status as a task box, tags,
     attached files (linked), note."""
-    lines = [f"# {md_escape(heading)}", ""]
+    return markdown_joined(heading, markdown_blocks(items, attached))
+
+
+def markdown_joined(heading: str, blocks: Sequence[str]) -> str:
+    """The Markdown file of papers' blocks (`markdown_blocks`, made a chunk at a time)."""
+    return "\n".join([f"# {md_escape(heading)}", "", *blocks]).rstrip() + "\n"
+
+
+_WEB_LINK = re.compile(r"^https?://[^\s<>]+$")
+
+
+def markdown_blocks(items: Sequence[Item], attached: Attached | None = None) -> list[str]:
+    """Each paper's part of `markdown_document`: its lines, joined."""
+    blocks = []
     for paper, tags, note in items:
-        lines.append(f"## {md_escape(latex_to_text(paper.title))}")
-        lines.append("")
+        lines = [f"## {md_escape(latex_to_text(paper.title))}", ""]
         lines.append(f"- {_status_box(paper)} {md_escape(paper.status)}" + (" ★" if paper.starred else ""))
         facts = [("Key", paper.citation_key)]
         if paper.authors:
@@ -102,7 +114,7 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list", atta
         for label, value in facts:
             lines.append(f"- {label}: {md_escape(value)}")
         link = paper_url(paper.url, paper.arxiv_id)
-        if link and re.match(r"^https?://[^\s<>]+$", link):
+        if link and _WEB_LINK.match(link):
             lines.append(f"- Link: <{link}>")
         lines.append("")
         files = attachment_links((attached or {}).get(paper.id, ()))
@@ -113,7 +125,8 @@ def markdown_document(items: Sequence[Item], heading: str = "Reading list", atta
             lines.append("")
             lines.append(note.rstrip())  # the reader's own Markdown, kept as written
             lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+        blocks.append("\n".join(lines))
+    return blocks
 
 
 def front_matter(paper: "Paper", tags: Sequence[str]) -> str:

@@ -3,21 +3,23 @@ and cancel (the one entry point the window and the command line share)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks, without_cycle_collection
 from lectern.core.formats.bibtex import BibOptions, export_file
-from lectern.core.formats.csljson import Item, csl_document, csl_json, item_lines, stands_alone, with_attachments
+from lectern.core.formats.csljson import Item, csl_document, csl_json, with_attachments
 from lectern.core.formats.export_formats import Format
 from lectern.core.formats.ris import ris_text
-from lectern.core.formats.writers import csv_text, markdown_document, markdown_folder
+from lectern.core.formats.writers import csv_text, markdown_folder, markdown_joined
 from lectern.core.library.facade import Library
 from lectern.core.store.atomic import write_atomic
-from lectern.core.transfer.csl_helper import CslHelper
+from lectern.core.transfer.chunk_helper import ChunkHelper, chunk_lines
 
 BATCH = 1000
-HELPER_AT = 5 * BATCH  # a CSL-JSON export this large has a second process map most chunks
+HELPER_AT = 5 * BATCH  # a CSL-JSON or Markdown export this large has a second process map chunks
+AHEAD = 2  # chunks the helper may hold at once (one mapped, one to come): enough to keep it busy
 
 
 def export_ids(library: Library, list_name: str | None = None, query: str | None = None,
@@ -42,57 +44,100 @@ def _items(library: Library, ids: Sequence[int], progress: ProgressFn | None, ca
     return items
 
 
-def _csl_json(library: Library, ids: Sequence[int], progress: ProgressFn | None,
-              cancel: CancelToken | None, folder: Path | None = None) -> tuple[str, int]:
-    """CSL-JSON of `ids` (attached files linked, relative to `folder` when
-    inside it) and how many papers it holds: each chunk's lines made
-    as it is read while every item stands alone (no crossref parent to look
-    for among later papers), two of every three by a helper process in a
-    large export; otherwise every item mapped at the end."""
-    items: list[Item] = []
-    lines: list[str] = []
-    seen: set[str] = set()
-    standalone = True
-    helper = CslHelper.start() if len(ids) >= HELPER_AT else None
-    held: list[Item] = []  # chunks for the helper, sent two at a time
-    pending: list[Item] | None = None  # what the helper is mapping
+
+def _lines(library: Library, kind: str, chunks: Iterable[list[int]], size: int,
+           folder: Path | None = None) -> list[str]:
+    """Every chunk's lines (`chunk_lines`), in order. In an export of HELPER_AT
+    papers or more a helper process (chunk_helper) reads and maps a chunk
+    whenever it has fewer than AHEAD waiting, and this process maps the others:
+    the two share the work as their speeds allow. Otherwise, or when the
+    helper fails, every chunk is mapped here."""
+    helper = ChunkHelper.start(kind, library.path, folder) if size >= HELPER_AT else None
+    done: list[list[str] | None] = []  # each chunk's lines; None: the helper's, still to come
+    waiting: deque[tuple[int, list[int]]] = deque()  # (place in `done`, chunk) of each chunk the helper has
+
+    def local(ids: list[int]) -> list[str]:
+        return chunk_lines(library, kind, ids, folder)
+
+    def take(block: bool) -> None:
+        nonlocal helper
+        while waiting and helper is not None and (block or helper.ready()):
+            place, chunk = waiting.popleft()
+            lines = helper.lines()
+            if lines is None:  # the helper failed: its chunks are mapped here
+                helper.close()
+                helper = None
+                lines = local(chunk)
+            done[place] = lines
+        if helper is None:
+            for place, chunk in waiting:
+                done[place] = local(chunk)
+            waiting.clear()
+
     try:
-        for number, chunk in enumerate(in_chunks(ids, BATCH, "Exporting", progress, cancel)):
-            read = with_attachments(library.papers_for_export(chunk), library.attachments.for_papers(chunk), folder)
-            items.extend(read)
-            if not standalone or not stands_alone(read, seen):
-                standalone = False
-                continue
-            if helper is not None and number % 3:  # two chunks of every three (this process also reads)
-                held.extend(read)
-                if number % 3 == 2:
-                    if not helper.send(held):
-                        helper.close()
-                        helper = None
-                        lines.extend(item_lines(held))
-                    else:
-                        pending = held
-                    held = []
-                continue
-            mine = item_lines(read)
-            if pending is not None:
-                lines.extend(_from_helper(helper, pending))
-                pending = None
-            lines.extend(mine)
-        if standalone and pending is not None:
-            lines.extend(_from_helper(helper, pending))
-        if standalone:
-            lines.extend(item_lines(held))
+        for ids in chunks:
+            take(block=False)
+            if helper is not None and helper.outstanding < AHEAD and helper.send([ids]):
+                waiting.append((len(done), ids))
+                done.append(None)
+            else:
+                done.append(local(ids))
+        take(block=True)
     finally:
         if helper is not None:
             helper.close()
-    return (csl_document(lines) if standalone else csl_json(items)), len(items)
+    return [line for lines in done for line in lines or ()]
 
 
-def _from_helper(helper: CslHelper | None, chunk: Sequence[Item]) -> list[str]:
-    """The helper's lines for `chunk`, or the chunk mapped here when it failed."""
-    lines = helper.lines() if helper is not None else None
-    return item_lines(chunk) if lines is None else lines
+def _stand_alone(library: Library, ids: Sequence[int], seen: set[str]) -> bool:
+    """Whether the papers `ids` each map the same alone as among all exported
+    (`stands_alone`), read from their keys and stored records only: no
+    crossref or xdata field (a value that merely says so counts too: the
+    export then maps every item at the end, the same text), and no key (in
+    any case) shared with another. `seen` holds the keys of earlier chunks."""
+    with library.db.read() as conn:
+        rows = conn.exec_driver_sql(f"SELECT citation_key, lower(fields) FROM paper WHERE id IN "
+                                    f"({','.join('?' * len(ids))})", tuple(ids)).all()
+    for key, fields in rows:
+        key = key.lower()
+        if key in seen or '"crossref"' in (fields or "") or '"xdata"' in (fields or ""):
+            return False
+        seen.add(key)
+    return True
+
+
+def _csl_json(library: Library, ids: Sequence[int], progress: ProgressFn | None,
+              cancel: CancelToken | None, folder: Path | None = None) -> tuple[str, int]:
+    """CSL-JSON of `ids` (attached files linked, relative to `folder` when
+    inside it) and how many papers it holds: a chunk at a time (`_lines`)
+    while every item stands alone (no crossref parent to look for among later
+    papers); otherwise every item mapped at the end."""
+    seen: set[str] = set()
+    alone = [True]
+
+    def chunks() -> Iterator[list[int]]:
+        for chunk in in_chunks(ids, BATCH, "Exporting", progress, cancel):
+            alone[0] = alone[0] and _stand_alone(library, chunk, seen)
+            if not alone[0]:
+                return
+            yield list(chunk)
+
+    lines = _lines(library, "csljson", chunks(), len(ids), folder)
+    if alone[0]:
+        return csl_document(lines), len(lines)
+    items: list[Item] = []
+    for chunk in in_chunks(ids, BATCH, "Exporting", progress, cancel):
+        items.extend(with_attachments(library.papers_for_export(chunk), library.attachments.for_papers(chunk),
+                                      folder))
+    return csl_json(items), len(items)
+
+
+def _markdown(library: Library, ids: Sequence[int], heading: str, progress: ProgressFn | None,
+              cancel: CancelToken | None) -> tuple[str, int]:
+    """One Markdown file of `ids` and how many papers it holds, a chunk at a time (`_lines`)."""
+    chunks = (list(chunk) for chunk in in_chunks(ids, BATCH, "Exporting", progress, cancel))
+    blocks = _lines(library, "markdown", chunks, len(ids))
+    return markdown_joined(heading, blocks), len(blocks)
 
 
 def export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii_only: bool = False,
@@ -110,15 +155,15 @@ def _export(library: Library, fmt: Format, ids: Sequence[int], path: Path, ascii
     path = Path(path)
     if fmt in ("bibtex", "biblatex"):
         return export_file(library, ids, path, BibOptions(profile=fmt, ascii=ascii_only), progress, cancel, lost)
-    if fmt == "csljson":
-        text, count = _csl_json(library, ids, progress, cancel, path.parent)
+    if fmt in ("csljson", "markdown"):
+        text, count = (_csl_json(library, ids, progress, cancel, path.parent) if fmt == "csljson"
+                       else _markdown(library, ids, heading, progress, cancel))
         write_atomic(path, text.encode("utf-8"))
         return count
     items = _items(library, ids, progress, cancel)
-    attached = library.attachments.for_papers(ids) if fmt in ("markdown", "markdown-folder") else {}
+    attached = library.attachments.for_papers(ids) if fmt == "markdown-folder" else {}
     if fmt == "markdown-folder":
         return len(markdown_folder(items, path, attached))
-    text = {"markdown": lambda: markdown_document(items, heading, attached), "ris": lambda: ris_text(items),
-            "csv": lambda: csv_text(items)}[fmt]()
+    text = {"ris": lambda: ris_text(items), "csv": lambda: csv_text(items)}[fmt]()
     write_atomic(path, text.encode("utf-8"))
     return len(items)

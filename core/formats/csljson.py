@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -243,14 +243,16 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
     language = to_ietf(langid or v.get("hyphenation", "").strip().lower())
     english = language is None or language.startswith("en")
 
+    present = {name for name, value in v.items() if value.strip()}  # (most of the fields asked for are absent)
+
     def text(name: str) -> str | None:
-        return csl_text(v[name]) if v.get(name, "").strip() else None
+        return csl_text(v[name]) if name in present else None
 
     def title(name: str) -> str | None:
-        return csl_text(v[name], english) if v.get(name, "").strip() else None
+        return csl_text(v[name], english) if name in present else None
 
     def literal_list(name: str) -> str | None:
-        if not v.get(name, "").strip():
+        if name not in present:
             return None
         if not biblatex:
             return text(name)
@@ -260,7 +262,7 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
         return (strip_braces(v[name]) or None) if v.get(name) else None
 
     def names(name: str) -> list[dict[str, str]] | None:
-        if not v.get(name, "").strip():
+        if name not in present:
             return None
         return [csl_name(n, options.get("useprefix") == "true") for n in parse_names(v[name])] or None
 
@@ -272,32 +274,23 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
     chapterlike, has_main = kind in _CHAPTERLIKE, bool(v.get("maintitle"))
     main_book = has_main and not chapterlike
 
-    def first(*choices: Callable[[], str | None]) -> str | None:
-        for choice in choices:
-            found = choice()
-            if found:
-                return found
-        return None
-
-    main_title = first(lambda: title("issuetitle") if periodical else None,
-                       lambda: title("maintitle") if main_book else None, lambda: title("title"))
-    subtitle = first(lambda: title("issuesubtitle") if periodical else None,
-                     lambda: title("mainsubtitle") if main_book else None, lambda: title("subtitle"))
-    addon = first(lambda: title("maintitleaddon") if main_book else None, lambda: title("titleaddon"))
+    # Each: the first of its choices that gives a value (`a or b or None`: a choice left out is None).
+    main_title = ((periodical and title("issuetitle")) or (main_book and title("maintitle")) or title("title")
+                  or None)
+    subtitle = ((periodical and title("issuesubtitle")) or (main_book and title("mainsubtitle"))
+                or title("subtitle") or None)
+    addon = (main_book and title("maintitleaddon")) or title("titleaddon") or None
     volume_title = (title("title") if main_book else title("booktitle") if has_main and chapterlike else None)
     volume_sub = (title("subtitle") if main_book else title("booksubtitle") if has_main and chapterlike else None)
     volume_addon = (title("titleaddon") if main_book else title("booktitleaddon") if has_main and chapterlike
                     else None)
-    container = first(lambda: text("title") if periodical else None,
-                      lambda: title("maintitle") if chapterlike else None,
-                      lambda: title("booktitle") if chapterlike else None,
-                      lambda: text("journaltitle"), lambda: text("journal"))
-    container_sub = first(lambda: text("subtitle") if periodical else None,
-                          lambda: title("mainsubtitle") if chapterlike else None,
-                          lambda: title("booksubtitle") if chapterlike else None, lambda: text("journalsubtitle"))
-    container_addon = first(lambda: text("titleaddon") if periodical else None,
-                            lambda: title("maintitleaddon") if chapterlike else None,
-                            lambda: title("booktitleaddon") if chapterlike else None)
+    container = ((periodical and text("title")) or (chapterlike and (title("maintitle") or title("booktitle")))
+                 or text("journaltitle") or text("journal") or None)
+    container_sub = ((periodical and text("subtitle"))
+                     or (chapterlike and (title("mainsubtitle") or title("booksubtitle")))
+                     or text("journalsubtitle") or None)
+    container_addon = ((periodical and text("titleaddon"))
+                       or (chapterlike and (title("maintitleaddon") or title("booktitleaddon"))) or None)
     series_key = v.get("series", "").strip()
     if series_key.isdigit():
         series: str | None = f"{ordinal(series_key)} {BIBSTRINGS['jourser']}"
@@ -329,11 +322,11 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
          if volume_title else None),
         ("container-title", _concat(".", [_concat(":", [container, container_sub]), container_addon])
          if container else None),
-        ("container-title-short", first(lambda: text("shorttitle") if periodical and not has_main else None,
-                                        lambda: text("shortjournal"))),
+        ("container-title-short", (periodical and not has_main and text("shorttitle")) or text("shortjournal")
+         or None),
         ("collection-title", series), ("title-short", short or None),
         ("event", title("eventtitle")), ("original-title", title("origtitle")),
-        ("page", text("pages").replace("–", "-") if text("pages") else None),
+        ("page", pages.replace("–", "-") if (pages := text("pages")) else None),
         ("number-of-pages", text("pagetotal")),
         ("volume", _concat(".", [text("volume"), text("part")]).replace(". ", ".") or None),
         ("number-of-volumes", text("volumes")), ("chapter-number", text("chapter")),

@@ -51,6 +51,7 @@ def open_window(library_path: Path) -> "MainWindow":
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     freeze_loaded_code()  # (after the imports above: what the window runs on is loaded)
     library = Library.open(library_path)
+    library.attachments.sweep_left_behind()  # (the window is the library's one writer: `main` holds its lock)
     try:
         load_default_library_if_new(library)
     except ListingError as exc:

@@ -311,6 +311,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         library = open_library(args)
         failed = 0
         with library:
+            library.attachments.sweep_left_behind()  # (this command holds the one-writer lock)
             pdfs = [path for path in args.files if is_pdf_argument(path)]
             if pdfs:
                 from lectern.core.store.settings import attach_mode
@@ -384,6 +385,7 @@ def run_attach(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         library = open_library(args)
         with library:
+            library.attachments.sweep_left_behind()  # (this command holds the one-writer lock)
             paper_id = library.paper_id_of_key(args.key)
             if paper_id is None:
                 print(f"lectern: there is no paper with the citation key {args.key}. Nothing was attached.", file=err)

@@ -158,10 +158,11 @@ def add_pdfs(library: Library, batch: list[ReadPdf], mode: str, report: PdfImpor
     """Add the PDFs read: a paper for each (or the paper it is), the file attached,
     its text kept; one transaction and one undo step. Returns `report`, filled in."""
     label = f"Import {len(batch)} PDF{'s' if len(batch) != 1 else ''}"
+    mark = library.attachments.journal_mark()
     try:
         return _add_pdfs(library, batch, mode, report, label)
     except BaseException:
-        library.attachments.sweep_copies()  # the batch is rolled back: its copies go too
+        library.attachments.sweep_copies(after=mark)  # the batch is rolled back: its copies go too
         raise
 
 

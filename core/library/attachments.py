@@ -97,12 +97,13 @@ def _candidates(name: str) -> Iterable[str]:
 
 
 def copy_into(source: Path, folder: Path, name: str, taken: Iterable[str] = (),
-              claim: Callable[[str, str], None] | None = None) -> tuple[Path, int, str]:
+              claim: Callable[[str, str, int, int], None] | None = None) -> tuple[Path, int, str]:
     """Copy `source` into `folder` under `name` or the first free `name (2)`...
     (never over a file there, nor over a name in `taken`): written to a
     temporary name, fsynced, then linked into place, so a crash leaves no half
-    file under the final name; `claim(name, sha256)` is told each name just
-    before the copy tries to take it. Returns (path, size, sha256)."""
+    file under the final name; `claim(name, sha256, device, inode)` is told
+    each name just before the copy (that file) tries to take it. Returns
+    (path, size, sha256)."""
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(".*.part"):  # left by a copy that was killed
         stale.unlink(missing_ok=True)
@@ -118,12 +119,13 @@ def copy_into(source: Path, folder: Path, name: str, taken: Iterable[str] = (),
             out.flush()
             os.fsync(out.fileno())
         blocked = {t.lower() for t in taken}
+        made = os.stat(tmp)  # (a hard link or a rename keeps the file: the same inode under the final name)
         for candidate in _candidates(name):
             if candidate.lower() in blocked:
                 continue
             target = folder / candidate
             if claim is not None:
-                claim(candidate, digest.hexdigest())
+                claim(candidate, digest.hexdigest(), made.st_dev, made.st_ino)
             try:
                 os.link(tmp, target)  # fails when the name is taken: nothing is overwritten
             except FileExistsError:
@@ -153,7 +155,6 @@ class Attachments:
         self.problems: list[str] = []  # files that could not follow their rows (shown, never raised)
         self.journal = CopyJournal(self.storage)
         history.on_commit(self._follow)
-        self.sweep_copies(own_only=False)  # copies left by a process killed before its commit
 
     # -- reads --------------------------------------------------------------
     def _attachment(self, row: Sequence) -> Attachment:
@@ -223,7 +224,8 @@ class Attachments:
                     if mode == "copy":
                         target, size, sha = copy_into(
                             source, self.storage / folder_name, name, self._names_in_trash(folder_name),
-                            lambda taken, sha, home=folder_name: self.journal.note(f"{home}/{taken}", sha))
+                            lambda taken, sha, device, inode, home=folder_name: self.journal.note(
+                                f"{home}/{taken}", sha, device, inode))
                         made.append(target)
                         stored = f"{folder_name}/{target.name}"
                     else:
@@ -346,10 +348,16 @@ class Attachments:
             except OSError as exc:
                 self.problems.append(f"{values.get('name', 'A file')}: {exc.strerror or exc}")
 
-    def sweep_copies(self, own_only: bool = True) -> None:
-        """Delete the copies this process (and unless `own_only`, a process that
-        is gone) made that no row points at: those of a batch rolled back or
-        killed before its commit (core/library/copy_journal.py). Never raises."""
+    def journal_mark(self) -> int:
+        """Where the pending-copies journal stands now (`sweep_copies(after=...)`)."""
+        return len(self.journal.entries())
+
+    def sweep_copies(self, after: int = 0, others: bool = False) -> None:
+        """Delete the copies this process made (from the journal's `after`-th
+        entry on) that no row points at: those of a batch rolled back before
+        its commit (core/library/copy_journal.py). With `others`, also those
+        any other process left: only for the holder of the library's lock
+        (`sweep_left_behind`). Never raises."""
         def held(paths: Iterable[str]) -> set[str]:
             wanted = sorted(paths)
             with self.db.read() as conn:
@@ -357,9 +365,15 @@ class Attachments:
                     f"SELECT path FROM attachment WHERE mode = 'copy' AND path IN "
                     f"({','.join('?' * len(wanted[i:i + 900]))})", tuple(wanted[i:i + 900]))}
         try:
-            self.journal.sweep(held, own_only)
+            self.journal.sweep(held, others, after)
         except Exception:  # (a library that cannot be read now, a read-only folder: the copies wait)
             pass
+
+    def sweep_left_behind(self) -> None:
+        """The copies a writer killed before its commit left (kill -9, power
+        loss), deleted. Call only while holding the library's one-writer lock
+        (core/store/instance_lock.py): every other writer is gone then."""
+        self.sweep_copies(others=True)
 
     def purge(self) -> None:
         """Delete for good the copied files of papers this session emptied from

@@ -38,9 +38,13 @@ NOT_SYNCED = frozenset({"attachments", "fulltext"})
 
 
 def papers_to_send(changes: Changes) -> frozenset[int]:
-    """The papers a write changed in what a sync sends (none when it changed
-    only attachments or their text, as background reading does)."""
-    return frozenset() if changes.fields and changes.fields <= NOT_SYNCED else changes.papers
+    """The papers a write changed in what a sync sends: none when it changed
+    only attachments or their text, as background reading does. Papers added
+    or removed (an import of PDFs, an undo) always count, whatever else the
+    write touched (merged changes keep no sign that a paper's fields all changed)."""
+    if changes.membership or not changes.fields or not changes.fields <= NOT_SYNCED:
+        return changes.papers
+    return frozenset()
 
 
 def last_synced(library: Library) -> datetime | None:

@@ -11,12 +11,14 @@ application (no Python to start) has no helper.
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +28,7 @@ from lectern.core.library.facade import Library
 
 _HEADER = struct.Struct("<Q")  # each frame: its length, then a pickle
 KINDS = ("csljson", "markdown")
+ANSWER_S = 120.0  # a helper silent this long on one chunk is taken as failed (its chunks are mapped here)
 
 
 def chunk_lines(library: Library, kind: str, ids: list[int], folder: Path | None = None) -> list[str]:
@@ -98,10 +101,13 @@ class ChunkHelper:
         while True:
             try:
                 lines = _read(self.process.stdout)  # type: ignore[arg-type]
-            except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            except BaseException:  # (anything at all: the exporting process must hear that no more will come)
                 self._inbox.put(None)
                 return
-            self._inbox.put(lines if isinstance(lines, list) else None)
+            if not isinstance(lines, list):
+                self._inbox.put(None)
+                return
+            self._inbox.put(lines)
 
     def send(self, payloads: list[list[int]]) -> bool:
         """Queue chunks (each a list of paper ids) for the helper to map; False when they cannot be sent."""
@@ -120,9 +126,16 @@ class ChunkHelper:
         return not self._inbox.empty()
 
     def lines(self) -> list[str] | None:
-        """The lines of the oldest chunk sent (waiting for them), or None when the helper failed."""
+        """The lines of the oldest chunk sent (waiting for them), or None when
+        the helper failed or gave no answer for ANSWER_S (a chunk takes well under a second)."""
         self.outstanding -= 1
-        return self._inbox.get()
+        deadline = time.monotonic() + ANSWER_S
+        while True:
+            try:
+                return self._inbox.get(timeout=0.5)
+            except queue.Empty:
+                if not self._threads[1].is_alive() or time.monotonic() > deadline:
+                    return None
 
     def close(self) -> None:
         """End the helper (at once: nothing it still holds is wanted)."""
@@ -150,6 +163,7 @@ def serve(source: IO[bytes], sink: IO[bytes], kind: str, library: Library, folde
 
 
 if __name__ == "__main__":
+    frames = os.fdopen(os.dup(1), "wb")  # the answers; anything else printed goes where stderr goes
+    os.dup2(2, 1)
     with Library.open(Path(sys.argv[2])) as opened:
-        serve(sys.stdin.buffer, sys.stdout.buffer, sys.argv[1], opened,
-              Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+        serve(sys.stdin.buffer, frames, sys.argv[1], opened, Path(sys.argv[3]) if len(sys.argv) > 3 else None)

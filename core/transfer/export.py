@@ -52,7 +52,8 @@ def _lines(library: Library, kind: str, chunks: Iterable[list[int]], size: int,
     whenever it has fewer than AHEAD waiting, and this process maps the others:
     the two share the work as their speeds allow. Otherwise, or when the
     helper fails, every chunk is mapped here."""
-    helper = ChunkHelper.start(kind, library.path, folder) if size >= HELPER_AT else None
+    helper: ChunkHelper | None = None
+    wanted = size >= HELPER_AT  # (started at the first chunk: an export that yields none needs none)
     done: list[list[str] | None] = []  # each chunk's lines; None: the helper's, still to come
     waiting: deque[tuple[int, list[int]]] = deque()  # (place in `done`, chunk) of each chunk the helper has
 
@@ -76,6 +77,8 @@ def _lines(library: Library, kind: str, chunks: Iterable[list[int]], size: int,
 
     try:
         for ids in chunks:
+            if wanted:
+                helper, wanted = ChunkHelper.start(kind, library.path, folder), False
             take(block=False)
             if helper is not None and helper.outstanding < AHEAD and helper.send([ids]):
                 waiting.append((len(done), ids))

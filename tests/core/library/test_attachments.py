@@ -232,12 +232,13 @@ def test_a_process_killed_in_the_middle_of_a_copy_leaves_no_row_and_no_half_file
         assert files_under(folder) == ["big.pdf"] and (folder / "big.pdf").read_bytes() == source.read_bytes()
 
 
-def test_copies_of_a_batch_killed_before_its_commit_are_gone_on_the_next_open(library_path: Path,
-                                                                               tmp_path: Path) -> None:
+def test_copies_of_a_batch_killed_before_its_commit_are_gone_when_the_next_writer_opens_it(
+        library_path: Path, tmp_path: Path) -> None:
     """kill -9 (os._exit) inside a PDF-import-like batch, after its files were
-    copied and named but before the batch committed: the next open deletes
-    those copies (no row points at them) and keeps everything else in the
-    folder: a copy a row holds, and a file the user put there."""
+    copied and named but before the batch committed: a program that only reads
+    the library leaves them; the next writer (`lectern attach`, holding the
+    one-writer lock) deletes those copies (no row points at them) and keeps
+    everything else in the folder: a copy a row holds, and a file the user put there."""
     import subprocess
     import sys
 
@@ -258,14 +259,36 @@ def test_copies_of_a_batch_killed_before_its_commit_are_gone_on_the_next_open(li
     killed = subprocess.run([sys.executable, "-c", code, str(library_path), *map(str, sources)], capture_output=True)
     assert killed.returncode == 9, killed.stderr
     assert files_under(folder) == ["kept.pdf", "my own notes.pdf", "new0.pdf", "new1.pdf", "new2.pdf"]
-    with Library.open(library_path) as library:
+    with Library.open(library_path) as library:  # a reader (a search, an export's helper) sweeps nothing
         (paper,) = library.paper_ids()
         assert [a.name for a in library.attachments_of(paper)] == ["kept.pdf"]
-        assert files_under(folder) == ["kept.pdf", "my own notes.pdf"]
-        assert mine.read_bytes() == b"%PDF the user's own file"
-        library.attachments.add(paper, sources[:1], "copy")  # the same file again takes its own name back
-        assert files_under(folder) == ["kept.pdf", "my own notes.pdf", "new0.pdf"]
+    assert len(files_under(folder)) == 5
+    code = "import sys; from lectern.desktop.app import main; sys.exit(main(sys.argv[1:]))"
+    again = subprocess.run([sys.executable, "-c", code, "--library", str(library_path), "attach", "k1",
+                            str(sources[0]), "--copy"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert files_under(folder) == ["kept.pdf", "my own notes.pdf", "new0.pdf"]  # new0 attached again, by its name
+    assert mine.read_bytes() == b"%PDF the user's own file"
+    with Library.open(library_path) as library:
+        assert [a.name for a in library.attachments_of(library.paper_ids()[0])] == ["kept.pdf", "new0.pdf"]
     assert not (storage_folder(library_path) / ".copies-pending").exists()  # nothing is pending after a close
+
+
+def test_a_users_file_with_the_same_content_at_the_name_a_copy_tried_is_never_deleted(lib: Library,
+                                                                                       tmp_path: Path) -> None:
+    """A copy that finds its name taken (by the user's own file, here with the
+    very same bytes) takes `name (2)`; sweeping the pending copies afterwards
+    (a failed batch, the library closed) leaves the user's file alone."""
+    paper = lib.paper_ids()[0]
+    key = lib.paper(paper).paper.citation_key
+    folder = storage_folder(lib.path) / key
+    mine = make_file(folder, "paper.pdf", b"%PDF same bytes")
+    lib.attachments.add(paper, [make_file(tmp_path / "downloads", "paper.pdf", b"%PDF same bytes")], "copy")
+    assert [a.path.name for a in lib.attachments_of(paper)] == ["paper (2).pdf"]
+    lib.attachments.sweep_copies()
+    lib.attachments.sweep_left_behind()
+    assert mine.read_bytes() == b"%PDF same bytes"
+    assert files_under(folder) == ["paper (2).pdf", "paper.pdf"]
 
 
 def test_a_rolled_back_batch_takes_its_copies_with_it(lib: Library, tmp_path: Path) -> None:

@@ -79,3 +79,23 @@ def test_changes_a_sync_could_not_push_still_count_as_to_send(machine, remote, t
     assert sync_status(a).to_send == 1
     run_sync(a, remote)
     assert sync_status(a).to_send == 0
+
+
+def test_a_pdf_import_is_a_change_to_send_and_reading_its_text_again_is_not(machine, tmp_path) -> None:
+    """The window counts the papers a write touched (`papers_to_send`): papers
+    a PDF import added count, whatever else the import touched; a write that
+    only saved text read from a PDF (background reading) sends nothing."""
+    from lectern.core.fulltext.pdf_import import import_pdfs
+    from lectern.core.fulltext.sample import text_pdf
+    from lectern.core.sync.status import papers_to_send
+
+    library = machine("a")
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(text_pdf([["A paper about airships"], ["on page two"]]))
+    report = import_pdfs(library, [pdf], "link")
+    assert report.added and papers_to_send(report.changes) == set(report.added)
+    (attachment,) = library.attachments_of(report.added[0])
+    saved = library.fulltext.save(attachment.id, [(1, "read again"), (2, "and again")], None, 2)
+    assert saved.papers == set(report.added) and papers_to_send(saved) == set()
+    undone = library.history.undo()  # the import taken back: its papers leave, which a sync sends
+    assert undone is not None and papers_to_send(undone) == set(report.added)

@@ -72,17 +72,19 @@ def test_a_helper_that_died_takes_no_chunk_and_gives_no_lines(tmp_path: Path) ->
         helper.close()
 
 
-def test_a_markdown_export_large_enough_for_the_helper_is_the_same_text_with_the_attached_files(
+def test_large_markdown_and_csl_json_exports_are_the_same_text_with_the_attached_files(
         tmp_path: Path, monkeypatch) -> None:
     sent: list[list[int]] = []
-    send = ChunkHelper.send
+    answered: list[list[str]] = []
+    send, lines = ChunkHelper.send, ChunkHelper.lines
     monkeypatch.setattr(ChunkHelper, "send", lambda self, chunks: (sent.extend(chunks), send(self, chunks))[1])
+    monkeypatch.setattr(ChunkHelper, "lines", lambda self: (found := lines(self), answered.append(found))[0])
     with Library.open(tmp_path / "lib.sqlite") as library:
         library.papers.add_many(_many(HELPER_AT + 2500), notes=[f"note {i}" for i in range(HELPER_AT + 2500)])
         ids = library.paper_ids()
         pdf = tmp_path / "x.pdf"
         pdf.write_bytes(b"%PDF x")
-        for paper in (ids[1], ids[BATCH + 5]):  # one in a chunk this process maps, one in a helper's
+        for paper in (ids[1], ids[BATCH + 5]):  # in the first two chunks, which the helper is always sent
             library.attachments.add(paper, [pdf], "link")
         out = tmp_path / "out.md"
         assert export(library, "markdown", ids, out, heading="All") == len(ids)
@@ -90,6 +92,17 @@ def test_a_markdown_export_large_enough_for_the_helper_is_the_same_text_with_the
         assert out.read_text(encoding="utf-8") == whole
         assert whole.count(pdf.as_uri()) == 2
         assert sent and sum(map(len, sent)) < len(ids)  # the helper mapped some chunks, this process the rest
+        assert answered and all(found is not None for found in answered)  # and its answers were the ones used
+        sent.clear()
+        answered.clear()
+        out = tmp_path / "out.json"
+        assert export(library, "csljson", ids, out) == len(ids)
+        from lectern.core.formats.csljson import with_attachments
+        items = with_attachments(library.papers_for_export(ids), library.attachments.for_papers(ids), tmp_path)
+        assert out.read_text(encoding="utf-8") == csl_json(items)
+        assert out.read_text(encoding="utf-8").count('"files": ["x.pdf"]') == 2
+        assert [ids[BATCH + 5] in chunk for chunk in sent].count(True) == 1  # that paper's chunk went to the helper
+        assert answered and all(found is not None for found in answered)
 
 
 def test_an_export_whose_helper_dies_midway_is_the_same_text(tmp_path: Path, monkeypatch) -> None:

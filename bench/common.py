@@ -36,3 +36,43 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |")
+
+
+def run_until(done: Callable[[], bool]) -> None:
+    """Run the Qt event loop until `done()` (checked every millisecond). A real
+    event loop (QEventLoop.exec), as the app's own: a loop spinning on
+    processEvents holds Python's GIL and delays the window's worker threads by
+    the switch interval at each hand-over, which no user's window does."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if not done():
+        loop, timer = QEventLoop(), QTimer()
+        timer.setInterval(1)
+        timer.timeout.connect(lambda: loop.quit() if done() else None)
+        timer.start()
+        loop.exec()
+        timer.stop()
+    QApplication.processEvents()
+
+
+def longest_stall(start: Callable[[], None], done: Callable[[], bool]) -> float:
+    """The GUI thread's longest stall (ms) from `start()` until `done()`: a 5 ms
+    timer on it, the longest time between two of its ticks beyond 5 ms."""
+    from PySide6.QtCore import QTimer
+
+    gaps, last = [0.0], [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    start()
+    run_until(done)
+    timer.stop()
+    return max(0.0, max(gaps) * 1000 - 5)

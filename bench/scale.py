@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import print_table, rss_mb, timed  # noqa: E402
+from bench.common import longest_stall, print_table, rss_mb, run_until, timed  # noqa: E402
 from bench.corpus import generate  # noqa: E402
 from lectern.core.formats.bibtex import BibOptions, export_text  # noqa: E402
 from lectern.core.library.facade import Library  # noqa: E402
@@ -147,7 +147,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
     """Sorting, jumping, scrolling and annotating in a real (offscreen) window,
     and how long its thread stalls while background work runs (`incoming`: a
     file imported meanwhile)."""
-    from PySide6.QtCore import QEventLoop, QItemSelectionModel, Qt, QTimer
+    from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtWidgets import QApplication
 
     from lectern.desktop.app import open_window
@@ -158,21 +158,6 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
     window.show()
     app.processEvents()
     table, model = window.table, window.model
-
-    def until(shown: Callable[[], bool]) -> None:
-        """Run the event loop until `shown()` (a write is done on the writer thread, then
-        repainted). A real event loop (QEventLoop.exec, checked every millisecond), as the
-        app's own: a loop spinning on processEvents holds Python's GIL and delays the
-        writer thread by the switch interval at each hand-over, which no user's window does."""
-        if not shown():
-            loop = QEventLoop()
-            timer = QTimer()
-            timer.setInterval(1)
-            timer.timeout.connect(lambda: loop.quit() if shown() else None)
-            timer.start()
-            loop.exec()
-            timer.stop()
-        app.processEvents()
 
     def star_shown(row: int) -> Callable[[], bool]:
         before = model.index(row, 1).data()
@@ -192,7 +177,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
             shown = star_shown(5)
             t0 = time.perf_counter()
             window.commands.run("paper.star")
-            until(shown)
+            run_until(shown)
             t1 = time.perf_counter()
             times.append((t1 - t0) * 1000)
             phases.append((t0, window.ops.last_timing, t1))
@@ -200,7 +185,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
             while time.perf_counter() < pause:
                 app.processEvents()
                 time.sleep(0.005)
-        until(lambda: not window.index_worker.busy())
+        run_until(lambda: not window.index_worker.busy())
         if times:
             t0, op, t1 = phases[times.index(max(times))]
             if op is not None and op.asked >= t0:
@@ -212,27 +197,12 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
         return times
 
     def stall_during(start: Callable[[], None], busy: Callable[[], bool]) -> float:
-        """The GUI thread's longest stall while background work runs: a 5 ms
-        timer on it, the longest time between two of its ticks beyond 5 ms;
-        until the work is done and the search it started again is shown (a
-        rebuild's new search used to be shown during the next row)."""
-        gaps, last = [0.0], [time.perf_counter()]
+        """The GUI thread's longest stall while background work runs, until the
+        work is done and the search it started again is shown (a rebuild's new
+        search used to be shown during the next row)."""
+        return longest_stall(start, lambda: not busy() and not window.searcher.busy())
 
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(tick)
-        timer.start()
-        start()
-        until(lambda: not busy() and not window.searcher.busy())
-        timer.stop()
-        return max(0.0, max(gaps) * 1000 - 5)
-
-    until(lambda: not window.index_worker.busy() and window.ops.idle())
+    run_until(lambda: not window.index_worker.busy() and window.ops.idle())
     out: dict[str, list[float]] = {k: [] for k in (
         "sort by a column (worst column)", "jump to the last row (G)", "scroll a page", "star one paper, repainted",
         "tag/status one paper, repainted", "star 1,000 papers, repainted", "status of 1,000 papers, repainted",
@@ -248,7 +218,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
             for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
                 # until the first screen is repainted in the new order (every id follows on a worker)
                 worst = max(worst, timed(lambda: (table.sortByColumn(column, order), repaint()))[0])
-                until(lambda: model.complete and not window.searcher.busy())
+                run_until(lambda: model.complete and not window.searcher.busy())
         out["sort by a column (worst column)"].append(worst)
         window.go_to_row(0)
         repaint()
@@ -260,10 +230,10 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
         window.go_to_row(5)
         repaint()
         shown = star_shown(5)
-        out["star one paper, repainted"].append(timed(lambda: (window.commands.run("paper.star"), until(shown)))[0])
+        out["star one paper, repainted"].append(timed(lambda: (window.commands.run("paper.star"), run_until(shown)))[0])
         shown = status_shown(5)
         out["tag/status one paper, repainted"].append(
-            timed(lambda: (window.commands.run("paper.read"), until(shown)))[0])
+            timed(lambda: (window.commands.run("paper.read"), run_until(shown)))[0])
         window.go_to_row(0)
         table.selectionModel().select(
             model.index(0, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
@@ -271,10 +241,11 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
             table.selectionModel().select(
                 model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         shown = window.ops.idle  # (row 999 may be starred already)
-        out["star 1,000 papers, repainted"].append(timed(lambda: (window.commands.run("paper.star"), until(shown)))[0])
+        out["star 1,000 papers, repainted"].append(
+            timed(lambda: (window.commands.run("paper.star"), run_until(shown)))[0])
         shown = status_shown(999)
         out["status of 1,000 papers, repainted"].append(
-            timed(lambda: (window.commands.run("paper.unread"), until(shown)))[0])
+            timed(lambda: (window.commands.run("paper.unread"), run_until(shown)))[0])
         library, relay = window.library, window.index_progress
         out["star during an index rebuild, repainted"].extend(stars_during(lambda: window.index_worker.submit(
             lambda job: library.index.rebuild(progress=relay.report)), presses=10_000,  # the whole rebuild
@@ -282,7 +253,7 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
         # (the check starts again after each write: five presses)
         out["star during the start-up check, repainted"].extend(stars_during(
             window.check_search_index, presses=5, label="star during the start-up check"))
-        until(window.ops.idle)
+        run_until(window.ops.idle)
         out["GUI stall during an index rebuild"].append(stall_during(lambda: window.index_worker.submit(
             lambda job: library.index.rebuild(progress=relay.report)), window.index_worker.busy))
         out["GUI stall during the start-up check"].append(
@@ -290,12 +261,12 @@ def in_window(path: Path, runs: int, incoming: Path | None = None) -> dict[str, 
         out["GUI stall while ranking a large result"].append(stall_during(
             lambda: window.run_search("model", typing=False, first_screen=None), window.searcher.busy))
         window.run_search("")
-        until(lambda: not window.searcher.busy())
+        run_until(lambda: not window.searcher.busy())
         if incoming is not None:  # new papers imported on a worker, as the window's import reads and writes
             out["GUI stall during an import"].append(stall_during(lambda: window.index_worker.submit(
                 lambda job: import_file(library, incoming)), window.index_worker.busy))
             library.history.undo()  # (the next run imports them again)
-        until(window.ops.idle)
+        run_until(window.ops.idle)
     window.close()
     window.library.close()
     return out

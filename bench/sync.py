@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import print_table, timed  # noqa: E402
+from bench.common import longest_stall, print_table, run_until, timed  # noqa: E402
 from bench.corpus import generate  # noqa: E402
 from lectern.core.library.facade import Library  # noqa: E402
 from lectern.core.sync.engine import sync  # noqa: E402
@@ -61,7 +61,6 @@ def run(n: int) -> list[str]:
 def window_sync(path: Path) -> tuple[float, float]:
     """The real window on `path` edits ten notes and syncs (sending ten, receiving the ten
     another machine sent): (ms until the sync is done and shown, the GUI thread's longest stall)."""
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from lectern.core.store.settings import save_setting
@@ -73,42 +72,22 @@ def window_sync(path: Path) -> tuple[float, float]:
     window.resize(1280, 800)
     window.show()
 
-    def until(done) -> None:
-        loop, timer = QEventLoop(), QTimer()
-        timer.setInterval(1)
-        timer.timeout.connect(lambda: loop.quit() if done() else None)
-        timer.start()
-        loop.exec()
-        timer.stop()
-        app.processEvents()
-
     library = window.library
-    until(lambda: not window.index_worker.busy() and window.ops.idle() and not window.sync.running
-          and not window.searcher.busy())
+    run_until(lambda: not window.index_worker.busy() and window.ops.idle() and not window.sync.running
+              and not window.searcher.busy())
     ids = library.paper_ids()[-20:-10]
     window.ops.run(lambda: [library.papers.set_note(paper, "Edited in the window.") for paper in ids][-1])
-    until(window.ops.idle)
-    gaps, last = [0.0], [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
+    run_until(window.ops.idle)
     start = time.perf_counter()
-    window.commands.run("sync.now")
-    until(lambda: not window.sync.running and window.ops.idle() and not window.searcher.busy())
+    stall = longest_stall(lambda: window.commands.run("sync.now"),
+                          lambda: not window.sync.running and window.ops.idle() and not window.searcher.busy())
     took = (time.perf_counter() - start) * 1000
-    timer.stop()
     assert window.sync.problem is None, window.sync.problem
     print(f"  the window at {library.count():,} papers: {window.statusBar().currentMessage()}", flush=True)
     window.close()
+    app.processEvents()
     window.library.close()
-    return took, max(0.0, max(gaps) * 1000 - 5)
+    return took, stall
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ arXiv id) is attached to that paper."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from lectern.core.fulltext.results import NOT_FILE, NOT_PDF, Extraction
 from lectern.core.fulltext.runner import save_extraction
 from lectern.core.library.attachments import AttachError
 from lectern.core.library.facade import Library
-from lectern.core.store.input_files import regular_input_file
+from lectern.core.store.input_files import file_digest, regular_input_file
 
 BATCH = 25  # PDFs a transaction (and an undo step)
 MAX_FILES = 100_000
@@ -70,14 +69,6 @@ def pdf_files(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @dataclass
 class ReadPdf:
     """One PDF read and ready to add: its file, content hash and what it holds."""
@@ -101,7 +92,7 @@ def read_pdfs(library: Library, files: list[Path], report: PdfImportReport, extr
             progress(Progress(index, total or len(files), f"Reading {path.name}"))
         try:
             regular_input_file(path, PdfImportError)
-            sha = _sha256(path)
+            sha = file_digest(path)[1]
         except (PdfImportError, OSError) as exc:
             report.failures.append((path.name, str(exc) if isinstance(exc, PdfImportError)
                                     else f"could not be read ({exc.strerror or exc})"))

@@ -23,7 +23,7 @@ from lectern.core.library.copy_journal import CopyJournal
 from lectern.core.library.history import History
 from lectern.core.library.rows import EditError, now_text
 from lectern.core.store.database import Connection, Database
-from lectern.core.store.input_files import regular_input_file
+from lectern.core.store.input_files import file_digest, regular_input_file
 from lectern.core.store.undo import LogRow
 from lectern.core.text.wording import plural
 
@@ -64,16 +64,6 @@ def safe_name(text: str, fallback: str) -> str:
     leading dots or trailing spaces); `fallback` when nothing is left."""
     cleaned = _UNSAFE.sub("_", text).strip().lstrip(".").strip()
     return cleaned[:150] or fallback
-
-
-def _hash_file(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -229,7 +219,7 @@ class Attachments:
                         made.append(target)
                         stored = f"{folder_name}/{target.name}"
                     else:
-                        size, sha = _hash_file(source)
+                        size, sha = file_digest(source)
                         stored = str(source)
                 except OSError as exc:
                     raise AttachError(f"Could not attach {source.name}: {exc.strerror or exc}.") from None
@@ -286,7 +276,7 @@ class Attachments:
         source = Path(os.path.abspath(Path(new_path).expanduser()))
         regular_input_file(source, AttachError, "attach")
         try:
-            size, sha = _hash_file(source)
+            size, sha = file_digest(source)
         except OSError as exc:
             raise AttachError(f"Could not read {source.name}: {exc.strerror or exc}.") from None
         storage = Path(os.path.abspath(self.storage))

@@ -11,25 +11,17 @@ user put in the folder, and no copy a row holds, is ever touched."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from lectern.core.store.atomic import write_atomic
+from lectern.core.store.input_files import file_digest
 
 JOURNAL = ".copies-pending"  # inside the storage folder; no key folder starts with a dot
 # (path inside the storage folder, sha256, pid of the process that copied, its device, its inode)
 Entry = tuple[str, str, int, int, int]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as src:
-        while chunk := src.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class CopyJournal:
@@ -86,7 +78,7 @@ class CopyJournal:
                 continue
             try:
                 found = os.stat(path)
-                if (found.st_dev, found.st_ino) != (device, inode) or _sha256(path) != sha:
+                if (found.st_dev, found.st_ino) != (device, inode) or file_digest(path)[1] != sha:
                     continue  # not the file that copy made: another's, the user's
                 path.unlink()
                 deleted.append(path)

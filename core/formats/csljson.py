@@ -9,7 +9,8 @@ object, so that Lectern reading its own export gets the records back exactly;
 an item changed by another program since is read from its CSL variables. CSL
 has no variable for files: the attached files go into the carried record's
 `file` field (JabRef's convention, so importing the export links them again)
-and are listed by path in `custom.files` for people and scripts.
+and are listed by path in `custom.files` for people and scripts (a record's
+own `file` value, which may be a web address, stays in the carried record only).
 Import turns CSL variables back into BibLaTeX fields (text made TeX-safe
 once, names as "Family, Given and ..."), keeping unknown variables as fields."""
 
@@ -33,7 +34,7 @@ from lectern.core.formats.csl_tables import (
     to_ietf,
 )
 from lectern.core.formats.csl_text import apostrophes, csl_text, plain_text
-from lectern.core.formats.file_field import merged_file_field, parse_file_field
+from lectern.core.formats.file_field import merged_file_field, shown_path
 
 if TYPE_CHECKING:
     from lectern.core.domain.records import PaperRecord as Paper
@@ -333,7 +334,7 @@ def item_for(key: str, kind: str, fields: Sequence[Field], tags: Sequence[str] =
         ("edition", text("edition")), ("version", text("version")),
         ("number", number if number and kind not in _BOOKLIKE and not is_article else None),
         ("collection-number", number if number and kind in _BOOKLIKE else None),
-        ("issue", ",".join(p for p in (number, text("issue")) if p) if is_article and (number or text("issue"))
+        ("issue", ", ".join(p for p in (number, text("issue")) if p) if is_article and (number or text("issue"))
          else None),
         ("publisher", "; ".join(p for p in (
             literal_list(n) if n != "howpublished" else text(n)
@@ -378,14 +379,22 @@ def _record(paper: "Paper") -> Record:
                               paper.doi, paper.url)
 
 
+Files = Mapping[int, Sequence[str]]  # paper id -> its attached files' paths, as exported (`attached_paths`)
+
+
 def _item(paper: "Paper", tags: Sequence[str], kind: str, fields: tuple[Field, ...],
-          records: Mapping[str, Record] | None) -> dict[str, Any]:
+          records: Mapping[str, Record] | None, files: Files | None = None) -> dict[str, Any]:
     item = item_for(paper.citation_key, kind, fields, tags, records)
     item["custom"] = {CARRIER: {"type": kind, "fields": fields}}  # (pairs are written as JSON arrays)
-    files = [link.path for link in parse_file_field(get(fields, "file"))]
-    if files:
-        item["custom"]["files"] = files
+    if files and files.get(paper.id):
+        item["custom"]["files"] = list(files[paper.id])
     return item
+
+
+def attached_paths(attached: Mapping[int, Sequence["Attachment"]], folder: Path | None = None) -> dict[int, list[str]]:
+    """Each paper's attached files as `custom.files` lists them: relative to
+    `folder` (the exported file's) when inside it, else absolute."""
+    return {paper_id: [shown_path(a.path, folder) for a in files] for paper_id, files in attached.items() if files}
 
 
 def with_attachments(items: Sequence[Item], attached: Mapping[int, Sequence["Attachment"]],
@@ -404,24 +413,24 @@ def with_attachments(items: Sequence[Item], attached: Mapping[int, Sequence["Att
     return out
 
 
-def csl_items(items: Sequence[Item]) -> list[dict[str, Any]]:
-    """The CSL-JSON items of exported papers; a crossref parent among them gives
-    its children what they lack, as pandoc reads them."""
+def csl_items(items: Sequence[Item], files: Files | None = None) -> list[dict[str, Any]]:
+    """The CSL-JSON items of exported papers (`files`: their attached files);
+    a crossref parent among them gives its children what they lack, as pandoc reads them."""
     records = {paper.citation_key.lower(): _record(paper) for paper, _tags, _note in items}
-    return [_item(paper, tags, *records[paper.citation_key.lower()], records) for paper, tags, _note in items]
+    return [_item(paper, tags, *records[paper.citation_key.lower()], records, files)
+            for paper, tags, _note in items]
 
 
 # One encoder for every item (json.dumps with options makes one a call); the items
 # are fresh trees, so the check for cycles is left out.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), check_circular=False).encode
-_LINKS = frozenset({"crossref", "xdata"})
 
 
-def csl_json(items: Sequence[Item]) -> str:
+def csl_json(items: Sequence[Item], files: Files | None = None) -> str:
     """CSL-JSON text, as pandoc and Zotero read it: one item a line (each
     encoded by json's C encoder, which an indented dump does not use; it was
     most of a large export's time)."""
-    return csl_document(["  " + _ENCODE(item) for item in csl_items(items)])
+    return csl_document(["  " + _ENCODE(item) for item in csl_items(items, files)])
 
 
 def csl_document(lines: Sequence[str]) -> str:
@@ -429,23 +438,12 @@ def csl_document(lines: Sequence[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
-def stands_alone(items: Sequence[Item], seen: set[str]) -> bool:
-    """Whether each of `items` maps the same alone as among all exported items:
-    it names no crossref or xdata parent and shares its key (in any case) with
-    no other. `seen` holds the keys of earlier chunks (lower-cased) and gets
-    these; then a large export is written a chunk at a time."""
-    for paper, _tags, _note in items:
-        key = paper.citation_key.lower()
-        if key in seen or any(name.lower() in _LINKS for name, _value in paper.fields):
-            return False
-        seen.add(key)
-    return True
-
-
-def item_lines(items: Sequence[Item]) -> list[str]:
-    """The lines `csl_json` writes for items that stand alone (`stands_alone`)."""
+def item_lines(items: Sequence[Item], files: Files | None = None) -> list[str]:
+    """The lines `csl_json` writes for items that name no crossref or xdata
+    parent and share no key with another exported item (core/transfer/export.py
+    `_stand_alone` decides that for a chunk)."""
     out = []
     for paper, tags, _note in items:
         kind, fields = _record(paper)
-        out.append("  " + _ENCODE(_item(paper, tags, kind, fields, None)))
+        out.append("  " + _ENCODE(_item(paper, tags, kind, fields, None, files)))
     return out

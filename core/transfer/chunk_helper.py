@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from lectern.core.formats.csljson import item_lines, with_attachments
+from lectern.core.formats.csljson import attached_paths, item_lines, with_attachments
 from lectern.core.formats.writers import markdown_blocks
 from lectern.core.library.facade import Library
 
@@ -38,7 +38,7 @@ def chunk_lines(library: Library, kind: str, ids: list[int], folder: Path | None
     items = library.papers_for_export(ids)
     attached = library.attachments.for_papers(ids)
     if kind == "csljson":
-        return item_lines(with_attachments(items, attached, folder))
+        return item_lines(with_attachments(items, attached, folder), attached_paths(attached, folder))
     return markdown_blocks(items, attached)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lectern.core.domain.changes import CancelToken, ProgressFn, in_chunks, without_cycle_collection
 from lectern.core.formats.bibtex import BibOptions, export_file
-from lectern.core.formats.csljson import Item, csl_document, csl_json, with_attachments
+from lectern.core.formats.csljson import Item, attached_paths, csl_document, csl_json, with_attachments
 from lectern.core.formats.export_formats import Format
 from lectern.core.formats.ris import ris_text
 from lectern.core.formats.writers import csv_text, markdown_folder, markdown_joined
@@ -93,8 +93,8 @@ def _lines(library: Library, kind: str, chunks: Iterable[list[int]], size: int,
 
 
 def _stand_alone(library: Library, ids: Sequence[int], seen: set[str]) -> bool:
-    """Whether the papers `ids` each map the same alone as among all exported
-    (`stands_alone`), read from their keys and stored records only: no
+    """Whether the papers `ids` each map to CSL-JSON the same alone as among
+    all exported (`item_lines`), read from their keys and stored records only: no
     crossref or xdata field (a value that merely says so counts too: the
     export then maps every item at the end, the same text), and no key (in
     any case) shared with another. `seen` holds the keys of earlier chunks."""
@@ -129,10 +129,12 @@ def _csl_json(library: Library, ids: Sequence[int], progress: ProgressFn | None,
     if alone[0]:
         return csl_document(lines), len(lines)
     items: list[Item] = []
+    files: dict[int, list[str]] = {}
     for chunk in in_chunks(ids, BATCH, "Exporting", progress, cancel):
-        items.extend(with_attachments(library.papers_for_export(chunk), library.attachments.for_papers(chunk),
-                                      folder))
-    return csl_json(items), len(items)
+        attached = library.attachments.for_papers(chunk)
+        items.extend(with_attachments(library.papers_for_export(chunk), attached, folder))
+        files.update(attached_paths(attached, folder))
+    return csl_json(items, files), len(items)
 
 
 def _markdown(library: Library, ids: Sequence[int], heading: str, progress: ProgressFn | None,

@@ -164,3 +164,19 @@ def test_lectern_import_refuses_junk_json_with_a_message(tmp_path: Path, capsys:
     code = run(build_parser().parse_args(["--library", str(tmp_path / "c.sqlite"), "import", str(path)]))
     err = capsys.readouterr().err
     assert code == 1 and "item 1 is a number, not a reference" in err and "Nothing was imported" in err
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_an_articles_number_and_issue_are_joined_as_pandoc_joins_them(tmp_path: Path) -> None:
+    """tugboat.bib's articles have both (`number = {1}, issue = {1}`): every one of them
+    differed from pandoc's reading while Lectern wrote `1,1`."""
+    bib = tmp_path / "issue.bib"
+    bib.write_text("@article{k, title = {T}, journal = {J}, year = 2000, number = {3}, issue = {4}}\n",
+                   encoding="utf-8")
+    theirs = json.loads(subprocess.run(["pandoc", "-f", "bibtex", "-t", "csljson", str(bib)], check=True,
+                                       capture_output=True, text=True).stdout)[0]["issue"]
+    with Library.open(tmp_path / "lib.sqlite") as library:
+        import_file(library, bib)
+        export(library, "csljson", library.paper_ids(), tmp_path / "out.json")
+    mine = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["issue"]
+    assert mine == theirs == "3, 4"

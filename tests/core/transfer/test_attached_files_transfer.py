@@ -153,3 +153,16 @@ def test_pandoc_reads_a_csl_json_export_with_attachments_as_the_same_references(
     read = [subprocess.run(["pandoc", "-f", "csljson", "-t", "csljson", str(p)], check=True, capture_output=True,
                            text=True).stdout for p in (plain, out)]
     assert read[0] == read[1] and json.loads(read[1])[0]["title"] == "One"
+
+
+def test_a_records_own_file_field_is_carried_as_written_and_not_listed_as_an_attachment(tmp_path: Path) -> None:
+    """biblatex's `file` may be a web address (biblatex-examples.bib has two):
+    it stays in the carried record and is not read as an attached file."""
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        import_file(lib, _bib(tmp_path / "in", "@report{k1, title = {One}, year = 2020,\n"
+                                                "  file = {ftp://gaia.cs.umass.edu/pub/x.ps}}\n"))
+        out = tmp_path / "out.json"
+        export(lib, "csljson", lib.paper_ids(), out)
+    (item,) = json.loads(out.read_text(encoding="utf-8"))
+    assert "files" not in item["custom"]
+    assert ["file", "ftp://gaia.cs.umass.edu/pub/x.ps"] in item["custom"]["lectern-record"]["fields"]

@@ -97,9 +97,10 @@ def test_large_markdown_and_csl_json_exports_are_the_same_text_with_the_attached
         answered.clear()
         out = tmp_path / "out.json"
         assert export(library, "csljson", ids, out) == len(ids)
-        from lectern.core.formats.csljson import with_attachments
-        items = with_attachments(library.papers_for_export(ids), library.attachments.for_papers(ids), tmp_path)
-        assert out.read_text(encoding="utf-8") == csl_json(items)
+        from lectern.core.formats.csljson import attached_paths, with_attachments
+        attached = library.attachments.for_papers(ids)
+        items = with_attachments(library.papers_for_export(ids), attached, tmp_path)
+        assert out.read_text(encoding="utf-8") == csl_json(items, attached_paths(attached, tmp_path))
         assert out.read_text(encoding="utf-8").count('"files": ["x.pdf"]') == 2
         assert [ids[BATCH + 5] in chunk for chunk in sent].count(True) == 1  # that paper's chunk went to the helper
         assert answered and all(found is not None for found in answered)
